@@ -1,0 +1,1 @@
+"""Python client of the centre API used by the kiosk, counter, display and tests."""

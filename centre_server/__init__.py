@@ -1,0 +1,1 @@
+"""The centre server: the single source of truth of one centre."""

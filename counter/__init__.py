@@ -1,0 +1,1 @@
+"""Counter client for staff calling and serving citizens."""

@@ -1,0 +1,1 @@
+"""Hall display board with offline voice announcements."""

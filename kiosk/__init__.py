@@ -1,0 +1,1 @@
+"""Touchscreen kiosk for walk-in tickets and appointment check-in."""

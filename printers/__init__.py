@@ -1,0 +1,1 @@
+"""Ticket slip printing over ESC/POS, knowing nothing of queues."""

@@ -1,0 +1,123 @@
+"""The import rules of ARCHITECTURE.md, checked on every module's source."""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = {
+    "centre_core",
+    "centre_server",
+    "centre_client",
+    "printers",
+    "kiosk",
+    "counter",
+    "display",
+}
+# Project packages each package may import (besides itself).
+ALLOWED_PROJECT = {
+    "centre_core": set(),
+    "centre_server": {"centre_core"},
+    "centre_client": {"centre_core"},
+    "printers": set(),
+    "kiosk": {"centre_client", "centre_core", "printers"},
+    "counter": {"centre_client", "centre_core"},
+    "display": {"centre_client", "centre_core"},
+}
+# Third-party libraries that belong to one layer only.
+OWNED_BY = {
+    "fastapi": {"centre_server"},
+    "starlette": {"centre_server"},
+    "sqlalchemy": {"centre_server"},
+    "alembic": {"centre_server"},
+    "uvicorn": {"centre_server"},
+    "argon2": {"centre_server"},
+    "escpos": {"printers"},
+    "kivy": {"kiosk", "counter", "display"},
+}
+CORE_THIRD_PARTY = {"pydantic"}
+# Standard-library modules that do I/O or read the clock: never in the pure core.
+CORE_FORBIDDEN_STDLIB = {
+    "asyncio",
+    "http",
+    "io",
+    "multiprocessing",
+    "os",
+    "pathlib",
+    "select",
+    "selectors",
+    "shutil",
+    "socket",
+    "sqlite3",
+    "ssl",
+    "subprocess",
+    "tempfile",
+    "threading",
+    "time",
+    "urllib",
+}
+CLOCK_CALL = re.compile(r"\b(datetime|date)\.(now|today|utcnow)\(|\btime\.time\(")
+
+
+def imported_roots(path: Path) -> set[str]:
+    """Top-level module names imported by one source file (absolute imports only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def package_sources(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def test_every_package_exists_and_has_sources() -> None:
+    for package in PROJECT:
+        assert package_sources(package), f"{package} has no modules"
+
+
+def test_packages_import_only_what_their_row_allows() -> None:
+    violations = []
+    for package in PROJECT:
+        for path in package_sources(package):
+            for root in imported_roots(path):
+                if root in PROJECT and root != package and root not in ALLOWED_PROJECT[package]:
+                    violations.append(f"{path.relative_to(ROOT)} imports {root}")
+                owners = OWNED_BY.get(root)
+                if owners is not None and package not in owners:
+                    violations.append(f"{path.relative_to(ROOT)} imports {root}")
+    assert violations == []
+
+
+def test_core_imports_only_stdlib_without_io_and_pydantic() -> None:
+    violations = []
+    for path in package_sources("centre_core"):
+        for root in imported_roots(path):
+            if root in {"centre_core", "__future__"}:
+                continue
+            is_stdlib = root in sys.stdlib_module_names
+            if (is_stdlib and root in CORE_FORBIDDEN_STDLIB) or (
+                not is_stdlib and root not in CORE_THIRD_PARTY
+            ):
+                violations.append(f"{path.relative_to(ROOT)} imports {root}")
+    assert violations == []
+
+
+def test_core_never_reads_the_clock() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in package_sources("centre_core")
+        if CLOCK_CALL.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_rule_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\nfrom sqlalchemy.orm import Session\nfrom . import x\n")
+    assert imported_roots(sample) == {"os", "sqlalchemy"}
