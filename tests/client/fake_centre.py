@@ -1,0 +1,167 @@
+"""A small websocket stream server on loopback that can misbehave on purpose."""
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
+
+from centre_client.mirror import QueueMirror
+from tests.client.events import event, ticket_data
+
+TOKEN = "display-token"
+
+
+def snapshot_of(log: list[dict[str, Any]]) -> dict[str, Any]:
+    """The snapshot the server would send at the head of `log` (its state rebuilt by replay)."""
+    mirror = QueueMirror()
+    for message in log:
+        mirror.apply(message)
+    tickets = [
+        ticket_data(
+            t.ticket_id,
+            t.number,
+            status=t.status,
+            service_code=t.service_code,
+            queue_key=t.queue_key,
+            stage_index=t.stage_index,
+            counter=t.counter,
+            priority=t.priority,
+            recalls=t.recalls,
+            issued_at=t.issued_at.isoformat(),
+        )
+        for t in mirror.tickets.values()
+    ]
+    counters = [
+        {
+            "code": c.code,
+            "status": c.status,
+            "ticket_id": c.ticket_id,
+            "number": c.number,
+            "pause_reason": c.pause_reason,
+        }
+        for c in mirror.counters.values()
+    ]
+    return {
+        "type": "snapshot",
+        "seq": len(log),
+        "data": {"tickets": tickets, "counters": counters},
+    }
+
+
+@dataclass(eq=False)
+class Session:
+    """One client connection as the server saw it."""
+
+    after: int | None
+    outbox: asyncio.Queue = field(default_factory=asyncio.Queue)
+    connection: ServerConnection | None = None
+
+
+class FakeCentre:
+    """Keeps an event log, replays it after `after`, streams new events, and misbehaves."""
+
+    def __init__(self) -> None:
+        self.log: list[dict[str, Any]] = []
+        self.sessions: list[Session] = []
+        self.live: set[Session] = set()
+        self.heartbeat_interval = 0.05
+        self.silent = False  # stop heartbeats and events, keep the connection open
+        self.skip_next = 0  # live events to leave out (a gap), then carry on
+        self.duplicate_live = False  # send each live event twice
+        self.snapshot_always = False
+        self.server: Server | None = None
+        self.port = 0
+        self._tickets = 0
+
+    async def start(self, port: int = 0) -> None:
+        self.server = await serve(
+            self._handle, "127.0.0.1", port, process_request=self._check_token
+        )
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop like a crashed server: connections cut without a closing handshake."""
+        assert self.server is not None
+        for session in list(self.live):
+            if session.connection is not None:
+                session.connection.transport.abort()
+        self.server.close(close_connections=False)
+        await self.server.wait_closed()
+        self.server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def head(self) -> int:
+        return len(self.log)
+
+    def publish(self, type_: str, data: dict[str, Any]) -> dict[str, Any]:
+        message = event(self.head + 1, type_, data)
+        self.log.append(message)
+        for session in self.live:
+            if self.skip_next:
+                continue
+            session.outbox.put_nowait(message)
+            if self.duplicate_live:
+                session.outbox.put_nowait(message)
+        if self.skip_next:
+            self.skip_next -= 1
+        return message
+
+    def issue(self) -> dict[str, Any]:
+        self._tickets += 1
+        number = f"N-{self._tickets:03d}"
+        return self.publish("ticket.issued", ticket_data(f"t{self._tickets}", number))
+
+    def drop_all(self) -> None:
+        """Close every live connection from the server side."""
+        for session in list(self.live):
+            session.outbox.put_nowait(None)
+
+    def _check_token(self, connection: ServerConnection, request: Request) -> Response | None:
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return Response(401, "Unauthorized", Headers(), b"")
+        return None
+
+    async def _handle(self, connection: ServerConnection) -> None:
+        query = parse_qs(urlsplit(connection.request.path).query)
+        after = int(query["after"][0]) if "after" in query else None
+        session = Session(after=after, connection=connection)
+        self.sessions.append(session)
+        # Subscribe before reading the log, as the real hub must, so nothing falls between.
+        self.live.add(session)
+        try:
+            if after is None or self.snapshot_always:
+                first = [snapshot_of(self.log)]
+            else:
+                first = self.log[after:]
+            sent = self.head
+            for message in first:
+                await connection.send(json.dumps(message))
+            while True:
+                try:
+                    item = await asyncio.wait_for(session.outbox.get(), self.heartbeat_interval)
+                except TimeoutError:
+                    if not self.silent:
+                        await connection.send(json.dumps({"type": "heartbeat", "seq": self.head}))
+                    continue
+                if item is None:
+                    return
+                if item["seq"] <= sent and not self.duplicate_live:
+                    continue
+                if not self.silent:
+                    await connection.send(json.dumps(item))
+        except Exception:  # a client that went away ends its session
+            return
+        finally:
+            self.live.discard(session)
+            with contextlib.suppress(Exception):
+                await connection.close()
