@@ -1,0 +1,1 @@
+"""The HTTP and websocket API of the centre server (`/api/v1`)."""

@@ -1,0 +1,114 @@
+"""The one place where error codes become HTTP statuses and `{"error": {code, message}}` bodies."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from centre_core.errors import ErrorCode, QueueError
+from centre_server.error_codes import ServerErrorCode
+
+logger = logging.getLogger(__name__)
+
+STATUS_BY_CODE: dict[str, int] = {
+    ServerErrorCode.unauthenticated: 401,
+    ServerErrorCode.invalid_credentials: 401,
+    ServerErrorCode.forbidden: 403,
+    ServerErrorCode.not_found: 404,
+    ServerErrorCode.staff_not_found: 404,
+    ErrorCode.counter_not_found: 404,
+    ErrorCode.ticket_not_found: 404,
+    ErrorCode.service_not_found: 404,
+    ErrorCode.appointment_not_found: 404,
+    ServerErrorCode.method_not_allowed: 405,
+    ErrorCode.no_waiting_tickets: 409,
+    ErrorCode.counter_closed: 409,
+    ErrorCode.counter_paused: 409,
+    ErrorCode.counter_busy: 409,
+    ErrorCode.ticket_not_held: 409,
+    ErrorCode.ticket_taken: 409,
+    ErrorCode.invalid_transition: 409,
+    ErrorCode.service_closed: 409,
+    ErrorCode.daily_cap_reached: 409,
+    ErrorCode.appointment_already_checked_in: 409,
+    ErrorCode.appointment_not_today: 409,
+    ErrorCode.appointment_cancelled: 409,
+    ServerErrorCode.request_id_reused: 409,
+    ServerErrorCode.device_exists: 409,
+    ServerErrorCode.invalid_request: 422,
+    ErrorCode.counter_not_serving_service: 422,
+    ErrorCode.priority_not_allowed: 422,
+    ErrorCode.unknown_priority: 422,
+    ErrorCode.transfer_target_invalid: 422,
+    ErrorCode.invalid_config: 422,
+    ServerErrorCode.invalid_phone: 422,
+    ServerErrorCode.invalid_id_number: 422,
+    ServerErrorCode.internal_error: 500,
+}
+# A code the table does not know yet (a new domain rule) is still the client's request failing.
+DEFAULT_STATUS = 400
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    """Return the error envelope every failing response carries."""
+    return {"error": {"code": str(code), "message": message}}
+
+
+def status_for(code: str) -> int:
+    """Return the HTTP status of an error code."""
+    return STATUS_BY_CODE.get(code, DEFAULT_STATUS)
+
+
+def error_response(code: str, message: str, *, status: int | None = None) -> JSONResponse:
+    """Build the JSON response for an error code."""
+    headers = {"WWW-Authenticate": "Bearer"} if code == ServerErrorCode.unauthenticated else None
+    return JSONResponse(
+        error_body(code, message), status_code=status or status_for(code), headers=headers
+    )
+
+
+def _describe_validation(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "invalid request"
+    first = errors[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first.get('msg', 'invalid')}{more}"
+
+
+async def _on_queue_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QueueError)
+    return error_response(exc.code, exc.message)
+
+
+async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(ServerErrorCode.invalid_request, _describe_validation(exc))
+
+
+async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return error_response(ServerErrorCode.not_found, "no such route")
+    if exc.status_code == 405:
+        return error_response(ServerErrorCode.method_not_allowed, "method not allowed here")
+    code = ServerErrorCode.invalid_request if exc.status_code < 500 else "internal_error"
+    return error_response(code, str(exc.detail), status=exc.status_code)
+
+
+async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return error_response(ServerErrorCode.internal_error, "internal error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error, expected or not, answer with the envelope."""
+    app.add_exception_handler(QueueError, _on_queue_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,88 @@
+"""Who is calling: roles, principals, and the lookup of a bearer token (device or staff)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from centre_server.db.tables import DeviceRow, StaffRow, StaffSessionRow
+from centre_server.db.transactions import Database
+from centre_server.security import hash_token
+
+
+class Role(StrEnum):
+    """What a caller may do; every route declares the roles it admits."""
+
+    kiosk = "kiosk"
+    display = "display"
+    counter = "counter"
+    manager = "manager"
+    admin = "admin"
+    national = "national"
+
+
+# Roles a device token can carry; `counter` only comes from a staff login at a counter.
+DEVICE_ROLES = (Role.kiosk, Role.display, Role.manager, Role.admin, Role.national)
+STAFF_ROLES = (Role.counter, Role.manager)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a device, or a member of staff logged in (maybe at a counter)."""
+
+    kind: str  # "device" or "staff"
+    id: str  # device id or staff number
+    name: str
+    roles: frozenset[Role]
+    counter: str | None = None
+    session_hash: str | None = None
+
+    def has_any(self, roles: frozenset[Role]) -> bool:
+        """Tell whether the principal holds at least one of `roles`."""
+        return not self.roles.isdisjoint(roles)
+
+
+def staff_roles(*, staff_role: str, counter: str | None) -> frozenset[Role]:
+    """Return the roles of a staff session: `counter` when bound to one, plus `manager`."""
+    roles = set()
+    if counter is not None:
+        roles.add(Role.counter)
+    if staff_role == Role.manager:
+        roles.add(Role.manager)
+    return frozenset(roles)
+
+
+def authenticate(db: Database, token: str, *, now: datetime) -> Principal | None:
+    """Return the principal holding this bearer token, or None when it is unknown or expired."""
+    token_hash = hash_token(token)
+    with db.read() as session:
+        device = session.execute(
+            select(DeviceRow).where(DeviceRow.token_hash == token_hash)
+        ).scalar_one_or_none()
+        if device is not None:
+            if device.revoked_at is not None:
+                return None
+            return Principal(
+                kind="device", id=device.id, name=device.name, roles=frozenset({Role(device.role)})
+            )
+        found = session.execute(
+            select(StaffSessionRow, StaffRow)
+            .join(StaffRow, StaffRow.staff_number == StaffSessionRow.staff_number)
+            .where(StaffSessionRow.token_hash == token_hash)
+        ).one_or_none()
+    if found is None:
+        return None
+    staff_session, staff = found
+    if staff_session.revoked_at is not None or staff_session.expires_at <= now or not staff.active:
+        return None
+    return Principal(
+        kind="staff",
+        id=staff.staff_number,
+        name=staff.name,
+        roles=staff_roles(staff_role=staff.role, counter=staff_session.counter),
+        counter=staff_session.counter,
+        session_hash=token_hash,
+    )

@@ -1,0 +1,1 @@
+"""Database access: engine, tables, migrations glue and the write transaction."""

@@ -1,0 +1,257 @@
+"""The typed tables holding a centre's mutable state (the schema itself comes from migrations)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints: Alembic's SQLite batch mode can only alter what it can name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+ACTIVE_STATUSES = ("called", "serving")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite stores naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Normalise to UTC before storing; refuse naive datetimes."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class CentreStateRow(Base):
+    """The single row every write transaction locks first; it also holds the last event seq."""
+
+    __tablename__ = "centre_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DailySequenceRow(Base):
+    """The last ticket number issued per service and centre-local day."""
+
+    __tablename__ = "daily_sequences"
+
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TicketRow(Base):
+    """One ticket through all its stages (the number and arrival time never change)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("business_day", "service_code", "sequence"),
+        Index("ix_tickets_status_queue_key", "status", "queue_key"),
+        # Second wall behind the write lock: a counter holds at most one active ticket.
+        Index(
+            "uq_tickets_active_counter",
+            "counter",
+            unique=True,
+            sqlite_where=text("status IN ('called', 'serving')"),
+            postgresql_where=text("status IN ('called', 'serving')"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    number: Mapped[str] = mapped_column(String(16))
+    sequence: Mapped[int] = mapped_column(Integer)
+    service_code: Mapped[str] = mapped_column(String(32))
+    stage_index: Mapped[int] = mapped_column(Integer, default=0)
+    queue_key: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str | None] = mapped_column(String(32))
+    business_day: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime]
+    queued_at: Mapped[datetime]
+    ready_at: Mapped[datetime]
+    appointment_ref: Mapped[str | None] = mapped_column(String(64))
+    appointment_slot: Mapped[datetime | None]
+    counter: Mapped[str | None] = mapped_column(String(32))
+    target_counter: Mapped[str | None] = mapped_column(String(32))
+    called_at: Mapped[datetime | None]
+    serving_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    recalls: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(String(500))
+    # E.164, kept only for a later SMS; every response masks it.
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class CounterRow(Base):
+    """The live state of one counter of the centre file."""
+
+    __tablename__ = "counters"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    staff_number: Mapped[str | None] = mapped_column(String(32))
+    current_ticket_id: Mapped[str | None] = mapped_column(String(32))
+    normal_streak: Mapped[int] = mapped_column(Integer, default=0)
+    pause_reason: Mapped[str | None] = mapped_column(String(200))
+    status_since: Mapped[datetime | None]
+
+
+class AppointmentRow(Base):
+    """A booked appointment (imported now, fed by the national system later)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_phone_business_day", "phone", "business_day"),)
+
+    ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(32))
+    slot_start: Mapped[datetime]
+    business_day: Mapped[date] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    # Only the masked form is kept: the centre never needs the full ID number back.
+    id_number_masked: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16))
+    checked_in_at: Mapped[datetime | None]
+    ticket_id: Mapped[str | None] = mapped_column(String(32))
+    imported_at: Mapped[datetime]
+
+
+class StaffRow(Base):
+    """A member of staff who logs in at a counter or as a manager."""
+
+    __tablename__ = "staff"
+
+    staff_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class StaffSessionRow(Base):
+    """A staff login: a random token stored hashed, bound to a counter, expiring."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_number: Mapped[str] = mapped_column(ForeignKey("staff.staff_number"))
+    counter: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class DeviceRow(Base):
+    """A kiosk, display, manager screen or admin tool holding a device token (stored hashed)."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    status: Mapped[dict[str, Any] | None]
+    status_at: Mapped[datetime | None]
+
+
+class EventRow(Base):
+    """One domain event; `seq` is the centre's monotonic, gapless event number."""
+
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+
+
+class OutboxRow(Base):
+    """What the national system must receive, written with the change, sent later."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_sent_at_id", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_seq: Mapped[int | None] = mapped_column(ForeignKey("events.seq"))
+    topic: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotencyRow(Base):
+    """The first response to a command carrying a client `request_id`."""
+
+    __tablename__ = "idempotency_keys"
+
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    command: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class ServiceTimeRow(Base):
+    """How long one stage of one ticket took at a counter (input of the wait estimate)."""
+
+    __tablename__ = "service_times"
+    __table_args__ = (Index("ix_service_times_queue_key_finished_at", "queue_key", "finished_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    queue_key: Mapped[str] = mapped_column(String(80))
+    counter: Mapped[str] = mapped_column(String(32))
+    finished_at: Mapped[datetime]
+    seconds: Mapped[float] = mapped_column(Float)

@@ -1,0 +1,125 @@
+"""Transactions: consistent reads, and the write path's single serialised writer.
+
+Every state change runs in `Database.write()`: take the process's writer lock, begin (SQLite:
+`BEGIN IMMEDIATE`), lock the centre row (PostgreSQL: `SELECT ... FOR UPDATE`), let the caller
+load, decide and save, append its events with the next `seq`, commit, then publish the events
+to the hub before letting the next writer in, so the hub sees them in `seq` order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from centre_core.events import DomainEvent, EventMessage
+from centre_server.db.engine import WRITE_OPTION, is_sqlite
+from centre_server.db.tables import CentreStateRow, EventRow, OutboxRow
+from centre_server.hub import Hub
+
+CENTRE_ROW_ID = 1
+# What the national system must learn about (analytics, document status, feedback); the rest
+# of the stream is of interest inside the hall only.
+NATIONAL_EVENT_TYPES = frozenset(
+    {
+        "ticket.issued",
+        "ticket.done",
+        "ticket.no_show",
+        "ticket.cancelled",
+        "ticket.transferred",
+        "ticket.stage_advanced",
+        "appointment.checked_in",
+    }
+)
+
+
+class WriteTransaction:
+    """One open write transaction: the session, and the events it will commit."""
+
+    def __init__(self, session: Session, state: CentreStateRow) -> None:
+        self.session = session
+        self._state = state
+        self.messages: list[EventMessage] = []
+
+    @property
+    def last_seq(self) -> int:
+        """Return the seq of the newest event, including those appended in this transaction."""
+        return self._state.last_seq
+
+    def append(self, events: Iterable[DomainEvent]) -> list[EventMessage]:
+        """Give the events the next seqs and add them (and their outbox rows)."""
+        appended = []
+        for event in events:
+            message = EventMessage(
+                seq=self._state.last_seq + 1, type=event.type, at=event.at, data=dict(event.data)
+            )
+            self._state.last_seq = message.seq
+            data = message.model_dump(mode="json")["data"]
+            self.session.add(EventRow(seq=message.seq, type=message.type, at=message.at, data=data))
+            if message.type in NATIONAL_EVENT_TYPES:
+                self.add_outbox(
+                    topic=message.type,
+                    payload=message.model_dump(mode="json"),
+                    event_seq=message.seq,
+                    now=message.at,
+                )
+            appended.append(message)
+        self.messages.extend(appended)
+        return appended
+
+    def add_outbox(
+        self, *, topic: str, payload: Mapping[str, Any], now: datetime, event_seq: int | None = None
+    ) -> None:
+        """Queue a message for the national system, committed with the change."""
+        self.session.add(
+            OutboxRow(
+                topic=topic, payload=dict(payload), created_at=now, event_seq=event_seq, attempts=0
+            )
+        )
+
+
+class Database:
+    """The engine, the process's writer lock and the hub that committed events go to."""
+
+    def __init__(self, engine: Engine, *, hub: Hub) -> None:
+        self.engine = engine
+        self.hub = hub
+        self._writer = threading.Lock()
+        self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
+        # A snapshot (hall state + the seq it is at) must come from one point in time; SQLite's
+        # read transaction already is one, PostgreSQL's READ COMMITTED is not.
+        self._read_engine = (
+            engine
+            if is_sqlite(engine)
+            else engine.execution_options(isolation_level="REPEATABLE READ")
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Open a read-only session seeing one consistent state of the database."""
+        with Session(self._read_engine) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[WriteTransaction]:
+        """Run one serialised write transaction; publish its events after commit."""
+        # In-process writers queue on this lock rather than in SQLite's busy handler (which
+        # sleeps in coarse steps); the database lock still guards other processes (the CLI).
+        with self._writer:
+            with (
+                Session(self._write_engine, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                state = session.execute(
+                    select(CentreStateRow)
+                    .where(CentreStateRow.id == CENTRE_ROW_ID)
+                    .with_for_update()
+                ).scalar_one()
+                transaction = WriteTransaction(session, state)
+                yield transaction
+            self.hub.publish(transaction.messages)
