@@ -1,0 +1,194 @@
+"""Offline speech for hall announcements: espeak-ng voices, chime, English then Swahili."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Protocol
+
+from display import audio
+from display.announcements import ENGLISH, SWAHILI, Announcement, check_language, phrase
+
+log = logging.getLogger(__name__)
+
+ENGINE_MISSING = "speech_engine_missing"
+ENGINE_FAILED = "speech_engine_failed"
+ENGINE_TIMEOUT = "speech_engine_timeout"
+OUTPUT_INVALID = "speech_output_invalid"
+
+# Kenyan English is not among espeak-ng's voices; British English is the nearest in vowels and
+# in being non-rhotic, and it is what Kenyan schools teach.
+DEFAULT_VOICES = MappingProxyType({ENGLISH: "en-gb", SWAHILI: "sw"})
+# espeak-ng's default is 175 words a minute: too fast for a noisy hall in English. Its Swahili
+# voice is slower at the same setting (longer words): 165 says the Swahili call in about 6 s.
+DEFAULT_RATES_WPM = MappingProxyType({ENGLISH: 145, SWAHILI: 165})
+SPEECH_PEAK = 0.89
+CHIME_PEAK = 0.7
+CHIME_GAP_SECONDS = 0.25
+TAIL_SECONDS = 0.2
+# espeak-ng's own rate; other rates (an mbrola voice) are resampled to it.
+OUTPUT_RATE = 22050
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """How announcements sound: languages in speaking order, voices, rate, volume, chime."""
+
+    languages: tuple[str, ...] = (ENGLISH, SWAHILI)
+    voices: Mapping[str, str] = field(default_factory=lambda: DEFAULT_VOICES)
+    rates_wpm: Mapping[str, int] = field(default_factory=lambda: DEFAULT_RATES_WPM)
+    volume: float = 1.0
+    chime: bool = True
+    pause_seconds: float = 0.5
+
+    def __post_init__(self) -> None:
+        for language in self.languages:
+            check_language(language)
+            if not self.voices.get(language):
+                raise ValueError(f"no voice configured for language {language!r}")
+            rate = self.rates_wpm.get(language)
+            if rate is None or not 80 <= rate <= 450:
+                raise ValueError(f"{language} rate must be within 80..450 words a minute: {rate}")
+        if not 0.0 <= self.volume <= 1.0:
+            raise ValueError(f"volume must be within 0.0..1.0: {self.volume}")
+        if not 0.0 <= self.pause_seconds <= 5.0:
+            raise ValueError(f"pause_seconds must be within 0..5: {self.pause_seconds}")
+
+
+class SpeechEngine(Protocol):
+    """Turns one sentence into sound with a named voice."""
+
+    def speak(self, text: str, *, voice: str, rate_wpm: int) -> audio.Pcm:
+        """Return the spoken sentence; raise `audio.AudioError` when the engine fails."""
+
+
+class EspeakEngine:
+    """espeak-ng run as a subprocess, with a small cache of sentences already spoken."""
+
+    def __init__(
+        self, executable: str = "espeak-ng", *, timeout_seconds: float = 5.0, cache_size: int = 64
+    ) -> None:
+        self.executable = executable
+        self.timeout_seconds = timeout_seconds
+        self._cache: OrderedDict[tuple[str, int, str], audio.Pcm] = OrderedDict()
+        self._cache_size = cache_size
+        # The announcer renders from worker threads; the cache is shared between them.
+        self._lock = threading.Lock()
+
+    def available(self) -> bool:
+        """Whether the espeak-ng executable can be found."""
+        return shutil.which(self.executable) is not None
+
+    def speak(self, text: str, *, voice: str, rate_wpm: int) -> audio.Pcm:
+        """Synthesise `text` with espeak-ng; raise `audio.AudioError` with a speech code."""
+        key = (voice, rate_wpm, text)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        pcm = self._run(text, voice=voice, rate_wpm=rate_wpm)
+        with self._lock:
+            self._cache[key] = pcm
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return pcm
+
+    def _run(self, text: str, *, voice: str, rate_wpm: int) -> audio.Pcm:
+        path = shutil.which(self.executable)
+        if path is None:
+            raise audio.AudioError(ENGINE_MISSING, f"{self.executable} not found on PATH")
+        # "--" ends the options: a sentence can never be taken for one.
+        command = [path, "-v", voice, "-s", str(rate_wpm), "--stdout", "--", text]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, timeout=self.timeout_seconds, check=False
+            )
+        except subprocess.TimeoutExpired as error:
+            raise audio.AudioError(
+                ENGINE_TIMEOUT, f"{self.executable} took over {self.timeout_seconds} s"
+            ) from error
+        except OSError as error:
+            raise audio.AudioError(ENGINE_MISSING, f"cannot run {path}: {error}") from error
+        if done.returncode != 0:
+            stderr = done.stderr.decode(errors="replace").strip()
+            raise audio.AudioError(
+                ENGINE_FAILED, f"{self.executable} exited {done.returncode}: {stderr}"
+            )
+        try:
+            pcm = audio.from_wav(done.stdout)
+        except audio.AudioError as error:
+            raise audio.AudioError(OUTPUT_INVALID, error.message) from error
+        if not pcm.samples:
+            raise audio.AudioError(OUTPUT_INVALID, f"{self.executable} produced no sound")
+        return pcm
+
+
+@dataclass(frozen=True, eq=False)
+class Rendering:
+    """An announcement's sound as a WAV file, and the speech error if it fell back to the chime."""
+
+    wav: bytes
+    duration: float
+    error: audio.AudioError | None = None
+
+
+class AnnouncementSynthesizer:
+    """Renders an announcement: chime, then each language's sentence, as one WAV file.
+
+    A speech engine that is missing or fails is a state, not a crash: the rendering then holds
+    the chime alone (so the hall still looks at the screen) and carries the error.
+    """
+
+    def __init__(
+        self, settings: SpeechSettings | None = None, engine: SpeechEngine | None = None
+    ) -> None:
+        self.settings = settings or SpeechSettings()
+        self.engine = engine or EspeakEngine()
+        self._chime: audio.Pcm | None = None
+        self._lock = threading.Lock()
+
+    def render(self, announcement: Announcement) -> Rendering:
+        """Return the announcement's sound; never raises for an engine failure."""
+        settings = self.settings
+        try:
+            spoken = [
+                audio.normalized(
+                    self.engine.speak(
+                        phrase(announcement, language),
+                        voice=settings.voices[language],
+                        rate_wpm=settings.rates_wpm[language],
+                    ),
+                    SPEECH_PEAK * settings.volume,
+                )
+                for language in settings.languages
+            ]
+            error = None
+        except audio.AudioError as failure:
+            log.warning("announcement %s without speech: %s", announcement.label, failure)
+            spoken, error = [], failure
+        parts: list[audio.Pcm] = []
+        if settings.chime or not spoken:
+            ding = self.chime()
+            if settings.volume != 1.0:
+                ding = audio.scaled(ding, settings.volume)
+            parts += [ding, audio.silence(CHIME_GAP_SECONDS, OUTPUT_RATE)]
+        for index, sentence in enumerate(spoken):
+            if index:
+                parts.append(audio.silence(settings.pause_seconds, OUTPUT_RATE))
+            parts.append(sentence)
+        parts.append(audio.silence(TAIL_SECONDS, OUTPUT_RATE))
+        sound = audio.concatenated(parts, OUTPUT_RATE)
+        return Rendering(wav=audio.to_wav(sound), duration=sound.duration, error=error)
+
+    def chime(self) -> audio.Pcm:
+        """Return the chime at the output rate (made once: it takes about 0.1 s in Python)."""
+        with self._lock:
+            if self._chime is None:
+                self._chime = audio.normalized(audio.chime(OUTPUT_RATE), CHIME_PEAK)
+            return self._chime
