@@ -1,0 +1,71 @@
+"""The two boundaries the kiosk's view-model talks to: the centre server and the printer."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kiosk.i18n import Language
+from kiosk.models import IssuedTicket, KioskMenu
+
+PRINTER_OK = "ok"
+
+
+class CommandRefused(Exception):
+    """The server refused a command with a stable error code (e.g. `service_closed`)."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message
+
+
+class ServerUnreachable(Exception):
+    """The server could not be reached or did not answer in time."""
+
+
+class PrintFailed(Exception):
+    """The printer could not print the slip; `code` is the printer's fault (`paper_out`, ...)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class KioskBackend(Protocol):
+    """The centre server as the kiosk uses it; commands carry idempotency keys."""
+
+    async def fetch_menu(self) -> KioskMenu:
+        """Fetch the services with their queues now, and the priority categories."""
+        ...
+
+    async def issue_ticket(
+        self, *, service_code: str, priority: str | None, phone: str | None, request_id: str
+    ) -> IssuedTicket:
+        """Issue a walk-in ticket; a repeat with the same `request_id` returns the same one."""
+        ...
+
+    async def check_in(
+        self, *, reference: str | None, phone: str | None, request_id: str
+    ) -> IssuedTicket:
+        """Check in an appointment by booking reference or phone and get its ticket."""
+        ...
+
+    async def report_printer_status(self, *, state: str) -> None:
+        """Tell the server (and so the managers) the printer's state (`ok`, `paper_out`, ...)."""
+        ...
+
+
+class PrintStation(Protocol):
+    """The kiosk's printer: blocking work already moved off the event loop."""
+
+    async def check(self) -> str:
+        """Return `PRINTER_OK` or the printer's fault code; never raise."""
+        ...
+
+    async def print_ticket(self, ticket: IssuedTicket, language: Language) -> None:
+        """Print the ticket's slip; raises `PrintFailed(code)` (after checking status first)."""
+        ...
+
+    async def preview_png(self, ticket: IssuedTicket, language: Language) -> bytes:
+        """Render the slip as a PNG image (with its QR code) to show on screen."""
+        ...

@@ -1,0 +1,671 @@
+"""The kiosk's view-model: which screen shows what, and what each touch does."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from enum import StrEnum
+from typing import Any, Final
+
+from kivy.event import EventDispatcher
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+
+from kiosk import phone as phones
+from kiosk.i18n import (
+    Language,
+    Translator,
+    closed_reason_key,
+    duration_text,
+    error_key,
+    translate,
+    waiting_text,
+)
+from kiosk.models import IssuedTicket, KioskMenu, ServiceOption
+from kiosk.ports import (
+    PRINTER_OK,
+    CommandRefused,
+    KioskBackend,
+    PrintFailed,
+    PrintStation,
+    ServerUnreachable,
+)
+from kiosk.runtime import Scheduler, TaskSet, Timer
+from kiosk.scanner import normalise_reference, reference_from_scan
+
+log = logging.getLogger(__name__)
+
+
+class KioskScreen(StrEnum):
+    """The kiosk's screens (also the names of the kv `Screen`s)."""
+
+    WELCOME = "welcome"
+    SERVICES = "services"
+    PRIORITY = "priority"
+    PHONE = "phone"
+    CHECK_IN = "check_in"
+    TICKET = "ticket"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+class TicketStage(StrEnum):
+    """Where the ticket on the ticket screen is: being issued, printed, or shown instead."""
+
+    ISSUING = "issuing"
+    PRINTING = "printing"
+    PRINTED = "printed"
+    NOT_PRINTED = "not_printed"
+
+
+class CheckInMode(StrEnum):
+    """How the citizen identifies an appointment."""
+
+    REFERENCE = "reference"
+    PHONE = "phone"
+
+
+# Screens where a citizen is choosing: left alone there, the kiosk goes back to the start.
+_CHOOSING: Final = frozenset(
+    {KioskScreen.SERVICES, KioskScreen.PRIORITY, KioskScreen.PHONE, KioskScreen.CHECK_IN}
+)
+REFERENCE_MAX_LENGTH: Final = 24
+
+
+@dataclass(frozen=True, slots=True)
+class KioskTimings:
+    """How long things last at the kiosk, in seconds."""
+
+    inactivity: float = 45.0
+    ticket_shown: float = 20.0
+    # A ticket that did not print stays longer: the citizen must read or photograph it.
+    unprinted_ticket_shown: float = 90.0
+    reprint_window: float = 15.0
+    # Backoff between resends of one attempt (same request id) when the server does not answer.
+    retry_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
+    # After an outage, an attempt this recent is resent: the citizen is probably still there.
+    resume_window: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class TicketAttempt:
+    """One citizen's request for a ticket; its `request_id` makes every resend idempotent."""
+
+    started_at: float
+    service_code: str | None = None
+    priority: str | None = None
+    phone: str | None = None
+    reference: str | None = None
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def is_check_in(self) -> bool:
+        """Whether this attempt checks in an appointment (else a walk-in ticket)."""
+        return self.service_code is None
+
+
+class KioskViewModel(EventDispatcher):
+    """State and actions of the whole kiosk flow; the kv files only bind to it."""
+
+    screen = StringProperty(KioskScreen.WELCOME.value)
+    online = BooleanProperty(True)
+    busy = BooleanProperty(False)
+    message = StringProperty("")
+    centre_name = StringProperty("")
+    # Service menu.
+    service_tiles = ListProperty()
+    page = NumericProperty(0)
+    page_count = NumericProperty(1)
+    page_text = StringProperty("")
+    chosen_service = StringProperty("")
+    # Priority question.
+    priority_tiles = ListProperty()
+    # Phone number (SMS) and check-in by phone.
+    phone_digits = StringProperty("")
+    phone_display = StringProperty("")
+    # Appointment check-in.
+    check_in_mode = StringProperty(CheckInMode.REFERENCE.value)
+    reference_text = StringProperty("")
+    # Ticket screen.
+    ticket_stage = StringProperty(TicketStage.ISSUING.value)
+    ticket_number = StringProperty("")
+    ticket_service = StringProperty("")
+    ticket_ahead = StringProperty("")
+    ticket_wait = StringProperty("")
+    ticket_note = StringProperty("")
+    ticket_status = StringProperty("")
+    ticket_hint = StringProperty("")
+    ticket_preview = ObjectProperty(None, allownone=True)
+    can_reprint = BooleanProperty(False)
+    printing = BooleanProperty(False)
+
+    def __init__(
+        self,
+        *,
+        backend: KioskBackend,
+        station: PrintStation,
+        scheduler: Scheduler,
+        timezone: tzinfo,
+        default_language: Language = Language.EN,
+        ask_phone: bool = True,
+        services_per_page: int = 8,
+        timings: KioskTimings | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.tr = Translator(language=default_language.value)
+        self.tasks = TaskSet()
+        self._backend = backend
+        self._station = station
+        self._scheduler = scheduler
+        self._timezone = timezone
+        self._default_language = default_language
+        self._ask_phone = ask_phone
+        self._per_page = services_per_page
+        self._timings = timings or KioskTimings()
+        self._menu = KioskMenu(centre_name="", services=())
+        self._service: ServiceOption | None = None
+        self._priority: str | None = None
+        self._attempt: TicketAttempt | None = None
+        self._ticket: IssuedTicket | None = None
+        self._message_key = ""
+        self._printer_reported: str | None = None
+        self._timers: dict[str, Timer] = {}
+        self.tr.bind(language=lambda *_: self._refresh_texts())
+        self._refresh_texts()
+
+    # Language -----------------------------------------------------------------------------
+
+    @property
+    def language(self) -> Language:
+        """The language in force."""
+        return self.tr.current
+
+    def choose_language(self, language: str) -> None:
+        """Switch language; from the start screen this also opens the service menu."""
+        self.tr.language = Language(language).value
+        if self.screen == KioskScreen.WELCOME:
+            self._go(KioskScreen.SERVICES)
+        self.note_activity()
+
+    def toggle_language(self) -> None:
+        """Switch between English and Kiswahili, staying on the same screen."""
+        other = Language.SW if self.language is Language.EN else Language.EN
+        self.tr.language = other.value
+        self.note_activity()
+
+    # Navigation ---------------------------------------------------------------------------
+
+    def start_again(self) -> None:
+        """Forget the citizen's choices and show the start screen (or out-of-service)."""
+        if self.busy:
+            return
+        self._forget_citizen()
+        self.tr.language = self._default_language.value
+        self._go(KioskScreen.WELCOME if self.online else KioskScreen.OUT_OF_SERVICE)
+
+    def go_back(self) -> None:
+        """One step back in the flow."""
+        if self.busy:
+            return
+        if self.screen == KioskScreen.PHONE and self._wants_priority(self._service):
+            self._go(KioskScreen.PRIORITY)
+        elif self.screen in (KioskScreen.PRIORITY, KioskScreen.PHONE, KioskScreen.CHECK_IN):
+            self._go(KioskScreen.SERVICES)
+        else:
+            self.start_again()
+
+    def note_activity(self) -> None:
+        """Restart on a touch or key press the inactivity countdown where it applies."""
+        if KioskScreen(self.screen) in _CHOOSING:
+            self._start_timer("inactivity", self._timings.inactivity, self.start_again)
+
+    # Service menu -------------------------------------------------------------------------
+
+    def apply_menu(self, menu: KioskMenu) -> None:
+        """Show the services and queues the server reported."""
+        self._menu = menu
+        self.centre_name = menu.centre_name
+        self.page = min(self.page, max(self._page_count() - 1, 0))
+        self._refresh_texts()
+
+    def next_page(self) -> None:
+        """Show the next page of services."""
+        if self.page + 1 < self._page_count():
+            self.page += 1
+            self._refresh_texts()
+        self.note_activity()
+
+    def previous_page(self) -> None:
+        """Show the previous page of services."""
+        if self.page > 0:
+            self.page -= 1
+            self._refresh_texts()
+        self.note_activity()
+
+    def choose_service(self, code: str) -> None:
+        """Take the service the citizen touched."""
+        if self.busy or self.screen != KioskScreen.SERVICES:
+            return
+        service = self._menu.service(code)
+        if service is None:
+            return
+        if not service.is_open:
+            self._show_message(closed_reason_key(service.closed_reason))
+            return
+        self._service = service
+        self._priority = None
+        self.chosen_service = service.name(self.language)
+        if self._wants_priority(service):
+            self._go(KioskScreen.PRIORITY)
+        else:
+            self._after_priority()
+
+    def choose_priority(self, code: str) -> None:
+        """Take the answer to the priority question (empty code: no priority)."""
+        if self.busy or self.screen != KioskScreen.PRIORITY:
+            return
+        self._priority = code or None
+        self._after_priority()
+
+    def _wants_priority(self, service: ServiceOption | None) -> bool:
+        return service is not None and service.priority_allowed and bool(self._menu.priorities)
+
+    def _after_priority(self) -> None:
+        if self._ask_phone:
+            self.phone_digits = ""
+            self._go(KioskScreen.PHONE)
+        else:
+            self._issue(phone=None)
+
+    # Keypads ------------------------------------------------------------------------------
+
+    def press_digit(self, digit: str) -> None:
+        """Type a digit from the numeric keypad."""
+        if digit.isdigit() and len(self.phone_digits) < phones.MAX_DIGITS:
+            self.phone_digits += digit
+            self._clear_message()
+        self.note_activity()
+
+    def delete_digit(self) -> None:
+        """Remove the last digit typed."""
+        self.phone_digits = self.phone_digits[:-1]
+        self.note_activity()
+
+    def clear_digits(self) -> None:
+        """Remove every digit typed."""
+        self.phone_digits = ""
+        self.note_activity()
+
+    def press_key(self, key: str) -> None:
+        """Type a key from the booking-reference keyboard."""
+        if len(self.reference_text) < REFERENCE_MAX_LENGTH:
+            self.reference_text += key.upper()
+            self._clear_message()
+        self.note_activity()
+
+    def delete_key(self) -> None:
+        """Remove the last character of the booking reference."""
+        self.reference_text = self.reference_text[:-1]
+        self.note_activity()
+
+    def on_phone_digits(self, _instance: KioskViewModel, digits: str) -> None:
+        """Keep the grouped form of the number in step with the digits."""
+        self.phone_display = phones.group_for_display(digits)
+
+    # Phone (SMS) --------------------------------------------------------------------------
+
+    def submit_phone(self) -> None:
+        """Issue the ticket with the typed number for an SMS, if the number is valid."""
+        if self.busy or self.screen != KioskScreen.PHONE:
+            return
+        number = phones.to_e164(self.phone_digits)
+        if number is None:
+            self._show_message("phone_invalid")
+            return
+        self._issue(phone=number)
+
+    def skip_phone(self) -> None:
+        """Issue the ticket without an SMS."""
+        if self.busy or self.screen != KioskScreen.PHONE:
+            return
+        self._issue(phone=None)
+
+    # Appointment check-in -----------------------------------------------------------------
+
+    def open_check_in(self) -> None:
+        """Show the appointment check-in screen."""
+        if self.busy:
+            return
+        self.reference_text = ""
+        self.phone_digits = ""
+        self.check_in_mode = CheckInMode.REFERENCE.value
+        self._go(KioskScreen.CHECK_IN)
+
+    def set_check_in_mode(self, mode: str) -> None:
+        """Check in by booking reference or by phone number."""
+        self.check_in_mode = CheckInMode(mode).value
+        self._clear_message()
+        self.note_activity()
+
+    def submit_check_in(self) -> None:
+        """Check in with what was typed."""
+        if self.busy or self.screen != KioskScreen.CHECK_IN:
+            return
+        if self.check_in_mode == CheckInMode.PHONE:
+            number = phones.to_e164(self.phone_digits)
+            if number is None:
+                self._show_message("phone_invalid")
+                return
+            self._begin(TicketAttempt(started_at=self._now(), phone=number))
+        else:
+            reference = normalise_reference(self.reference_text)
+            if reference is None:
+                self._show_message("reference_invalid")
+                return
+            self._begin(TicketAttempt(started_at=self._now(), reference=reference))
+
+    def receive_scan(self, text: str) -> None:
+        """Check in the code a keyboard-wedge scanner (or keyboard) typed before Enter."""
+        if self.busy or self.printing or self.screen == KioskScreen.OUT_OF_SERVICE:
+            return
+        reference = reference_from_scan(text)
+        if self.screen != KioskScreen.CHECK_IN:
+            if reference is None:
+                return
+            self._forget_citizen()
+            self.check_in_mode = CheckInMode.REFERENCE.value
+            self._go(KioskScreen.CHECK_IN)
+        if reference is None:
+            self._show_message("reference_invalid")
+            return
+        self.check_in_mode = CheckInMode.REFERENCE.value
+        self.reference_text = reference
+        self.submit_check_in()
+
+    # Issuing ------------------------------------------------------------------------------
+
+    def _issue(self, *, phone: str | None) -> None:
+        assert self._service is not None
+        self._begin(
+            TicketAttempt(
+                started_at=self._now(),
+                service_code=self._service.code,
+                priority=self._priority,
+                phone=phone,
+            )
+        )
+
+    def _begin(self, attempt: TicketAttempt) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._attempt = attempt
+        self._ticket = None
+        self.ticket_preview = None
+        self.can_reprint = False
+        self.ticket_stage = TicketStage.ISSUING.value
+        self._go(KioskScreen.TICKET)
+        self.tasks.spawn(self._run_attempt(attempt))
+
+    async def _run_attempt(self, attempt: TicketAttempt) -> None:
+        try:
+            ticket = await self._send(attempt)
+        except CommandRefused as refused:
+            self._attempt = None
+            self.busy = False
+            self._show_refusal(attempt, refused.code)
+            return
+        except ServerUnreachable:
+            # The attempt stays pending: on recovery it is resent with the same request id.
+            self.busy = False
+            self.set_online(False)
+            return
+        self._attempt = None
+        self.busy = False
+        self.online = True
+        await self._deliver(ticket)
+
+    async def _send(self, attempt: TicketAttempt) -> IssuedTicket:
+        delays = self._timings.retry_delays
+        for try_number in range(len(delays) + 1):
+            try:
+                if attempt.is_check_in:
+                    return await self._backend.check_in(
+                        reference=attempt.reference,
+                        phone=attempt.phone,
+                        request_id=attempt.request_id,
+                    )
+                assert attempt.service_code is not None
+                return await self._backend.issue_ticket(
+                    service_code=attempt.service_code,
+                    priority=attempt.priority,
+                    phone=attempt.phone,
+                    request_id=attempt.request_id,
+                )
+            except ServerUnreachable:
+                if try_number == len(delays):
+                    raise
+                log.warning("server unreachable, resending %s", attempt.request_id)
+                await self._scheduler.sleep(delays[try_number])
+        raise AssertionError("unreachable")
+
+    def _show_refusal(self, attempt: TicketAttempt, code: str) -> None:
+        if attempt.is_check_in:
+            self._go(KioskScreen.CHECK_IN)
+        else:
+            self._go(KioskScreen.SERVICES)
+        self._show_message(error_key(code))
+
+    # Ticket and printing ------------------------------------------------------------------
+
+    async def _deliver(self, ticket: IssuedTicket) -> None:
+        self._ticket = ticket
+        self._refresh_texts()
+        self._go(KioskScreen.TICKET)
+        self.can_reprint = True
+        self._start_timer("reprint", self._timings.reprint_window, self._end_reprint_window)
+        await self._print(ticket)
+
+    async def _print(self, ticket: IssuedTicket) -> None:
+        self.printing = True
+        self._set_stage(TicketStage.PRINTING)
+        self._cancel_timer("ticket")
+        language = self.language
+        try:
+            await self._station.print_ticket(ticket, language)
+        except PrintFailed as failed:
+            self.ticket_preview = await self._station.preview_png(ticket, language)
+            self._set_stage(TicketStage.NOT_PRINTED)
+            shown_for = self._timings.unprinted_ticket_shown
+            await self.report_printer(failed.code)
+        else:
+            self._set_stage(TicketStage.PRINTED)
+            shown_for = self._timings.ticket_shown
+            await self.report_printer(PRINTER_OK)
+        finally:
+            self.printing = False
+        if self._ticket is ticket and self.screen == KioskScreen.TICKET:
+            self._start_timer("ticket", shown_for, self.start_again)
+
+    def reprint(self) -> None:
+        """Print the shown ticket again (offered for a short time after it was issued)."""
+        if self._ticket is None or not self.can_reprint or self.printing:
+            return
+        self.tasks.spawn(self._print(self._ticket))
+
+    def _end_reprint_window(self) -> None:
+        self.can_reprint = False
+
+    async def report_printer(self, state: str) -> None:
+        """Tell the server the printer's state when it changed since the last report."""
+        if state == self._printer_reported:
+            return
+        try:
+            await self._backend.report_printer_status(state=state)
+        except (ServerUnreachable, CommandRefused):
+            log.warning("could not report printer state %s; will retry", state)
+            return
+        self._printer_reported = state
+
+    # Server reachability ------------------------------------------------------------------
+
+    def set_online(self, online: bool) -> None:
+        """Follow the server becoming reachable or unreachable."""
+        if online == self.online:
+            return
+        self.online = online
+        if not online:
+            # A ticket already on screen stays there; the rest gives way to out-of-service.
+            if not (self.screen == KioskScreen.TICKET and self._ticket is not None):
+                self._go(KioskScreen.OUT_OF_SERVICE)
+            return
+        if self.screen != KioskScreen.OUT_OF_SERVICE or self.busy:
+            return
+        attempt = self._attempt
+        if attempt is not None and self._now() - attempt.started_at <= self._timings.resume_window:
+            self._begin(attempt)
+        else:
+            self.start_again()
+
+    # Helpers ------------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return self._scheduler.monotonic()
+
+    def _go(self, screen: KioskScreen) -> None:
+        self._clear_message()
+        self.screen = screen.value
+        if screen in _CHOOSING:
+            self._start_timer("inactivity", self._timings.inactivity, self.start_again)
+        else:
+            self._cancel_timer("inactivity")
+        if screen != KioskScreen.TICKET:
+            self._cancel_timer("ticket")
+            self._cancel_timer("reprint")
+            self.can_reprint = False
+
+    def _forget_citizen(self) -> None:
+        self._service = None
+        self._priority = None
+        self._ticket = None
+        self._attempt = None
+        self.chosen_service = ""
+        self.phone_digits = ""
+        self.reference_text = ""
+        self.ticket_preview = None
+        self.page = 0
+        self._refresh_texts()
+
+    def _set_stage(self, stage: TicketStage) -> None:
+        self.ticket_stage = stage.value
+        self._refresh_texts()
+
+    def _show_message(self, key: str) -> None:
+        self._message_key = key
+        self.message = self.tr.texts[key]
+        self.note_activity()
+
+    def _clear_message(self) -> None:
+        self._message_key = ""
+        self.message = ""
+
+    def _start_timer(self, name: str, delay: float, callback: Callable[[], None]) -> None:
+        self._cancel_timer(name)
+
+        def fire() -> None:
+            self._timers.pop(name, None)
+            callback()
+
+        self._timers[name] = self._scheduler.call_later(delay, fire)
+
+    def _cancel_timer(self, name: str) -> None:
+        timer = self._timers.pop(name, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _page_count(self) -> int:
+        return max(1, -(-len(self._menu.services) // self._per_page))
+
+    def _page_services(self) -> Sequence[ServiceOption]:
+        # Open services first, so the greyed ones never hide an open one on a later page.
+        ordered = sorted(self._menu.services, key=lambda service: not service.is_open)
+        start = self.page * self._per_page
+        return ordered[start : start + self._per_page]
+
+    def _refresh_texts(self) -> None:
+        """Recompute every composed text in the language in force."""
+        language = self.language
+        self.page_count = self._page_count()
+        self.page_text = translate("page_of", language, page=self.page + 1, pages=self.page_count)
+        self.service_tiles = [self._tile(service, language) for service in self._page_services()]
+        self.priority_tiles = [
+            {"code": option.code, "title": option.name(language)}
+            for option in self._menu.priorities
+        ] + [{"code": "", "title": translate("priority_none", language)}]
+        if self._service is not None:
+            self.chosen_service = self._service.name(language)
+        if self._message_key:
+            self.message = translate(self._message_key, language)
+        self._refresh_ticket_texts(language)
+
+    def _tile(self, service: ServiceOption, language: Language) -> dict[str, Any]:
+        if service.is_open:
+            detail = waiting_text(service.waiting, language)
+            wait = translate(
+                "tile_wait", language, wait=duration_text(service.estimated_wait_minutes, language)
+            )
+        else:
+            detail = translate(closed_reason_key(service.closed_reason), language)
+            wait = ""
+        return {
+            "code": service.code,
+            "title": service.name(language),
+            "detail": detail,
+            "wait": wait,
+            "is_open": service.is_open,
+        }
+
+    def _refresh_ticket_texts(self, language: Language) -> None:
+        ticket = self._ticket
+        stage = TicketStage(self.ticket_stage)
+        if ticket is None:
+            self.ticket_number = ""
+            self.ticket_service = ""
+            self.ticket_ahead = ""
+            self.ticket_wait = ""
+            self.ticket_note = ""
+            self.ticket_hint = ""
+            self.ticket_status = translate("issuing", language)
+            return
+        self.ticket_number = ticket.number
+        self.ticket_service = ticket.service_name(language)
+        self.ticket_ahead = translate("people_ahead", language, count=ticket.people_ahead)
+        self.ticket_wait = translate(
+            "estimated_wait", language, wait=duration_text(ticket.estimated_wait_minutes, language)
+        )
+        slot = ticket.appointment_slot
+        self.ticket_note = (
+            translate(
+                "appointment_at", language, time=slot.astimezone(self._timezone).strftime("%H:%M")
+            )
+            if slot is not None
+            else ""
+        )
+        status_keys = {
+            TicketStage.ISSUING: "issuing",
+            TicketStage.PRINTING: "printing",
+            TicketStage.PRINTED: "printed",
+            TicketStage.NOT_PRINTED: "print_failed",
+        }
+        self.ticket_status = translate(status_keys[stage], language)
+        self.ticket_hint = translate(
+            "print_failed_hint" if stage is TicketStage.NOT_PRINTED else "wait_for_call", language
+        )
