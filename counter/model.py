@@ -1,0 +1,89 @@
+"""What the counter screen shows, as plain values the link to the centre hands over."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Session:
+    """A member of staff logged in at a counter."""
+
+    staff_number: str
+    counter: str
+    staff_name: str = ""
+
+
+@dataclass(frozen=True)
+class HeldTicket:
+    """The ticket a counter holds (called or serving), with the phone already masked."""
+
+    ticket_id: str
+    number: str
+    service_code: str
+    status: str
+    source: str
+    priority: str | None = None
+    phone_masked: str | None = None
+    called_at: datetime | None = None
+    serving_at: datetime | None = None
+    recalls: int = 0
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CounterState:
+    """A counter's status (open, paused, closed) and the ticket it holds."""
+
+    code: str
+    status: str
+    pause_reason: str | None = None
+    held: HeldTicket | None = None
+
+
+@dataclass(frozen=True)
+class WaitingTicket:
+    """A waiting ticket in the order the policy will call it, with the policy's reason."""
+
+    ticket_id: str
+    number: str
+    service_code: str
+    waiting_since: datetime
+    reason: str
+    priority: str | None = None
+    source: str = "walk_in"
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    """The counter's waiting list: how many wait, since when the longest, who comes next."""
+
+    count: int
+    longest_since: datetime | None
+    upcoming: tuple[WaitingTicket, ...] = ()
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Names of the centre's services, counters and priority categories, by code.
+
+    `counter_services` maps each counter to the queue selectors it serves (a service code, or a
+    stage key such as ``NID.biometrics``).
+    """
+
+    services: Mapping[str, str] = field(default_factory=dict)
+    counters: Mapping[str, str] = field(default_factory=dict)
+    priorities: Mapping[str, str] = field(default_factory=dict)
+    counter_services: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    timezone: str = "Africa/Nairobi"
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    """The staff member's own figures for today: served, average and longest handling time."""
+
+    served: int
+    mean_handling_seconds: float | None
+    longest_handling_seconds: float | None

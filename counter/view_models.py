@@ -1,0 +1,711 @@
+"""View-models of the counter: the login form and the counter screen (state and actions)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from kivy.event import EventDispatcher
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    OptionProperty,
+    StringProperty,
+)
+
+from centre_client.errors import CentreApiError
+from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
+from centre_core.clock import business_day
+from counter import wording
+from counter.figures import HandlingTally
+from counter.link import CounterLink
+from counter.model import (
+    CounterState,
+    Directory,
+    HeldTicket,
+    Session,
+    StaffFigures,
+    WaitingList,
+)
+from counter.plain_words import message_for
+from counter.shortcuts import PAUSE_REASON_KEYS, SERVE_ROWS, label_for
+
+logger = logging.getLogger(__name__)
+
+# Refusals after which what the screen shows about our own counter is stale: reload it.
+RELOAD_ON = frozenset(
+    {
+        "ticket_not_held",
+        "ticket_taken",
+        "ticket_not_found",
+        "invalid_transition",
+        "counter_busy",
+        "counter_paused",
+        "counter_closed",
+        "request_id_reused",
+    }
+)
+# Codes that end the staff member's session.
+SESSION_ENDED = frozenset({"unauthenticated"})
+
+
+class Clock(Protocol):
+    """Tells the current time (aware, UTC); tests pass `centre_core.clock.FixedClock`."""
+
+    def now(self) -> datetime:
+        """Return the current instant."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        """Return the current instant in UTC."""
+        return datetime.now(UTC)
+
+
+class Tasks:
+    """Background tasks of one view-model on the running loop, kept so none is collected early."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run `work` in the background; a failure is logged, never raised into the UI."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._running.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("counter task failed", exc_info=task.exception())
+
+    async def settle(self) -> None:
+        """Wait until every task (including ones started meanwhile) has finished."""
+        while self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def cancel_all(self) -> None:
+        """Cancel every task but the calling one (logging out runs as one) and wait for them."""
+        running = [task for task in self._running if task is not asyncio.current_task()]
+        for task in running:
+            task.cancel()
+        for task in running:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+class LoginViewModel(EventDispatcher):
+    """The login form: staff number, PIN and counter (fixed when the workstation is bound)."""
+
+    __events__ = ("on_logged_in",)
+
+    staff_number = StringProperty("")
+    pin = StringProperty("")
+    counter = StringProperty("")
+    counter_locked = BooleanProperty(False)
+    busy = BooleanProperty(False)
+    can_log_in = BooleanProperty(False)
+    error = StringProperty("")
+    error_code = StringProperty("")
+
+    def __init__(self, *, link: CounterLink, counter: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._link = link
+        self._tasks = Tasks()
+        self.counter = counter or ""
+        self.counter_locked = bool(counter)
+        self.bind(staff_number=self._update, pin=self._update, busy=self._update)
+
+    def _update(self, *_: Any) -> None:
+        self.can_log_in = bool(self.staff_number.strip() and self.pin and not self.busy)
+
+    def submit(self) -> None:
+        """Log in in the background (the button and the Enter key)."""
+        if self.can_log_in:
+            self._tasks.spawn(self.log_in())
+
+    async def log_in(self) -> Session | None:
+        """Log in; on success dispatch `on_logged_in(session)`, else show why in plain words."""
+        if not self.can_log_in:
+            return None
+        self.busy = True
+        self.error = self.error_code = ""
+        try:
+            session = await self._link.log_in(
+                staff_number=self.staff_number.strip(),
+                pin=self.pin,
+                counter=self.counter.strip() or None,
+            )
+        except CentreApiError as error:
+            self.error_code = error.code
+            self.error = message_for(error.code)
+            return None
+        finally:
+            self.pin = ""
+            self.busy = False
+        self.dispatch("on_logged_in", session)
+        return session
+
+    def on_logged_in(self, session: Session) -> None:
+        """Default handler: the app switches to the counter screen."""
+
+
+class CounterViewModel(EventDispatcher):
+    """The counter screen: the held ticket, the waiting list, the staff's figures and actions.
+
+    Every action is one method (also reachable by name through `perform`, which the buttons and
+    the keyboard use). While one command is on its way, no other starts: a double press never
+    calls two citizens. Refusals become plain words (`message`) with their `message_code`.
+    """
+
+    __events__ = ("on_logged_out",)
+
+    staff_label = StringProperty("")
+    counter_label = StringProperty("")
+    services_text = StringProperty("")
+    counter_status = OptionProperty("open", options=["open", "paused", "closed"])
+    status_text = StringProperty("")
+    online = BooleanProperty(True)
+    busy = BooleanProperty(False)
+
+    has_ticket = BooleanProperty(False)
+    ticket_number = StringProperty("")
+    ticket_state = StringProperty("")
+    ticket_service = StringProperty("")
+    ticket_source = StringProperty("")
+    ticket_priority = StringProperty("")
+    ticket_phone = StringProperty("")
+    ticket_elapsed = StringProperty("")
+    ticket_recalls = NumericProperty(0)
+    ticket_note = StringProperty("")
+
+    waiting_count = NumericProperty(0)
+    longest_wait = StringProperty("–")
+    upcoming = ListProperty([])
+
+    served_today = NumericProperty(0)
+    mean_handling = StringProperty("–")
+    longest_handling = StringProperty("–")
+
+    message = StringProperty("")
+    message_code = StringProperty("")
+    message_is_error = BooleanProperty(False)
+
+    dialog = OptionProperty("", options=["", "pause", "transfer"])
+    transfer_services = ListProperty([])
+    transfer_counters = ListProperty([])
+
+    can_call_next = BooleanProperty(False)
+    can_serve = BooleanProperty(False)
+    can_recall = BooleanProperty(False)
+    can_start = BooleanProperty(False)
+    can_finish = BooleanProperty(False)
+    can_no_show = BooleanProperty(False)
+    can_transfer = BooleanProperty(False)
+    can_pause = BooleanProperty(False)
+    can_resume = BooleanProperty(False)
+    pause_label = StringProperty("Pause")
+
+    def __init__(
+        self,
+        *,
+        link: CounterLink,
+        session: Session,
+        clock: Clock | None = None,
+        upcoming_limit: int = SERVE_ROWS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._link = link
+        self.session = session
+        self._clock = clock or SystemClock()
+        self._upcoming_limit = upcoming_limit
+        self._tasks = Tasks()
+        self._directory = Directory()
+        self._held: HeldTicket | None = None
+        self._pause_reason: str | None = None
+        self._waiting = WaitingList(count=0, longest_since=None)
+        self._tally = HandlingTally()
+        self._server_figures: StaffFigures | None = None
+        self._refresh_wanted: set[str] = set()
+        self._refreshing = False
+        self._closed = False
+        self._follow_task: asyncio.Task[None] | None = None
+        self.staff_label = f"Staff {session.staff_number}" + (
+            f" · {session.staff_name}" if session.staff_name else ""
+        )
+        self.counter_label = f"Counter {session.counter}"
+        self.bind(online=self._update, busy=self._update, counter_status=self._update)
+        self._update()
+
+    # Starting and stopping ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Load names, the counter, the waiting list and figures, then follow the stream."""
+        with contextlib.suppress(CentreApiError):
+            self._directory = await self._link.directory()
+        self._show_directory()
+        await self._reload({"counter", "waiting", "figures"})
+        self._follow_task = asyncio.get_running_loop().create_task(
+            self._link.follow(on_changes=self.stream_changes, on_online=self.stream_online)
+        )
+
+    async def stop(self) -> None:
+        """Stop following the centre (the window closes or the staff logs out)."""
+        self._closed = True
+        follow, self._follow_task = self._follow_task, None
+        if follow is not None:
+            follow.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await follow
+        await self._tasks.cancel_all()
+
+    async def settle(self) -> None:
+        """Wait until background work (commands, refreshes) has finished: for tests."""
+        await self._tasks.settle()
+
+    # Actions by name (buttons and keys) ---------------------------------------------------
+
+    def perform(self, action: str) -> bool:
+        """Start the named action if it is allowed now; return whether it started."""
+        if action.startswith("serve_"):
+            row = int(action.removeprefix("serve_"))
+            if not self.can_serve or row > len(self.upcoming):
+                return False
+            self._tasks.spawn(self.serve_ticket(self.upcoming[row - 1]["ticket_id"]))
+            return True
+        if action == "pause":
+            if self.can_resume:
+                self._tasks.spawn(self.resume())
+                return True
+            if self.can_pause:
+                self.dialog = "pause"
+                return True
+            return False
+        if action == "transfer":
+            if self.can_transfer:
+                self.dialog = "transfer"
+                return True
+            return False
+        if action == "log_out":
+            if self.busy:
+                return False
+            self._tasks.spawn(self.log_out())
+            return True
+        allowed = {
+            "call_next": self.can_call_next,
+            "recall": self.can_recall,
+            "start_serving": self.can_start,
+            "finish": self.can_finish,
+            "no_show": self.can_no_show,
+        }
+        if not allowed.get(action, False):
+            return False
+        command: dict[str, Callable[[], Awaitable[bool]]] = {
+            "call_next": self.call_next,
+            "recall": self.recall,
+            "start_serving": self.start_serving,
+            "finish": self.finish,
+            "no_show": self.mark_no_show,
+        }
+        self._tasks.spawn(command[action]())
+        return True
+
+    def shortcut(self, action: str) -> str:
+        """Return the key label of an action, for its button."""
+        return label_for(action)
+
+    def choose_pause_reason(self, reason: str) -> None:
+        """Close the pause dialog and pause with the chosen reason."""
+        self.dialog = ""
+        if self.can_pause:
+            self._tasks.spawn(self.pause(reason))
+
+    def pause_key(self, key: str) -> bool:
+        """Take a key pressed in the pause dialog: a reason's letter pauses."""
+        reason = PAUSE_REASON_KEYS.get(key)
+        if reason is None:
+            return False
+        self.choose_pause_reason(reason)
+        return True
+
+    def confirm_transfer(
+        self, *, to_service: str = "", to_counter: str = "", note: str = ""
+    ) -> bool:
+        """Confirm the transfer dialog: send the held ticket to one target."""
+        if bool(to_service) == bool(to_counter) or not self.can_transfer:
+            return False
+        self.dialog = ""
+        self._tasks.spawn(
+            self.transfer(
+                to_service=to_service or None, to_counter=to_counter or None, note=note or None
+            )
+        )
+        return True
+
+    def close_dialog(self) -> None:
+        """Close an open dialog without doing anything."""
+        self.dialog = ""
+
+    # Commands ----------------------------------------------------------------------------
+
+    async def call_next(self) -> bool:
+        """Call the next citizen the policy chooses."""
+        return await self._command(self._call_next)
+
+    async def serve_ticket(self, ticket_id: str) -> bool:
+        """Call one particular waiting ticket (out of the policy's order)."""
+
+        async def serve() -> None:
+            self._hold(await self._link.serve_ticket(ticket_id))
+            self._say(f"{self.ticket_number} called.")
+
+        return await self._command(serve, refresh={"waiting"})
+
+    async def recall(self) -> bool:
+        """Call the held ticket again."""
+
+        async def recall(held: HeldTicket) -> None:
+            ticket = await self._link.recall(held.ticket_id)
+            self._hold(ticket)
+            if ticket is None:
+                self._say(f"{held.number} was called too often: marked as no-show.")
+            else:
+                self._say(f"{ticket.number} called again.")
+
+        return await self._held_command(recall)
+
+    async def start_serving(self) -> bool:
+        """Start serving (the citizen is at the counter): the handling time starts."""
+
+        async def start(held: HeldTicket) -> None:
+            self._hold(await self._link.start_serving(held.ticket_id))
+            self._say(f"Serving {held.number}.")
+
+        return await self._held_command(start)
+
+    async def finish(self) -> bool:
+        """Finish the held ticket (done, or on to its next stage)."""
+
+        async def finish(held: HeldTicket) -> None:
+            await self._link.finish(held.ticket_id)
+            now = self._clock.now()
+            started = held.serving_at or held.called_at or now
+            self._tally.record(
+                day=self._today(),
+                key=f"{held.ticket_id}:{held.service_code}:{started.isoformat()}",
+                started_at=started,
+                finished_at=now,
+            )
+            self._hold(None)
+            self._say(f"{held.number} finished.")
+
+        return await self._held_command(finish, refresh={"figures", "waiting"})
+
+    async def mark_no_show(self) -> bool:
+        """Mark the called ticket as a no-show: the citizen never came."""
+
+        async def no_show(held: HeldTicket) -> None:
+            await self._link.mark_no_show(held.ticket_id)
+            self._hold(None)
+            self._say(f"{held.number} marked as no-show.")
+
+        return await self._held_command(no_show)
+
+    async def transfer(
+        self,
+        *,
+        to_service: str | None = None,
+        to_counter: str | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Send the held ticket to another service's queue or to a particular counter."""
+
+        async def transfer(held: HeldTicket) -> None:
+            await self._link.transfer(
+                held.ticket_id, to_service=to_service, to_counter=to_counter, note=note
+            )
+            self._hold(None)
+            if to_counter:
+                target = self._directory.counters.get(to_counter) or f"counter {to_counter}"
+            else:
+                target = self._service_name(to_service or "")
+            self._say(f"{held.number} sent to {target}.")
+
+        return await self._held_command(transfer, refresh={"waiting"})
+
+    async def pause(self, reason: str) -> bool:
+        """Pause the counter: no citizen is called until it resumes."""
+
+        async def pause() -> None:
+            await self._link.pause(reason)
+            self._set_status("paused", reason)
+            self._say(f"Paused: {wording.pause_reason(reason)}.")
+
+        return await self._command(pause, refresh=set())
+
+    async def resume(self) -> bool:
+        """Open the paused counter again."""
+
+        async def resume() -> None:
+            await self._link.resume()
+            self._set_status("open", None)
+            self._say("Open again.")
+
+        return await self._command(resume)
+
+    async def log_out(self) -> None:
+        """End the session (whatever the centre answers) and go back to the login form."""
+        with contextlib.suppress(CentreApiError):
+            await self._link.log_out()
+        await self.stop()
+        self.dispatch("on_logged_out")
+
+    def on_logged_out(self) -> None:
+        """Default handler: the app shows the login form again."""
+
+    # The running clock --------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Recompute what moves with time: elapsed time, waits, the day's figures."""
+        now = self._clock.now()
+        held = self._held
+        if held is None:
+            self.ticket_elapsed = ""
+        else:
+            since = held.serving_at if held.status == "serving" else held.called_at
+            self.ticket_elapsed = wording.clock_time((now - since).total_seconds()) if since else ""
+        since = self._waiting.longest_since
+        self.longest_wait = (
+            wording.minutes((now - since).total_seconds()) if since and self._waiting.count else "–"
+        )
+        self.upcoming = [
+            {**row, "waited": wording.minutes((now - row["since"]).total_seconds())}
+            for row in self.upcoming
+        ]
+        self._show_figures()
+
+    # The stream -----------------------------------------------------------------------------
+
+    def stream_changes(self, changes: list[Change]) -> None:
+        """Take changes from the centre's stream: refresh what they touch (debounced)."""
+        wanted: set[str] = set()
+        mine = self.session.counter
+        held_id = self._held.ticket_id if self._held else None
+        served = self._directory.counter_services.get(mine)
+        for change in changes:
+            if isinstance(change, Reset):
+                wanted |= {"counter", "waiting", "figures"}
+            elif isinstance(change, TicketChanged):
+                ticket = change.ticket
+                if change.ticket_id == held_id or (ticket is not None and ticket.counter == mine):
+                    wanted.add("counter")
+                if (
+                    ticket is None
+                    or served is None
+                    or ticket.target_counter == mine
+                    or ticket.queue_key in served
+                    or ticket.service_code in served
+                ):
+                    wanted.add("waiting")
+            elif isinstance(change, CounterChanged) and change.counter.code == mine:
+                wanted.add("counter")
+        if wanted and not self._closed:
+            self._tasks.spawn(self._reload(wanted))
+
+    def stream_online(self, online: bool) -> None:
+        """Take the stream's reachability; back online, reload everything."""
+        was = self.online
+        self.online = online
+        if online and not was and not self._closed:
+            self._clear_message_if("server_unreachable")
+            self._tasks.spawn(self._reload({"counter", "waiting", "figures"}))
+
+    # Internals ------------------------------------------------------------------------------
+
+    async def _call_next(self) -> None:
+        self._hold(await self._link.call_next())
+        self._say(f"{self.ticket_number} called.")
+
+    async def _held_command(
+        self,
+        work: Callable[[HeldTicket], Awaitable[None]],
+        *,
+        refresh: set[str] | None = None,
+    ) -> bool:
+        held = self._held
+        if held is None:
+            return False
+        return await self._command(lambda: work(held), refresh=refresh)
+
+    async def _command(
+        self, work: Callable[[], Awaitable[None]], *, refresh: set[str] | None = None
+    ) -> bool:
+        """Run one command: one at a time, refusals in plain words, never a traceback."""
+        if self.busy or not self.online or self._closed:
+            return False
+        self.busy = True
+        try:
+            await work()
+        except CentreApiError as error:
+            self._fail(error.code)
+            if error.code in SESSION_ENDED:
+                await self.stop()
+                self.dispatch("on_logged_out")
+                return False
+            if error.code in RELOAD_ON:
+                await self._reload({"counter", "waiting"})
+            return False
+        finally:
+            self.busy = False
+        await self._reload({"waiting"} if refresh is None else refresh)
+        return True
+
+    async def _reload(self, parts: set[str]) -> None:
+        """Reload parts from the centre; overlapping requests are merged into one more round."""
+        self._refresh_wanted |= parts
+        if self._refreshing:
+            return
+        self._refreshing = True
+        try:
+            while self._refresh_wanted and not self._closed:
+                wanted, self._refresh_wanted = self._refresh_wanted, set()
+                try:
+                    if "counter" in wanted:
+                        self._show_counter(await self._link.counter_state())
+                    if "waiting" in wanted:
+                        self._show_waiting(
+                            await self._link.waiting_list(limit=self._upcoming_limit)
+                        )
+                    if "figures" in wanted:
+                        self._server_figures = await self._link.staff_figures()
+                        self._show_figures()
+                except CentreApiError as error:
+                    # The stream reports being offline; a refused read changes nothing shown.
+                    logger.info("counter refresh failed: %s", error.code)
+        finally:
+            self._refreshing = False
+
+    def _show_directory(self) -> None:
+        served = self._directory.counter_services.get(self.session.counter, ())
+        self.services_text = " · ".join(self._service_name(code) for code in served)
+        name = self._directory.counters.get(self.session.counter)
+        if name:
+            self.counter_label = name
+        self.transfer_services = [
+            {"code": code, "label": name} for code, name in self._directory.services.items()
+        ]
+        self.transfer_counters = [
+            {"code": code, "label": name}
+            for code, name in self._directory.counters.items()
+            if code != self.session.counter
+        ]
+
+    def _show_counter(self, state: CounterState) -> None:
+        self._set_status(state.status, state.pause_reason)
+        self._hold(state.held)
+
+    def _show_waiting(self, waiting: WaitingList) -> None:
+        self._waiting = waiting
+        self.waiting_count = waiting.count
+        self.upcoming = [
+            {
+                "row": index,
+                "key": str(index),
+                "ticket_id": ticket.ticket_id,
+                "number": ticket.number,
+                "service": self._service_name(ticket.service_code),
+                "reason": ticket.reason,
+                "priority": self._priority_name(ticket.priority),
+                "since": ticket.waiting_since,
+                "waited": "",
+            }
+            for index, ticket in enumerate(waiting.upcoming[: self._upcoming_limit], start=1)
+        ]
+        self.tick()
+        self._update()
+
+    def _show_figures(self) -> None:
+        figures = self._server_figures or self._tally.figures(self._today())
+        self.served_today = figures.served
+        self.mean_handling = wording.handling(figures.mean_handling_seconds)
+        self.longest_handling = wording.handling(figures.longest_handling_seconds)
+
+    def _set_status(self, status: str, reason: str | None) -> None:
+        self.counter_status = status
+        self._pause_reason = reason if status == "paused" else None
+        label = wording.COUNTER_STATUSES.get(status, status)
+        if self._pause_reason:
+            label = f"{label}: {wording.pause_reason(self._pause_reason)}"
+        self.status_text = label
+        self._update()
+
+    def _hold(self, ticket: HeldTicket | None) -> None:
+        self._held = ticket
+        self.has_ticket = ticket is not None
+        if ticket is None:
+            self.ticket_number = self.ticket_state = self.ticket_service = ""
+            self.ticket_source = self.ticket_priority = self.ticket_phone = self.ticket_note = ""
+            self.ticket_recalls = 0
+        else:
+            self.ticket_number = ticket.number
+            self.ticket_state = wording.TICKET_STATUSES.get(ticket.status, ticket.status)
+            self.ticket_service = self._service_name(ticket.service_code)
+            self.ticket_source = wording.source(ticket.source)
+            self.ticket_priority = self._priority_name(ticket.priority)
+            self.ticket_phone = ticket.phone_masked or ""
+            self.ticket_note = ticket.note or ""
+            self.ticket_recalls = ticket.recalls
+        self.tick()
+        self._update()
+
+    def _update(self, *_: Any) -> None:
+        """Decide which actions are possible now."""
+        ready = self.online and not self.busy and not self._closed
+        held = self._held
+        is_open = self.counter_status == "open"
+        called = held is not None and held.status == "called"
+        self.can_call_next = ready and is_open and held is None
+        self.can_serve = self.can_call_next and bool(self.upcoming)
+        self.can_recall = ready and called
+        self.can_start = ready and called
+        self.can_finish = ready and held is not None
+        self.can_no_show = ready and called
+        self.can_transfer = ready and held is not None
+        self.can_pause = ready and is_open and held is None
+        self.can_resume = ready and self.counter_status == "paused"
+        self.pause_label = "Resume" if self.counter_status == "paused" else "Pause"
+
+    def _say(self, text: str) -> None:
+        self.message_code = ""
+        self.message_is_error = False
+        self.message = text
+
+    def _fail(self, code: str) -> None:
+        self.message_code = code
+        self.message_is_error = True
+        self.message = message_for(code)
+
+    def _clear_message_if(self, code: str) -> None:
+        if self.message_code == code:
+            self._say("")
+
+    def _service_name(self, code: str) -> str:
+        return self._directory.services.get(code, code)
+
+    def _priority_name(self, code: str | None) -> str:
+        if not code:
+            return ""
+        return self._directory.priorities.get(code, code.replace("_", " ").capitalize())
+
+    def _today(self) -> date:
+        return business_day(self._clock.now(), timezone=self._directory.timezone)
