@@ -80,7 +80,9 @@ class FakeNetworkPrinter:
     def start(self) -> Self:
         """Listen and serve in a background thread."""
         self._server = _Server(self)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

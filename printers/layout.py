@@ -90,6 +90,12 @@ def _bilingual(label: tuple[str, str], fmt: SlipFormat, *, bold: bool = False) -
     return [*_lines(label[0], fmt, bold=bold), *_lines(label[1], fmt, bold=bold)]
 
 
+def _service_lines(name: str, fmt: SlipFormat) -> list[TextLine]:
+    """Double size when the name fits one line so, else double height only (still bold)."""
+    width = 2 if len(name) <= fmt.columns // 2 else 1
+    return _lines(name, fmt, width=width, height=2, bold=True)
+
+
 def _rule(fmt: SlipFormat) -> TextLine:
     return TextLine("-" * fmt.columns)
 
@@ -102,8 +108,8 @@ def slip_layout(slip: TicketSlip, fmt: SlipFormat) -> list[Block]:
         *_lines(slip.centre_name, fmt, bold=True),
         _rule(fmt),
         TextLine(number, width=size, height=size, bold=True),
-        *_lines(slip.service_en, fmt, height=2, bold=True),
-        *_lines(slip.service_sw, fmt, height=2, bold=True),
+        *_service_lines(slip.service_en, fmt),
+        *_service_lines(slip.service_sw, fmt),
     ]
     if slip.priority:
         blocks += [

@@ -32,6 +32,12 @@ def profile_names() -> list[str]:
     return sorted(CAPABILITIES["profiles"])
 
 
+def profile_code_pages(profile: str = "default") -> dict[int, str]:
+    """Map a profile's ESC t numbers to Python codecs (for reading streams back)."""
+    pages = get_profile(profile).profile_data.get("codePages", {})
+    return {int(number): name.lower() for number, name in pages.items()}
+
+
 def slip_format(
     *, paper_width_mm: PaperWidth = 80, profile: str = "default", native_qr: bool | None = None
 ) -> SlipFormat:

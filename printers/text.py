@@ -63,7 +63,9 @@ DEFAULT_CODE_PAGE = CodePage(number=0, name="CP437")
 
 def choose_code_page(profile_code_pages: dict[str, str]) -> CodePage:
     """Pick the best Latin code page a profile offers ({"19": "CP858", ...} as in escpos)."""
-    by_name = {name.upper(): int(number) for number, name in profile_code_pages.items()}
+    by_name: dict[str, int] = {}
+    for number, name in sorted(profile_code_pages.items(), key=lambda page: int(page[0])):
+        by_name.setdefault(name.upper(), int(number))  # the lowest number is the common one
     for name in PREFERRED_CODE_PAGES:
         if name in by_name:
             return CodePage(number=by_name[name], name=name)
