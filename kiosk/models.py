@@ -66,7 +66,8 @@ class IssuedTicket:
     issued_at: datetime
     qr_payload: str
     centre_name: str = ""
-    priority: str | None = None
+    # The priority category as printed, both languages (e.g. "Elderly / Wazee").
+    priority_label: str | None = None
     appointment_slot: datetime | None = None
 
     def service_name(self, language: Language) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kiosk.i18n import Language
 from kiosk.models import IssuedTicket, KioskMenu
 
 PRINTER_OK = "ok"
+# Still printing, but staff should load paper soon: reported to the server like a fault.
+PRINTER_PAPER_LOW = "paper_low"
 
 
 class CommandRefused(Exception):
@@ -59,13 +60,17 @@ class PrintStation(Protocol):
     """The kiosk's printer: blocking work already moved off the event loop."""
 
     async def check(self) -> str:
-        """Return `PRINTER_OK` or the printer's fault code; never raise."""
+        """Return `PRINTER_OK`, `PRINTER_PAPER_LOW` or the printer's fault code; never raise."""
         ...
 
-    async def print_ticket(self, ticket: IssuedTicket, language: Language) -> None:
-        """Print the ticket's slip; raises `PrintFailed(code)` (after checking status first)."""
+    async def print_ticket(self, ticket: IssuedTicket) -> str:
+        """Print the ticket's slip and return the printer's state after it.
+
+        Checks the printer first and sends nothing to a faulted one; raises `PrintFailed(code)`
+        when the citizen may not hold a complete slip.
+        """
         ...
 
-    async def preview_png(self, ticket: IssuedTicket, language: Language) -> bytes:
+    async def preview_png(self, ticket: IssuedTicket) -> bytes:
         """Render the slip as a PNG image (with its QR code) to show on screen."""
         ...

@@ -31,7 +31,6 @@ from kiosk.i18n import (
 )
 from kiosk.models import IssuedTicket, KioskMenu, ServiceOption
 from kiosk.ports import (
-    PRINTER_OK,
     CommandRefused,
     KioskBackend,
     PrintFailed,
@@ -478,18 +477,17 @@ class KioskViewModel(EventDispatcher):
         self.printing = True
         self._set_stage(TicketStage.PRINTING)
         self._cancel_timer("ticket")
-        language = self.language
         try:
-            await self._station.print_ticket(ticket, language)
+            state = await self._station.print_ticket(ticket)
         except PrintFailed as failed:
-            self.ticket_preview = await self._station.preview_png(ticket, language)
+            self.ticket_preview = await self._station.preview_png(ticket)
             self._set_stage(TicketStage.NOT_PRINTED)
             shown_for = self._timings.unprinted_ticket_shown
             await self.report_printer(failed.code)
         else:
             self._set_stage(TicketStage.PRINTED)
             shown_for = self._timings.ticket_shown
-            await self.report_printer(PRINTER_OK)
+            await self.report_printer(state)
         finally:
             self.printing = False
         if self._ticket is ticket and self.screen == KioskScreen.TICKET:

@@ -7,9 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from kiosk.i18n import Language
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
-from kiosk.ports import PRINTER_OK, CommandRefused, PrintFailed, ServerUnreachable
+from kiosk.ports import (
+    PRINTER_OK,
+    PRINTER_PAPER_LOW,
+    CommandRefused,
+    PrintFailed,
+    ServerUnreachable,
+)
 
 
 class FakeTimer:
@@ -166,17 +171,18 @@ class FakeStation:
     """A printer whose state the test sets; it prints only when its state is ok."""
 
     state: str = PRINTER_OK
-    printed: list[tuple[str, Language]] = field(default_factory=list)
+    printed: list[str] = field(default_factory=list)
 
     async def check(self) -> str:
         return self.state
 
-    async def print_ticket(self, ticket: IssuedTicket, language: Language) -> None:
-        if self.state != PRINTER_OK:
+    async def print_ticket(self, ticket: IssuedTicket) -> str:
+        if self.state not in (PRINTER_OK, PRINTER_PAPER_LOW):
             raise PrintFailed(self.state)
-        self.printed.append((ticket.number, language))
+        self.printed.append(ticket.number)
+        return self.state
 
-    async def preview_png(self, ticket: IssuedTicket, language: Language) -> bytes:
+    async def preview_png(self, ticket: IssuedTicket) -> bytes:
         return b"\x89PNG preview of " + ticket.number.encode()
 
 
