@@ -1,0 +1,181 @@
+"""The running hall display: event stream -> mirror -> view-model -> window and announcer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from kivy.app import App
+from kivy.clock import Clock as KivyClock
+from kivy.lang import Builder
+
+from centre_client.mirror import Change, QueueMirror
+from centre_client.stream import EventStream
+from centre_core.clock import Clock
+from display.announcements import Announcement
+from display.announcer import Announcer
+from display.board import BoardCall, BoardViewModel
+from display.directory import directory_from_mapping
+from display.fonts import register_fonts
+from display.outputs import choose_player
+from display.players import AudioPlayer
+from display.settings import DisplaySettings
+from display.speech import AnnouncementSynthesizer, SpeechSettings
+from display.widgets import BoardScreen
+
+log = logging.getLogger(__name__)
+
+KV_FILE = Path(__file__).with_name("board.kv")
+CENTRE_PATH = "/api/v1/centre"
+TICK_SECONDS = 0.5
+# Calls the mirror keeps: enough for the board's list after zone filtering drops most of them.
+MIRROR_CALLS = 60
+
+
+class SystemClock:
+    """The display's own clock (kept right by NTP)."""
+
+    def now(self) -> datetime:
+        """Return the current instant, aware, in UTC."""
+        return datetime.now(UTC)
+
+
+class DisplayApp(App):
+    """The Kivy app: one window holding the board, redrawn from the view-model."""
+
+    title = "Foleni hall display"
+
+    def __init__(self, view_model: BoardViewModel, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.view_model = view_model
+        self._ticking: object | None = None
+
+    def build(self) -> BoardScreen:
+        """Load the layout and bind it to the view-model."""
+        register_fonts()
+        Builder.load_file(str(KV_FILE))
+        return BoardScreen(vm=self.view_model)
+
+    def on_start(self) -> None:
+        """Start the clock that moves the time and ends highlights."""
+        self._ticking = KivyClock.schedule_interval(self.view_model.tick, TICK_SECONDS)
+
+    def on_stop(self) -> None:
+        """Stop the clock."""
+        if self._ticking is not None:
+            KivyClock.unschedule(self._ticking)
+        Builder.unload_file(str(KV_FILE))
+
+
+class HallDisplay:
+    """Everything one display runs on its single asyncio loop, beside the Kivy window."""
+
+    def __init__(
+        self,
+        settings: DisplaySettings,
+        *,
+        player: AudioPlayer | None = None,
+        clock: Clock | None = None,
+        synthesizer: AnnouncementSynthesizer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.mirror = QueueMirror(max_calls=MIRROR_CALLS)
+        self.view_model = BoardViewModel(
+            clock=clock or SystemClock(),
+            zone=settings.zone,
+            recent_count=settings.recent_count,
+            highlight_seconds=settings.highlight_seconds,
+            announce_max_age_seconds=settings.announce_max_age_seconds,
+            timezone=settings.timezone,
+            centre_name=settings.centre_name,
+            notice=settings.notice,
+        )
+        if player is None:
+            player = choose_player(play_audio=settings.play_audio, audio_dir=settings.audio_dir)
+        self.announcer: Announcer | None = None
+        if player is not None:
+            synthesizer = synthesizer or AnnouncementSynthesizer(
+                SpeechSettings(languages=settings.languages, volume=settings.volume_percent / 100)
+            )
+            announcer = Announcer(synthesizer, player)
+            self.view_model.bind(on_announce=lambda _vm, call: announcer.announce(spoken(call)))
+            self.announcer = announcer
+        self.stream = EventStream(
+            settings.server_url,
+            settings.token,
+            mirror=self.mirror,
+            on_changes=self._show,
+            on_online=self._connection_changed,
+        )
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def run(self, app: DisplayApp | None = None) -> None:
+        """Open the window and keep the board current until the window closes."""
+        app = app or DisplayApp(self.view_model)
+        if self.announcer is not None:
+            self.announcer.start()
+        self.stream.start()
+        try:
+            await app.async_run(async_lib="asyncio")
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop the stream, the announcer and any directory fetch still running."""
+        await self.stream.aclose()
+        for task in list(self._background):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.announcer is not None:
+            await self.announcer.aclose()
+
+    async def fetch_directory(self) -> None:
+        """Fetch the centre's names, services and counters; keep the old ones on failure."""
+        try:
+            async with httpx.AsyncClient(
+                base_url=self.settings.server_url,
+                headers={"Authorization": f"Bearer {self.settings.token}"},
+                timeout=10.0,
+                trust_env=False,  # a display talks to its centre on the LAN, never via a proxy
+            ) as client:
+                response = await client.get(CENTRE_PATH)
+                response.raise_for_status()
+                body = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            log.warning("cannot fetch the centre's services and counters: %s", error)
+            return
+        if isinstance(body, dict):
+            self.view_model.use_directory(directory_from_mapping(body), self.mirror)
+
+    def _show(self, changes: list[Change]) -> None:
+        self.view_model.show_changes(changes, self.mirror)
+
+    def _connection_changed(self, online: bool) -> None:
+        self.view_model.set_online(online)
+        if online:
+            task = asyncio.get_running_loop().create_task(self.fetch_directory())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+
+def spoken(call: BoardCall) -> Announcement:
+    """Word a call shown on the board as an announcement."""
+    # The counter's painted name ("Counter 7") is what the hall reads; the wording drops the
+    # word "Counter" and says the number, so voice and screen always agree.
+    return Announcement(
+        seq=call.seq,
+        ticket_number=call.number,
+        counter=call.counter_name,
+        recall=call.is_recall,
+        called_at=call.at,
+    )
+
+
+async def run_display(settings: DisplaySettings) -> None:
+    """Run one hall display until its window is closed."""
+    await HallDisplay(settings).run()

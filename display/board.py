@@ -1,0 +1,240 @@
+"""The hall board's view-model: what the screen shows and which calls are announced."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+
+from centre_client.mirror import Call, Called, Change, QueueMirror, Reset
+from centre_core.clock import Clock
+from display.directory import CentreDirectory, service_of_selector
+from display.waits import wait_text
+from display.zone import WHOLE_CENTRE, Zone
+
+# Counter states in which a counter is staffed and will call the next ticket.
+STAFFED_STATUSES = frozenset({"open"})
+
+
+@dataclass(frozen=True)
+class BoardCall:
+    """One call as the hall sees and hears it: no personal data, only number and counter."""
+
+    seq: int
+    at: datetime | None
+    number: str
+    counter_code: str
+    counter_name: str
+    service_code: str
+    service_name_en: str
+    service_name_sw: str
+    recalls: int
+
+    @property
+    def is_recall(self) -> bool:
+        """True when the counter calls the same ticket again."""
+        return self.recalls > 0
+
+
+class BoardViewModel(EventDispatcher):
+    """Holds everything the board shows; fires `on_announce(call)` for each call to speak.
+
+    Announcement rule (so a reconnect never repeats or drops a call):
+    - a call is announced at most once: only if its `seq` is above every `seq` already seen
+      (the cursor also moves past calls it decides not to announce and past snapshots);
+    - a snapshot never announces: it only sets what is shown;
+    - a call is announced only while younger than `announce_max_age` by its event time. Live
+      calls always are; calls the replay after a reconnect brings (the stream does not mark
+      them) are shown, and spoken only when recent: a citizen called two minutes ago has
+      most likely reached the counter or gone, and shouting it now would confuse the hall.
+      This assumes the display's clock is within a minute of the server's (NTP; the board
+      shows its time, so a wrong clock is visible);
+    - only calls inside the board's zone are shown or announced.
+    """
+
+    __events__ = ("on_announce",)
+
+    centre_name = StringProperty("")
+    notice = StringProperty("")
+    clock_text = StringProperty("")
+    date_text = StringProperty("")
+    online = BooleanProperty(False)
+    current_number = StringProperty("")
+    current_counter = StringProperty("")
+    current_service = StringProperty("")
+    current_is_recall = BooleanProperty(False)
+    highlighted = BooleanProperty(False)
+    recent_calls = ListProperty([])
+    waiting_rows = ListProperty([])
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        zone: Zone = WHOLE_CENTRE,
+        recent_count: int = 6,
+        highlight_seconds: float = 10.0,
+        announce_max_age_seconds: float = 120.0,
+        timezone: str = "Africa/Nairobi",
+        centre_name: str | None = None,
+        notice: str = "",
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._clock = clock
+        self._zone = zone
+        self._recent_count = recent_count
+        self._highlight = timedelta(seconds=highlight_seconds)
+        self._max_age = timedelta(seconds=announce_max_age_seconds)
+        self._tz = ZoneInfo(timezone)
+        self._fixed_centre_name = centre_name
+        self._directory = CentreDirectory()
+        self._seen_seq = 0
+        self._highlight_until: datetime | None = None
+        self._stage_call: Call | None = None
+        self.centre_name = centre_name or ""
+        self.notice = notice
+        self.tick()
+
+    @property
+    def seen_seq(self) -> int:
+        """The highest `seq` already shown (and announced or deliberately skipped)."""
+        return self._seen_seq
+
+    def use_directory(self, directory: CentreDirectory, mirror: QueueMirror) -> None:
+        """Take the centre's names and counters (fetched after each connect) and redraw."""
+        self._directory = directory
+        if self._fixed_centre_name is None:
+            self.centre_name = directory.name
+        self._refresh(mirror)
+
+    def set_online(self, online: bool) -> None:
+        """Show whether the board is connected to the centre server."""
+        self.online = online
+
+    def show_changes(self, changes: Sequence[Change], mirror: QueueMirror) -> None:
+        """Reflect what one stream message changed; announce the calls that deserve it."""
+        from_snapshot = bool(changes) and isinstance(changes[0], Reset)
+        for change in changes:
+            if isinstance(change, Reset):
+                self._seen_seq = max(self._seen_seq, change.seq)
+            elif isinstance(change, Called):
+                call = self._board_call(change.call)
+                if call is None:
+                    continue
+                self._stage_call = change.call
+                if not from_snapshot:
+                    self._highlight_until = self._clock.now() + self._highlight
+                    self.highlighted = True
+                    if self._deserves_announcement(call):
+                        self.dispatch("on_announce", call)
+                self._seen_seq = max(self._seen_seq, call.seq)
+        self._refresh(mirror)
+
+    def tick(self, *_args: object) -> None:
+        """Advance the clock text and end the highlight when its time is up."""
+        now = self._clock.now()
+        local = now.astimezone(self._tz)
+        self.clock_text = local.strftime("%H:%M")
+        self.date_text = local.strftime("%a %d %b %Y")
+        if self._highlight_until is not None and now >= self._highlight_until:
+            self._highlight_until = None
+            self.highlighted = False
+
+    def on_announce(self, call: BoardCall) -> None:
+        """Default handler: the app binds the announcer to this event."""
+
+    def _deserves_announcement(self, call: BoardCall) -> bool:
+        if call.seq <= self._seen_seq or call.at is None:
+            return False
+        return self._clock.now() - call.at <= self._max_age
+
+    def _board_call(self, call: Call) -> BoardCall | None:
+        service_code = service_of_selector(call.queue_key)
+        if not self._zone.shows_call(service_code=service_code, counter=call.counter):
+            return None
+        service = self._directory.service(service_code)
+        return BoardCall(
+            seq=call.seq,
+            at=call.at,
+            number=call.number,
+            counter_code=call.counter,
+            counter_name=self._directory.counter(call.counter).name,
+            service_code=service_code,
+            service_name_en=service.name_en,
+            service_name_sw=service.name_sw,
+            recalls=call.recalls,
+        )
+
+    def _refresh(self, mirror: QueueMirror) -> None:
+        self.recent_calls = self._recent_rows(mirror)
+        self.waiting_rows = self._waiting_rows(mirror)
+        if self._stage_call is None:
+            # Nothing called since start: show the latest call the server told us about.
+            self._stage_call = next(
+                (c for c in mirror.recent_calls() if self._board_call(c) is not None), None
+            )
+        on_stage = None if self._stage_call is None else self._board_call(self._stage_call)
+        if on_stage is not None:
+            self.current_number = on_stage.number
+            self.current_counter = on_stage.counter_name
+            self.current_service = _both_names(on_stage.service_name_en, on_stage.service_name_sw)
+            self.current_is_recall = on_stage.is_recall
+
+    def _recent_rows(self, mirror: QueueMirror) -> list[dict[str, str]]:
+        rows: list[dict[str, str]] = []
+        seen_tickets: set[str] = set()
+        for raw in mirror.recent_calls():
+            if raw.ticket_id in seen_tickets:
+                continue  # a recall moves the ticket to the top; list each ticket once
+            call = self._board_call(raw)
+            if call is None:
+                continue
+            seen_tickets.add(raw.ticket_id)
+            rows.append(
+                {
+                    "number": call.number,
+                    "counter": call.counter_name,
+                    "service": call.service_name_en,
+                }
+            )
+            if len(rows) == self._recent_count:
+                break
+        return rows
+
+    def _waiting_rows(self, mirror: QueueMirror) -> list[dict[str, str]]:
+        served_by_zone = self._directory.services_of(self._zone.counters)
+        counters = mirror.counters
+        rows = []
+        for service in self._directory.services:
+            if not self._zone.shows_service(service.code, served_by_zone=served_by_zone):
+                continue
+            staffed = sum(
+                1
+                for info in self._directory.counters_serving(service.code)
+                if (state := counters.get(info.code)) is not None
+                and state.status in STAFFED_STATUSES
+            )
+            waiting = mirror.waiting_count(service.code)
+            rows.append(
+                {
+                    "service": service.name_en,
+                    "service_sw": service.name_sw,
+                    "waiting": str(waiting),
+                    "wait": wait_text(
+                        waiting=waiting,
+                        counters_open=staffed,
+                        mean_service_seconds=service.mean_service_seconds,
+                    ),
+                }
+            )
+        return rows
+
+
+def _both_names(english: str, swahili: str) -> str:
+    """`National ID · Kitambulisho cha Taifa`, or one name when both are the same."""
+    return english if english == swahili else f"{english} · {swahili}"

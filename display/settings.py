@@ -1,0 +1,115 @@
+"""The display's typed settings, parsed from the command line and the environment."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from display.zone import WHOLE_CENTRE, Zone
+
+SUPPORTED_LANGUAGES = ("en", "sw")
+TOKEN_ENV = "FOLENI_DISPLAY_TOKEN"
+SERVER_ENV = "FOLENI_DISPLAY_SERVER"
+
+
+class SettingsError(ValueError):
+    """A display setting that cannot be used; `code` names which rule it broke."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    """Everything one hall display needs to run; `validated()` refuses unusable values."""
+
+    server_url: str
+    token: str
+    zone: Zone = WHOLE_CENTRE
+    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    volume_percent: int = 80
+    audio_dir: Path | None = None
+    play_audio: bool = True
+    windowed: bool = False
+    centre_name: str | None = None
+    notice: str = ""
+    recent_count: int = 6
+    highlight_seconds: float = 10.0
+    announce_max_age_seconds: float = 120.0
+    timezone: str = "Africa/Nairobi"
+
+    def validated(self) -> DisplaySettings:
+        """Return self when every value is usable, else raise `SettingsError`."""
+        parts = urlsplit(self.server_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise SettingsError("invalid_server_url", f"not an http(s) URL: {self.server_url!r}")
+        if not self.token:
+            raise SettingsError(
+                "missing_token", f"a device token is needed (--token or {TOKEN_ENV})"
+            )
+        if not self.languages or any(lang not in SUPPORTED_LANGUAGES for lang in self.languages):
+            raise SettingsError(
+                "unsupported_language", f"languages must be among {', '.join(SUPPORTED_LANGUAGES)}"
+            )
+        if not 0 <= self.volume_percent <= 100:
+            raise SettingsError("invalid_volume", "volume is a percentage, 0 to 100")
+        if not 1 <= self.recent_count <= 12:
+            raise SettingsError("invalid_recent_count", "the board lists 1 to 12 recent calls")
+        if self.highlight_seconds <= 0 or self.announce_max_age_seconds < 0:
+            raise SettingsError("invalid_duration", "durations must be positive")
+        return self
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    """Split a comma-separated list of codes, dropping blanks."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the `foleni display` command line."""
+    parser = argparse.ArgumentParser(
+        prog="foleni display",
+        description="Hall display board: shows and announces calls (English and Swahili).",
+    )
+    parser.add_argument("--server", help=f"centre server URL (or {SERVER_ENV})")
+    parser.add_argument("--token", help=f"display device token (or {TOKEN_ENV})")
+    parser.add_argument("--zone-services", default="", help="comma-separated service codes")
+    parser.add_argument("--zone-counters", default="", help="comma-separated counter codes")
+    parser.add_argument("--languages", default="en,sw", help="announcement languages, in order")
+    parser.add_argument("--volume", type=int, default=80, help="announcement volume, 0-100")
+    parser.add_argument("--audio-dir", type=Path, help="also write each announcement's WAV here")
+    parser.add_argument("--mute", action="store_true", help="do not play sound (files only)")
+    parser.add_argument("--windowed", action="store_true", help="run in a window, not full screen")
+    parser.add_argument("--centre-name", help="name in the header (default: the server's)")
+    parser.add_argument("--notice", default="", help="text of the scrolling notice line")
+    parser.add_argument("--recent", type=int, default=6, help="how many recent calls to list")
+    parser.add_argument("--highlight-seconds", type=float, default=10.0)
+    return parser
+
+
+def parse_settings(
+    argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None = None
+) -> DisplaySettings:
+    """Parse and validate the command line; the token may come from the environment."""
+    env = os.environ if environ is None else environ
+    args = build_parser().parse_args(argv)
+    return DisplaySettings(
+        server_url=(args.server or env.get(SERVER_ENV, "")).rstrip("/"),
+        token=args.token or env.get(TOKEN_ENV, ""),
+        zone=Zone.of(services=_codes(args.zone_services), counters=_codes(args.zone_counters)),
+        languages=_codes(args.languages),
+        volume_percent=args.volume,
+        audio_dir=args.audio_dir,
+        play_audio=not args.mute,
+        windowed=args.windowed,
+        centre_name=args.centre_name,
+        notice=args.notice,
+        recent_count=args.recent,
+        highlight_seconds=args.highlight_seconds,
+    ).validated()

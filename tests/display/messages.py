@@ -1,0 +1,116 @@
+"""Stream messages as the centre server sends them, and a board wired to a mirror."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from centre_client.mirror import QueueMirror
+from centre_core.clock import FixedClock
+from display.board import BoardCall, BoardViewModel
+from display.directory import CentreDirectory, CounterInfo, ServiceInfo
+from display.zone import WHOLE_CENTRE, Zone
+
+START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 10:00 in Nairobi
+SERVICE_CODES = {"N": "NID", "B": "BC", "G": "GC"}
+DIRECTORY = CentreDirectory(
+    name="Huduma Centre GPO",
+    services=(
+        ServiceInfo("NID", "National ID", "Kitambulisho cha Taifa", mean_service_seconds=300),
+        ServiceInfo("BC", "Birth certificate", "Cheti cha kuzaliwa", mean_service_seconds=600),
+        ServiceInfo("GC", "Good conduct", "Cheti cha tabia njema", mean_service_seconds=480),
+    ),
+    counters=(
+        CounterInfo("1", "Counter 1", frozenset({"NID"})),
+        CounterInfo("2", "Counter 2", frozenset({"NID", "BC"})),
+        CounterInfo("3", "Counter 3", frozenset({"BC"})),
+        CounterInfo("4", "Counter 4", frozenset({"GC"})),
+    ),
+)
+
+
+def ticket(ticket_id: str, number: str, **fields: Any) -> dict[str, Any]:
+    """A ticket's event data (never personal data), service taken from the number's letter."""
+    service = fields.pop("service_code", SERVICE_CODES[number[0]])
+    return {
+        "ticket_id": ticket_id,
+        "number": number,
+        "service_code": service,
+        "stage_index": 0,
+        "queue_key": service,
+        "status": fields.pop("status", "waiting"),
+        "counter": fields.pop("counter", None),
+        "priority": None,
+        "source": "walk_in",
+        "recalls": fields.pop("recalls", 0),
+        "issued_at": START.isoformat(),
+        **fields,
+    }
+
+
+def event(seq: int, type_: str, data: dict[str, Any], *, at: datetime) -> dict[str, Any]:
+    return {"seq": seq, "type": type_, "at": at.isoformat(), "data": data}
+
+
+def snapshot(seq: int, *, tickets: list[dict[str, Any]], counters: list[dict[str, Any]]) -> dict:
+    return {"type": "snapshot", "seq": seq, "data": {"tickets": tickets, "counters": counters}}
+
+
+class Log:
+    """Builds a centre's event log the way the server numbers it."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+        self.messages: list[dict[str, Any]] = []
+
+    def add(self, type_: str, data: dict[str, Any]) -> dict[str, Any]:
+        message = event(len(self.messages) + 1, type_, data, at=self.clock.now())
+        self.messages.append(message)
+        return message
+
+    def open(self, counter: str) -> dict[str, Any]:
+        return self.add("counter.opened", {"counter": counter, "status": "open"})
+
+    def issue(self, ticket_id: str, number: str) -> dict[str, Any]:
+        return self.add("ticket.issued", ticket(ticket_id, number))
+
+    def call(self, ticket_id: str, number: str, counter: str, recalls: int = 0) -> dict:
+        type_ = "ticket.recalled" if recalls else "ticket.called"
+        data = ticket(ticket_id, number, status="called", counter=counter, recalls=recalls)
+        return self.add(type_, data)
+
+    def finish(self, ticket_id: str, number: str, counter: str) -> dict[str, Any]:
+        return self.add("ticket.done", ticket(ticket_id, number, status="done", counter=counter))
+
+
+class Board:
+    """A view-model fed through a client mirror, recording what it announces."""
+
+    def __init__(
+        self,
+        clock: FixedClock,
+        *,
+        zone: Zone = WHOLE_CENTRE,
+        directory: CentreDirectory = DIRECTORY,
+        recent_count: int = 6,
+    ) -> None:
+        self.clock = clock
+        self.mirror = QueueMirror(max_calls=60)
+        self.vm = BoardViewModel(
+            clock=clock, zone=zone, recent_count=recent_count, highlight_seconds=10
+        )
+        self.announced: list[BoardCall] = []
+        self.vm.bind(on_announce=lambda _vm, call: self.announced.append(call))
+        self.vm.use_directory(directory, self.mirror)
+
+    def feed(self, *messages: dict[str, Any]) -> None:
+        for message in messages:
+            self.vm.show_changes(self.mirror.apply(message), self.mirror)
+
+    def reconnect(self) -> None:
+        """A new mirror, as after a display restart: the server replays from the start."""
+        self.mirror = QueueMirror(max_calls=60)
+
+    @property
+    def announced_numbers(self) -> list[tuple[int, str, bool]]:
+        return [(call.seq, call.number, call.is_recall) for call in self.announced]

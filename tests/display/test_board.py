@@ -1,0 +1,236 @@
+"""The board's view-model: what it shows, what it announces, and never twice."""
+
+import re
+
+from centre_core.clock import FixedClock
+from display.zone import Zone
+from tests.display.messages import DIRECTORY, START, Board, Log, snapshot, ticket
+
+
+def test_a_live_call_is_shown_highlighted_and_announced_once() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    board.feed(log.open("2"), log.issue("t1", "N-001"), log.call("t1", "N-001", "2"))
+
+    assert (board.vm.current_number, board.vm.current_counter) == ("N-001", "Counter 2")
+    assert board.vm.current_service == "National ID · Kitambulisho cha Taifa"
+    assert board.vm.highlighted
+    assert board.announced_numbers == [(3, "N-001", False)]
+    assert board.announced[0].counter_name == "Counter 2"
+
+
+def test_the_highlight_ends_after_its_time_and_the_call_stays_on_stage() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    board.feed(log.issue("t1", "N-001"), log.call("t1", "N-001", "1"))
+    clock.advance(seconds=9.5)
+    board.vm.tick()
+    assert board.vm.highlighted
+    clock.advance(seconds=0.5)
+    board.vm.tick()
+    assert not board.vm.highlighted
+    assert board.vm.current_number == "N-001"
+
+
+def test_ten_calls_within_a_second_are_all_announced_in_seq_order() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    numbers = [f"N-{i:03d}" for i in range(1, 11)]
+    board.feed(*(log.issue(f"t{i}", n) for i, n in enumerate(numbers)))
+    for i, number in enumerate(numbers):
+        clock.advance(seconds=0.1)
+        board.feed(log.call(f"t{i}", number, str(i % 4 + 1)))
+
+    assert [number for _, number, _ in board.announced_numbers] == numbers
+    assert [seq for seq, _, _ in board.announced_numbers] == list(range(11, 21))
+    assert board.vm.current_number == "N-010"
+
+
+def test_a_recall_is_announced_again_and_listed_once_at_the_top() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock, recent_count=3)
+    board.feed(log.issue("t1", "N-001"), log.issue("t2", "B-001"))
+    board.feed(log.call("t1", "N-001", "1"), log.call("t2", "B-001", "3"))
+    clock.advance(minutes=1)
+    board.feed(log.call("t1", "N-001", "1", recalls=1))
+
+    assert board.announced_numbers == [(3, "N-001", False), (4, "B-001", False), (5, "N-001", True)]
+    assert board.vm.current_is_recall
+    assert [row["number"] for row in board.vm.recent_calls] == ["N-001", "B-001"]
+
+
+def test_the_recent_list_keeps_the_last_n_tickets_newest_first() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock, recent_count=3)
+    for i in range(1, 6):
+        board.feed(log.issue(f"t{i}", f"G-00{i}"), log.call(f"t{i}", f"G-00{i}", "4"))
+        board.feed(log.finish(f"t{i}", f"G-00{i}", "4"))
+
+    assert board.vm.recent_calls == [
+        {"number": f"G-00{i}", "counter": "Counter 4", "service": "Good conduct"} for i in (5, 4, 3)
+    ]
+
+
+def test_a_replay_of_events_already_seen_announces_nothing_again() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    board.feed(log.issue("t1", "N-001"), log.call("t1", "N-001", "1"))
+    board.feed(log.issue("t2", "B-001"), log.call("t2", "B-001", "3"))
+    # The same connection delivers duplicates, then a new mirror replays the whole log.
+    board.feed(*log.messages)
+    board.reconnect()
+    board.feed(*log.messages)
+
+    assert board.announced_numbers == [(2, "N-001", False), (4, "B-001", False)]
+    assert [row["number"] for row in board.vm.recent_calls] == ["B-001", "N-001"]
+
+
+def test_calls_missed_while_offline_are_shown_and_only_recent_ones_announced() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    board.feed(log.issue("t1", "N-001"), log.issue("t2", "N-002"), log.issue("t3", "B-001"))
+    board.vm.set_online(False)
+    # While the board is offline: one call five minutes ago, one thirty seconds ago.
+    missed = [log.call("t1", "N-001", "1")]
+    clock.advance(minutes=4.5)
+    missed.append(log.call("t2", "N-002", "2"))
+    clock.advance(seconds=30)
+    board.vm.set_online(True)
+    board.feed(*missed)  # the replay after `?after=3`
+    board.feed(log.call("t3", "B-001", "3"))  # then live
+
+    assert [row["number"] for row in board.vm.recent_calls] == ["B-001", "N-002", "N-001"]
+    assert board.announced_numbers == [(5, "N-002", False), (6, "B-001", False)]
+
+
+def test_a_snapshot_shows_the_state_but_never_announces() -> None:
+    clock = FixedClock(START)
+    board = Board(clock)
+    board.feed(
+        snapshot(
+            41,
+            tickets=[
+                ticket("t1", "N-007", status="called", counter="1", called_at=START.isoformat()),
+                ticket("t2", "N-008"),
+                ticket("t3", "B-003"),
+            ],
+            counters=[{"code": "1", "status": "open", "ticket_id": "t1", "number": "N-007"}],
+        )
+    )
+
+    assert board.announced == []
+    assert board.vm.seen_seq == 41
+    assert board.vm.current_number == "N-007"
+    assert not board.vm.highlighted
+    waiting = {row["service"]: row["waiting"] for row in board.vm.waiting_rows}
+    assert waiting == {"National ID": "1", "Birth certificate": "1", "Good conduct": "0"}
+
+
+def test_a_zone_of_services_shows_and_announces_only_its_calls_and_queues() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock, zone=Zone.of(services=["BC"]))
+    board.feed(log.issue("t1", "N-001"), log.issue("t2", "B-001"))
+    board.feed(log.call("t1", "N-001", "2"), log.call("t2", "B-001", "2"))
+
+    assert board.announced_numbers == [(4, "B-001", False)]
+    assert [row["number"] for row in board.vm.recent_calls] == ["B-001"]
+    assert [row["service"] for row in board.vm.waiting_rows] == ["Birth certificate"]
+
+
+def test_a_zone_of_counters_shows_their_calls_and_the_queues_they_serve() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock, zone=Zone.of(counters=["3", "4"]))
+    board.feed(log.issue("t1", "N-001"), log.issue("t2", "B-001"), log.issue("t3", "G-001"))
+    board.feed(log.call("t1", "N-001", "1"), log.call("t2", "B-001", "3"))
+    board.feed(log.call("t3", "G-001", "4"))
+
+    assert [number for _, number, _ in board.announced_numbers] == ["B-001", "G-001"]
+    assert board.vm.current_number == "G-001"
+    assert [row["service"] for row in board.vm.waiting_rows] == [
+        "Birth certificate",
+        "Good conduct",
+    ]
+
+
+def test_waiting_counts_and_estimated_waits_follow_the_events() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+
+    def row(service: str) -> tuple[str, str]:
+        found = next(r for r in board.vm.waiting_rows if r["service"] == service)
+        return found["waiting"], found["wait"]
+
+    board.feed(*(log.issue(f"t{i}", f"N-{i:03d}") for i in range(1, 7)))
+    assert row("National ID") == ("6", "–")  # nobody serves: no promise
+    board.feed(log.open("1"))
+    waits_one_counter = row("National ID")
+    board.feed(log.open("2"))
+    waits_two_counters = row("National ID")
+    assert waits_one_counter[0] == waits_two_counters[0] == "6"
+    assert _minutes(waits_two_counters[1]) < _minutes(waits_one_counter[1])
+    board.feed(log.call("t1", "N-001", "1"))
+    assert row("National ID")[0] == "5"
+    assert row("Good conduct") == ("0", "–")
+
+
+def test_the_clock_shows_nairobi_time_and_the_online_state() -> None:
+    clock = FixedClock(START)
+    board = Board(clock)
+    assert (board.vm.clock_text, board.vm.date_text) == ("10:00", "Mon 23 Nov 2026")
+    assert not board.vm.online
+    board.vm.set_online(True)
+    assert board.vm.online
+    clock.advance(minutes=61)
+    board.vm.tick()
+    assert board.vm.clock_text == "11:01"
+
+
+def test_the_centre_name_comes_from_the_server_unless_set() -> None:
+    clock = FixedClock(START)
+    assert Board(clock).vm.centre_name == DIRECTORY.name
+
+
+PHONE_OR_ID = re.compile(r"(?<![\w-])(\+?254|0)?[17]\d{8}(?![\w-])|(?<![\w-])\d{7,8}(?![\w-])")
+
+
+def test_nothing_on_the_board_looks_like_a_phone_or_id_number() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    # A server bug that leaked personal fields into ticket events must still not reach the hall.
+    leaky = ticket("t1", "N-001", status="called", counter="1")
+    leaky |= {"phone": "+254712345678", "id_number": "23456789", "name": "Wanjiku Kamau"}
+    board.feed(log.issue("t1", "N-001"), log.add("ticket.called", leaky))
+
+    texts = _board_texts(board)
+    assert "N-001" in texts
+    assert not PHONE_OR_ID.search(texts)
+    assert "Wanjiku" not in texts
+
+
+def test_the_privacy_pattern_catches_kenyan_phone_and_id_numbers() -> None:
+    for personal in ("+254712345678", "0712345678", "254112345678", "23456789", "1234567"):
+        assert PHONE_OR_ID.search(f"x {personal} y"), personal
+    for harmless in ("N-001", "10:00", "Mon 23 Nov 2026", "2026-11-23T07:00:00+00:00"):
+        assert not PHONE_OR_ID.search(harmless), harmless
+
+
+def _board_texts(board: Board) -> str:
+    vm = board.vm
+    parts = [
+        vm.centre_name,
+        vm.notice,
+        vm.clock_text,
+        vm.date_text,
+        vm.current_number,
+        vm.current_counter,
+        vm.current_service,
+    ]
+    parts += [value for row in [*vm.recent_calls, *vm.waiting_rows] for value in row.values()]
+    return "\n".join(parts)
+
+
+def _minutes(text: str) -> int:
+    match = re.fullmatch(r"(?:(\d+) h)? ?(?:(\d+)(?: min)?)?", text)
+    assert match, text
+    hours, mins = match.groups()
+    return int(hours or 0) * 60 + int(mins or 0)
