@@ -1,0 +1,400 @@
+"""Tickets and their life: issue, call, recall, serve, finish or advance a stage, end, transfer."""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from centre_core.centre import CentreConfig
+from centre_core.clock import as_utc, business_day
+from centre_core.counters import CounterState, require_ready_to_call
+from centre_core.errors import ErrorCode, QueueError
+from centre_core.events import DomainEvent, EventType
+from centre_core.reasons import CallReason
+
+
+class TicketStatus(StrEnum):
+    """Where a ticket is in its life; a transfer or a stage advance returns it to `waiting`."""
+
+    waiting = "waiting"
+    called = "called"
+    serving = "serving"
+    done = "done"
+    no_show = "no_show"
+    cancelled = "cancelled"
+
+
+class TicketSource(StrEnum):
+    """How the citizen came to hold the ticket."""
+
+    walk_in = "walk_in"
+    appointment = "appointment"
+    collection = "collection"
+    transfer = "transfer"
+
+
+ACTIVE_STATUSES = frozenset({TicketStatus.waiting, TicketStatus.called, TicketStatus.serving})
+HELD_STATUSES = frozenset({TicketStatus.called, TicketStatus.serving})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ticket:
+    """One citizen's place in the centre, kept through stages and transfers.
+
+    `issued_at` is the original arrival; `queued_at` is when it entered its current queue;
+    `ready_at` is when it may first be called (an early appointment waits for its slot).
+    `counter` is the holding counter while called or serving, and the counter that ended it
+    once done or no-show. `stage_code` is None for a single-stage service.
+    """
+
+    id: str
+    token: str
+    number: str
+    service_code: str
+    stage_index: int = 0
+    stage_code: str | None = None
+    status: TicketStatus = TicketStatus.waiting
+    source: TicketSource = TicketSource.walk_in
+    priority: str | None = None
+    business_day: date
+    issued_at: datetime
+    queued_at: datetime
+    ready_at: datetime
+    appointment_ref: str | None = None
+    appointment_slot: datetime | None = None
+    counter: str | None = None
+    target_counter: str | None = None
+    called_at: datetime | None = None
+    serving_at: datetime | None = None
+    finished_at: datetime | None = None
+    recalls: int = 0
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        # Accept the plain strings a database row holds.
+        object.__setattr__(self, "status", TicketStatus(self.status))
+        object.__setattr__(self, "source", TicketSource(self.source))
+
+    @property
+    def queue_key(self) -> str:
+        """The queue the ticket is in: the service code, or `code.stage` for staged services."""
+        if self.stage_code is None:
+            return self.service_code
+        return f"{self.service_code}.{self.stage_code}"
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the ticket is still waiting, called or being served."""
+        return self.status in ACTIVE_STATUSES
+
+
+@dataclass(frozen=True)
+class TicketOutcome:
+    """A ticket's new state and the events of the change."""
+
+    ticket: Ticket
+    events: tuple[DomainEvent, ...]
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """A counter command's result: the ticket, the counter, the events, and why (for a call).
+
+    `counter` is None only for a transfer of a waiting ticket made without a counter.
+    """
+
+    ticket: Ticket
+    counter: CounterState | None
+    events: tuple[DomainEvent, ...]
+    reason: CallReason | None = None
+
+
+def format_number(prefix: str, sequence: int) -> str:
+    """Format the number printed and announced: `B-014` (at least 3 digits)."""
+    if sequence < 1:
+        raise ValueError(f"ticket sequence starts at 1 (got {sequence})")
+    return f"{prefix}-{sequence:03d}"
+
+
+def ticket_event(kind: EventType, ticket: Ticket, at: datetime, **extra: Any) -> DomainEvent:
+    """Build an event about a ticket; its data never carries personal data."""
+    data: dict[str, Any] = {
+        "ticket_id": ticket.id,
+        "number": ticket.number,
+        "service_code": ticket.service_code,
+        "stage_index": ticket.stage_index,
+        "queue_key": ticket.queue_key,
+        "status": str(ticket.status),
+        "counter": ticket.counter,
+        "target_counter": ticket.target_counter,
+        "priority": ticket.priority,
+        "source": str(ticket.source),
+        "recalls": ticket.recalls,
+        "issued_at": ticket.issued_at.isoformat(),
+    }
+    data.update(extra)
+    return DomainEvent(type=kind, at=at, data=data)
+
+
+def _refuse(ticket: Ticket, action: str) -> QueueError:
+    return QueueError(
+        ErrorCode.invalid_transition,
+        f"cannot {action} ticket {ticket.number}: it is {ticket.status}",
+    )
+
+
+def _require_held(
+    ticket: Ticket, counter: CounterState, allowed: set[TicketStatus], action: str
+) -> None:
+    if ticket.status in HELD_STATUSES and ticket.counter not in (None, counter.code):
+        raise QueueError(
+            ErrorCode.ticket_taken, f"ticket {ticket.number} is held by counter {ticket.counter}"
+        )
+    if ticket.status not in allowed:
+        raise _refuse(ticket, action)
+    if ticket.counter != counter.code or counter.current_ticket_id != ticket.id:
+        raise QueueError(
+            ErrorCode.ticket_not_held,
+            f"counter {counter.code} does not hold ticket {ticket.number}",
+        )
+
+
+def _free(counter: CounterState) -> CounterState:
+    return replace(counter, current_ticket_id=None)
+
+
+def issue_ticket(
+    *,
+    centre: CentreConfig,
+    service_code: str,
+    sequence: int,
+    ticket_id: str,
+    token: str,
+    now: datetime,
+    issued_today: int,
+    source: TicketSource = TicketSource.walk_in,
+    priority: str | None = None,
+    appointment_ref: str | None = None,
+    appointment_slot: datetime | None = None,
+    ready_at: datetime | None = None,
+) -> TicketOutcome:
+    """Issue a ticket for a service, numbered prefix + the day's `sequence` (chosen by the caller).
+
+    Refuses a closed service, a full day (`issued_today` >= the cap; appointments are exempt,
+    their slots being capacity booked in advance) and a priority the centre or service does
+    not take. A walk-in ticket of a collection service gets source `collection`.
+    """
+    now = as_utc(now)
+    service = centre.service(service_code)
+    closed = centre.closed_reason(service_code, now)
+    if closed is not None:
+        raise QueueError(ErrorCode.service_closed, f"{service.name_en} is closed ({closed})")
+    if (
+        service.daily_cap is not None
+        and source != TicketSource.appointment
+        and issued_today >= service.daily_cap
+    ):
+        raise QueueError(
+            ErrorCode.daily_cap_reached,
+            f"{service.name_en} has issued its {service.daily_cap} tickets for today",
+        )
+    if priority is not None:
+        centre.priority(priority)
+        if not service.priority_allowed:
+            raise QueueError(
+                ErrorCode.priority_not_allowed, f"{service.name_en} takes no priority tickets"
+            )
+    if not token:
+        raise ValueError("a ticket needs an unguessable token")
+    if source == TicketSource.walk_in and service.collection:
+        source = TicketSource.collection
+    ticket = Ticket(
+        id=ticket_id,
+        token=token,
+        number=format_number(service.prefix, sequence),
+        service_code=service.code,
+        stage_index=0,
+        stage_code=service.stages[0].code if service.stages else None,
+        status=TicketStatus.waiting,
+        source=source,
+        priority=priority,
+        business_day=business_day(now, timezone=centre.timezone),
+        issued_at=now,
+        queued_at=now,
+        ready_at=max(now, as_utc(ready_at)) if ready_at is not None else now,
+        appointment_ref=appointment_ref,
+        appointment_slot=as_utc(appointment_slot) if appointment_slot is not None else None,
+    )
+    return TicketOutcome(ticket, (ticket_event(EventType.ticket_issued, ticket, now),))
+
+
+def call_ticket(
+    ticket: Ticket, *, counter: CounterState, now: datetime, reason: CallReason | None = None
+) -> CallOutcome:
+    """Call a waiting ticket to a counter, which holds it (waiting -> called).
+
+    `reason` (from the calling policy) is recorded on the event and returned.
+    """
+    now = as_utc(now)
+    if ticket.status in HELD_STATUSES and ticket.counter != counter.code:
+        raise QueueError(
+            ErrorCode.ticket_taken, f"ticket {ticket.number} is held by counter {ticket.counter}"
+        )
+    if ticket.status != TicketStatus.waiting:
+        raise _refuse(ticket, "call")
+    require_ready_to_call(counter)
+    called = replace(
+        ticket, status=TicketStatus.called, counter=counter.code, target_counter=None, called_at=now
+    )
+    holding = replace(counter, current_ticket_id=ticket.id)
+    event = ticket_event(
+        EventType.ticket_called,
+        called,
+        now,
+        reason=reason.code if reason is not None else "manual",
+        reason_text=reason.explanation if reason is not None else "called by staff",
+    )
+    return CallOutcome(called, holding, (event,), reason)
+
+
+def recall_ticket(
+    ticket: Ticket, *, counter: CounterState, centre: CentreConfig, now: datetime
+) -> CallOutcome:
+    """Announce a called ticket again; past the policy's recall limit it becomes a no-show."""
+    now = as_utc(now)
+    _require_held(ticket, counter, {TicketStatus.called}, "recall")
+    if ticket.recalls >= centre.policy.recall_limit:
+        ended = replace(ticket, status=TicketStatus.no_show, finished_at=now)
+        event = ticket_event(EventType.ticket_no_show, ended, now, reason="recall_limit")
+        return CallOutcome(ended, _free(counter), (event,))
+    recalled = replace(ticket, recalls=ticket.recalls + 1)
+    return CallOutcome(recalled, counter, (ticket_event(EventType.ticket_recalled, recalled, now),))
+
+
+def start_serving(ticket: Ticket, *, counter: CounterState, now: datetime) -> CallOutcome:
+    """Start serving the citizen who reached the counter (called -> serving)."""
+    now = as_utc(now)
+    _require_held(ticket, counter, {TicketStatus.called}, "start serving")
+    serving = replace(ticket, status=TicketStatus.serving, serving_at=now)
+    return CallOutcome(serving, counter, (ticket_event(EventType.ticket_serving, serving, now),))
+
+
+def finish_ticket(
+    ticket: Ticket, *, counter: CounterState, centre: CentreConfig, now: datetime
+) -> CallOutcome:
+    """Finish at this counter: `done`, or into the next stage's queue keeping arrival and number."""
+    now = as_utc(now)
+    _require_held(ticket, counter, {TicketStatus.called, TicketStatus.serving}, "finish")
+    service = centre.service(ticket.service_code)
+    if ticket.stage_index + 1 >= service.stage_count:
+        done = replace(ticket, status=TicketStatus.done, finished_at=now)
+        return CallOutcome(done, _free(counter), (ticket_event(EventType.ticket_done, done, now),))
+    next_index = ticket.stage_index + 1
+    advanced = replace(
+        ticket,
+        stage_index=next_index,
+        stage_code=service.stages[next_index].code,
+        status=TicketStatus.waiting,
+        queued_at=now,
+        ready_at=now,
+        counter=None,
+        target_counter=None,
+        called_at=None,
+        serving_at=None,
+        recalls=0,
+    )
+    event = ticket_event(
+        EventType.ticket_stage_advanced,
+        advanced,
+        now,
+        from_queue=ticket.queue_key,
+        to_queue=advanced.queue_key,
+        finished_by=counter.code,
+    )
+    return CallOutcome(advanced, _free(counter), (event,))
+
+
+def mark_no_show(ticket: Ticket, *, counter: CounterState, now: datetime) -> CallOutcome:
+    """Mark a called citizen who did not come (called -> no_show); frees the counter."""
+    now = as_utc(now)
+    _require_held(ticket, counter, {TicketStatus.called}, "mark as no-show")
+    ended = replace(ticket, status=TicketStatus.no_show, finished_at=now)
+    event = ticket_event(EventType.ticket_no_show, ended, now, reason="marked")
+    return CallOutcome(ended, _free(counter), (event,))
+
+
+def cancel_ticket(ticket: Ticket, *, now: datetime, reason: str) -> TicketOutcome:
+    """Withdraw a waiting ticket (a called one ends at its counter: no-show, finish, transfer)."""
+    now = as_utc(now)
+    if ticket.status != TicketStatus.waiting:
+        raise _refuse(ticket, "cancel")
+    cancelled = replace(ticket, status=TicketStatus.cancelled, finished_at=now, note=reason)
+    event = ticket_event(EventType.ticket_cancelled, cancelled, now, reason=reason)
+    return TicketOutcome(cancelled, (event,))
+
+
+def transfer_ticket(
+    ticket: Ticket,
+    *,
+    counter: CounterState | None,
+    centre: CentreConfig,
+    now: datetime,
+    to_service: str | None = None,
+    to_stage: int | None = None,
+    to_counter: str | None = None,
+    note: str | None = None,
+) -> CallOutcome:
+    """Send a ticket to another queue and/or a specific counter; it waits there from `now`.
+
+    The ticket keeps its number, arrival time, source and priority. `to_service` None keeps
+    the service; `to_stage` None means stage 0 of another service or the current stage of
+    the same one. A called or serving ticket must be held by `counter`, which is freed.
+    """
+    now = as_utc(now)
+    if ticket.status in HELD_STATUSES:
+        if counter is None:
+            raise QueueError(
+                ErrorCode.ticket_not_held, f"ticket {ticket.number} is held by a counter"
+            )
+        _require_held(ticket, counter, set(HELD_STATUSES), "transfer")
+    elif ticket.status != TicketStatus.waiting:
+        raise _refuse(ticket, "transfer")
+    service = centre.service(to_service if to_service is not None else ticket.service_code)
+    if to_stage is None:
+        to_stage = ticket.stage_index if service.code == ticket.service_code else 0
+    if not 0 <= to_stage < service.stage_count:
+        raise QueueError(
+            ErrorCode.transfer_target_invalid, f"{service.code} has no stage {to_stage}"
+        )
+    queue_key = service.queue_key(to_stage)
+    if to_counter is not None and not centre.counter(to_counter).serves(queue_key):
+        raise QueueError(
+            ErrorCode.transfer_target_invalid, f"counter {to_counter} does not serve {queue_key}"
+        )
+    moved = replace(
+        ticket,
+        service_code=service.code,
+        stage_index=to_stage,
+        stage_code=service.stages[to_stage].code if service.stages else None,
+        status=TicketStatus.waiting,
+        queued_at=now,
+        ready_at=max(now, ticket.ready_at),
+        counter=None,
+        target_counter=to_counter,
+        called_at=None,
+        serving_at=None,
+        recalls=0,
+        note=note if note is not None else ticket.note,
+    )
+    event = ticket_event(
+        EventType.ticket_transferred,
+        moved,
+        now,
+        from_queue=ticket.queue_key,
+        to_queue=queue_key,
+        to_counter=to_counter,
+        from_counter=ticket.counter if ticket.status in HELD_STATUSES else None,
+    )
+    if counter is not None and ticket.status in HELD_STATUSES:
+        counter = _free(counter)
+    return CallOutcome(moved, counter, (event,))
