@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 KV_FILE = Path(__file__).with_name("board.kv")
 CENTRE_PATH = "/api/v1/centre"
 TICK_SECONDS = 0.5
+FETCH_TIMEOUT_SECONDS = 5.0
 # Calls the mirror keeps: enough for the board's list after zone filtering drops most of them.
 MIRROR_CALLS = 60
 
@@ -113,24 +115,32 @@ class HallDisplay:
         )
         self._background: set[asyncio.Task[None]] = set()
 
-    async def run(self, app: DisplayApp | None = None) -> None:
-        """Open the window and keep the board current until the window closes."""
-        app = app or DisplayApp(self.view_model)
+    async def start(self) -> None:
+        """Learn the centre's names, then start the event stream and the announcer."""
+        # Names first, so the first calls are spoken with the counter's name, not its code;
+        # an unreachable server only delays this until the stream's first connection.
+        await self.fetch_directory()
         if self.announcer is not None:
             self.announcer.start()
         self.stream.start()
+
+    async def run(self, app: DisplayApp | None = None) -> None:
+        """Open the window and keep the board current until the window closes."""
+        app = app or DisplayApp(self.view_model)
+        # The window opens at once (showing "offline") while the server is still being reached.
+        self._in_background(self.start())
         try:
             await app.async_run(async_lib="asyncio")
         finally:
             await self.aclose()
 
     async def aclose(self) -> None:
-        """Stop the stream, the announcer and any directory fetch still running."""
-        await self.stream.aclose()
+        """Stop any start or directory fetch still running, then the stream and the announcer."""
         for task in list(self._background):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.stream.aclose()
         if self.announcer is not None:
             await self.announcer.aclose()
 
@@ -140,7 +150,7 @@ class HallDisplay:
             async with httpx.AsyncClient(
                 base_url=self.settings.server_url,
                 headers={"Authorization": f"Bearer {self.settings.token}"},
-                timeout=10.0,
+                timeout=FETCH_TIMEOUT_SECONDS,
                 trust_env=False,  # a display talks to its centre on the LAN, never via a proxy
             ) as client:
                 response = await client.get(CENTRE_PATH)
@@ -158,9 +168,12 @@ class HallDisplay:
     def _connection_changed(self, online: bool) -> None:
         self.view_model.set_online(online)
         if online:
-            task = asyncio.get_running_loop().create_task(self.fetch_directory())
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self._in_background(self.fetch_directory())
+
+    def _in_background(self, work: Coroutine[object, object, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
 
 def spoken(call: BoardCall) -> Announcement:

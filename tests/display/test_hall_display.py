@@ -1,0 +1,94 @@
+"""The display's wiring over a real websocket: resume after a drop, no call twice, none lost."""
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from centre_core.clock import FixedClock
+from display import audio
+from display.announcements import Announcement
+from display.app import HallDisplay
+from display.players import RecordingPlayer
+from display.settings import DisplaySettings
+from display.speech import Rendering
+from tests.display.fake_centre import FakeCentre
+from tests.display.messages import Log
+
+DESCRIPTION = {
+    "name": "Huduma Centre Nakuru",
+    "services": [{"code": "NID", "name_en": "National ID", "name_sw": "Kitambulisho"}],
+    "counters": [{"code": "c2", "name": "Counter 2", "services": {"NID": 1}}],
+}
+
+
+class ToneSynthesizer:
+    """Renders every announcement as a short chime: fast, and real WAV bytes."""
+
+    def __init__(self) -> None:
+        self.rendered: list[Announcement] = []
+
+    def render(self, announcement: Announcement) -> Rendering:
+        self.rendered.append(announcement)
+        pcm = audio.chime(8000)
+        return Rendering(wav=audio.to_wav(pcm), duration=pcm.duration)
+
+
+async def settle(display: HallDisplay, seq: int) -> None:
+    await asyncio.wait_for(display.stream.wait_for_seq(seq), 5)
+
+
+def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: Path) -> None:
+    clock = FixedClock(datetime.now(UTC))
+    log = Log(clock)
+    synthesizer = ToneSynthesizer()
+    player = RecordingPlayer(tmp_path, speedup=100)
+
+    async def scenario() -> None:
+        async with FakeCentre(log, DESCRIPTION) as centre:
+            settings = DisplaySettings(server_url=centre.url, token="display-token")
+            display = HallDisplay(settings, player=player, clock=clock, synthesizer=synthesizer)
+            announced = []
+            display.view_model.bind(on_announce=lambda _vm, call: announced.append(call.number))
+            log.open("c2")
+            log.issue("t1", "N-001")
+            log.issue("t2", "N-002")
+            log.issue("t3", "N-003")
+            log.call("t1", "N-001", "c2")
+            await display.start()
+            try:
+                await settle(display, 5)
+                await asyncio.wait_for(display.stream.wait_online(), 5)
+                assert display.view_model.online
+                assert display.view_model.current_number == "N-001"
+
+                await centre.drop_everyone()
+                await asyncio.wait_for(display.stream.wait_online(False), 5)
+                assert not display.view_model.online
+                log.finish("t1", "N-001", "c2")
+                log.call("t2", "N-002", "c2")  # called while the board was away
+                await settle(display, 7)
+                log.call("t2", "N-002", "c2", recalls=1)  # live again
+                await settle(display, 8)
+                await centre.drop_everyone()
+                await asyncio.wait_for(display.stream.wait_online(False), 5)
+                log.issue("t4", "N-004")
+                await settle(display, 9)
+                await asyncio.wait_for(display.announcer.wait_idle(), 5)
+
+                assert announced == ["N-001", "N-002", "N-002"]
+                assert centre.afters == [None, 5, 8]
+                assert display.view_model.centre_name == "Huduma Centre Nakuru"
+                assert display.view_model.current_counter == "Counter 2"
+                assert display.view_model.current_is_recall
+                assert display.view_model.waiting_rows[0]["waiting"] == "2"
+            finally:
+                await display.aclose()
+
+    asyncio.run(scenario())
+    assert [p.label for p in player.playbacks] == [
+        "seq-5-N-001",
+        "seq-7-N-002",
+        "seq-8-N-002-recall",
+    ]
+    assert [a.counter for a in synthesizer.rendered] == ["Counter 2"] * 3
+    assert player.overlaps == 0
