@@ -152,7 +152,9 @@ class FakeNetworkPrinter:
         if self._state is FakePrinterState.SILENT:
             return None
         replies = self._custom or STATE_REPLIES[self._state]
-        return {1: replies.printer, 2: replies.offline_cause, 4: replies.paper}.get(query, _BASE)
+        if query == 3:  # error cause: the fake's faults are told by DLE EOT 2
+            return _BASE
+        return {1: replies.printer, 2: replies.offline_cause, 4: replies.paper}.get(query)
 
     def _take_print_byte(self) -> None:
         """Count one byte of print data against the paper left; called with the lock held."""

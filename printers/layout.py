@@ -11,6 +11,7 @@ from printers.text import printable
 
 # GS ! takes width and height multipliers 1..8.
 MAX_MAGNIFICATION = 8
+MIN_QR_MODULE_DOTS = 2
 
 # Fixed labels, English then Swahili.
 _PEOPLE_AHEAD = ("People ahead", "Watu mbele yako")
@@ -56,9 +57,13 @@ def number_magnification(number: str, columns: int) -> int:
 
 
 def qr_module_dots(payload: str, fmt: SlipFormat) -> int:
-    """Return the format's module size, shrunk if a long payload would not fit the paper."""
+    """Return the format's module size, shrunk if a long payload would not fit the paper.
+
+    Never below 2 dots: then no byte of a raster QR holds a lone dot, so the image data
+    can never contain DLE EOT 1..4, which a printer would answer as a status query.
+    """
     modules = len(qr_matrix(payload)) + 2 * QUIET_ZONE_MODULES
-    return max(1, min(fmt.qr_module_dots, fmt.dots // modules))
+    return max(MIN_QR_MODULE_DOTS, min(fmt.qr_module_dots, fmt.dots // modules))
 
 
 def _lines(

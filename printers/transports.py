@@ -88,6 +88,8 @@ class SerialTransport:
     readable = True
 
     def __init__(self, device: str, baudrate: int, timeout: float) -> None:
+        if not Serial.is_usable():
+            raise RuntimeError("serial printers need pyserial")
         self._device = Serial(devfile=device, baudrate=baudrate, timeout=timeout)
 
     def open(self) -> None:
@@ -123,6 +125,8 @@ class UsbTransport:
     readable = True
 
     def __init__(self, vendor_id: int, product_id: int, timeout: float) -> None:
+        if not Usb.is_usable():
+            raise RuntimeError("USB printers need pyusb")
         self._device = Usb(idVendor=vendor_id, idProduct=product_id, timeout=int(timeout * 1000))
         self._timeout_ms = int(timeout * 1000)
 

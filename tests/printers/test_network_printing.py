@@ -1,13 +1,18 @@
 """Slips printed through the real raw-TCP path into the fake 9100 printer, read back."""
 
+import string
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from printers.decode import decode_escpos
+from printers.escpos_job import escpos_job
 from printers.escpos_printer import EscposTicketPrinter
 from printers.fake_network import FakeNetworkPrinter
-from printers.paper import profile_code_pages
+from printers.layout import slip_layout
+from printers.paper import profile_code_pages, slip_format
 from printers.qr import qr_matrix
 from printers.slip import TicketSlip
 from tests.printers.helpers import STATUS_URL, make_slip, network_printer, qr_modules_in
@@ -181,3 +186,19 @@ def test_concurrent_prints_do_not_interleave(fake: FakeNetworkPrinter) -> None:
         [number] = [line.text for line in printed.lines if line.width == 8]
         numbers.add(number)
     assert numbers == {s.number for s in slips}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    token=st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1, max_size=300),
+    paper=st.sampled_from([58, 80]),
+    native=st.booleans(),
+)
+def test_no_job_contains_a_status_query_by_accident(token: str, paper: int, native: bool) -> None:
+    # A printer answers DLE EOT 1..4 wherever it appears, even inside image data.
+    fmt = slip_format(paper_width_mm=paper, native_qr=native)  # type: ignore[arg-type]
+    slip = make_slip(status_url=f"https://gpo.huduma.example/t/{token}")
+
+    job = escpos_job(slip_layout(slip, fmt), fmt)
+
+    assert not any(f"\x10\x04{chr(n)}".encode("latin-1") in job for n in (1, 2, 3, 4))
