@@ -84,12 +84,6 @@ def scaled(pcm: Pcm, gain: float) -> Pcm:
     )
 
 
-def normalized(pcm: Pcm, peak: float) -> Pcm:
-    """Scale so that the loudest sample is `peak` of full scale (silence stays silent)."""
-    loudest = max(map(abs, pcm.samples), default=0)
-    return pcm if loudest == 0 else scaled(pcm, peak * FULL_SCALE / loudest)
-
-
 def resampled(pcm: Pcm, rate: int) -> Pcm:
     """Convert to another sample rate by linear interpolation (enough for speech and chime)."""
     if pcm.rate == rate or not pcm.samples:
