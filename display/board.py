@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
-from centre_client.mirror import Call, Called, Change, QueueMirror, Reset
+from centre_client.mirror import Call, Called, Change, CounterView, QueueMirror, Reset
 from centre_core.clock import Clock
 from display.directory import CentreDirectory, service_of_selector
 from display.waits import wait_text
@@ -213,12 +213,6 @@ class BoardViewModel(EventDispatcher):
         for service in self._directory.services:
             if not self._zone.shows_service(service.code, served_by_zone=served_by_zone):
                 continue
-            staffed = sum(
-                1
-                for info in self._directory.counters_serving(service.code)
-                if (state := counters.get(info.code)) is not None
-                and state.status in STAFFED_STATUSES
-            )
             waiting = mirror.waiting_count(service.code)
             rows.append(
                 {
@@ -227,12 +221,24 @@ class BoardViewModel(EventDispatcher):
                     "waiting": str(waiting),
                     "wait": wait_text(
                         waiting=waiting,
-                        counters_open=staffed,
-                        mean_service_seconds=service.mean_service_seconds,
+                        counters_open=self._staffed(service.code, counters),
+                        estimated_minutes=service.estimated_wait_minutes,
                     ),
                 }
             )
         return rows
+
+    def _staffed(self, service_code: str, counters: Mapping[str, CounterView]) -> int:
+        """Counters open now for this service; all open counters when the server gave no map."""
+        if any(c.services for c in self._directory.counters):
+            codes = [c.code for c in self._directory.counters_serving(service_code)]
+        else:
+            codes = list(counters)
+        return sum(
+            1
+            for code in codes
+            if (state := counters.get(code)) is not None and state.status in STAFFED_STATUSES
+        )
 
 
 def _both_names(english: str, swahili: str) -> str:

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ServiceInfo:
-    """A service as the hall sees it: its code, names in both languages and typical duration."""
+    """A service as the hall sees it: code, names in both languages, the server's wait estimate."""
 
     code: str
     name_en: str
     name_sw: str
-    mean_service_seconds: float = 480.0
+    estimated_wait_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,17 @@ def service_of_selector(selector: str) -> str:
 
 
 def directory_from_mapping(data: Mapping[str, object]) -> CentreDirectory:
-    """Build a directory from the server's centre description (services and counters)."""
+    """Build a directory from the server's hall snapshot (centre name, services, counters).
+
+    Counters may list the queues they serve (`services`: selectors, as in the centre's TOML);
+    without them a zone of counters shows every service's queue.
+    """
     services = tuple(
         ServiceInfo(
             code=str(item["code"]),
             name_en=str(item.get("name_en") or item["code"]),
             name_sw=str(item.get("name_sw") or item.get("name_en") or item["code"]),
-            mean_service_seconds=float(
-                item.get("mean_service_seconds")
-                or 60.0 * float(item.get("prior_service_minutes") or 8.0)
-            ),
+            estimated_wait_minutes=_minutes(item.get("estimated_wait_minutes")),
         )
         for item in _records(data.get("services"))
     )
@@ -86,7 +87,8 @@ def directory_from_mapping(data: Mapping[str, object]) -> CentreDirectory:
         )
         for item in _records(data.get("counters"))
     )
-    return CentreDirectory(name=str(data.get("name") or ""), services=services, counters=counters)
+    name = data.get("centre_name") or data.get("name") or ""
+    return CentreDirectory(name=str(name), services=services, counters=counters)
 
 
 def _records(value: object) -> list[Mapping[str, object]]:
@@ -102,3 +104,9 @@ def _selectors(item: Mapping[str, object]) -> list[object]:
     if isinstance(services, list):
         return list(services)
     return []
+
+
+def _minutes(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return max(0, round(value))

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import math
 
-from centre_core import estimates
-
 # Rounded up to whole 5 minutes: a board promising "7 min" invites arguments at the counter.
 ROUND_MINUTES = 5
 NO_WAIT = "0 min"
 NOBODY_SERVING = "–"
 
 
-def wait_text(*, waiting: int, counters_open: int, mean_service_seconds: float) -> str:
-    """Word the estimated wait for someone joining this queue now: `15 min`, `1 h 20`."""
-    if waiting == 0 and counters_open > 0:
-        return NO_WAIT
-    if counters_open == 0:
+def wait_text(*, waiting: int, counters_open: int, estimated_minutes: int | None) -> str:
+    """Word the estimated wait for someone joining this queue now: `15 min`, `1 h 20`, `–`.
+
+    `estimated_minutes` is the server's estimate (it knows the recent service times); with no
+    counter open for the service, or no estimate, the board promises nothing.
+    """
+    if counters_open == 0 or (waiting > 0 and estimated_minutes is None):
         return NOBODY_SERVING
-    wait = estimates.estimate_wait(
-        people_ahead=waiting,
-        counters_serving=float(counters_open),
-        mean_service_seconds=mean_service_seconds,
-    )
-    minutes = max(ROUND_MINUTES, math.ceil(wait.total_seconds() / 60 / ROUND_MINUTES) * 5)
+    if waiting == 0 or not estimated_minutes:
+        return NO_WAIT
+    minutes = math.ceil(estimated_minutes / ROUND_MINUTES) * ROUND_MINUTES
     if minutes < 60:
         return f"{minutes} min"
     hours, rest = divmod(minutes, 60)

@@ -38,7 +38,9 @@ class Zone:
         if self.services:
             return service_code in self.services
         if self.counters:
-            return service_code in set(served_by_zone)
+            served = set(served_by_zone)
+            # Without the map of who serves what, showing every queue beats showing none.
+            return not served or service_code in served
         return True
 
 

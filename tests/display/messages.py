@@ -16,9 +16,9 @@ SERVICE_CODES = {"N": "NID", "B": "BC", "G": "GC"}
 DIRECTORY = CentreDirectory(
     name="Huduma Centre GPO",
     services=(
-        ServiceInfo("NID", "National ID", "Kitambulisho cha Taifa", mean_service_seconds=300),
-        ServiceInfo("BC", "Birth certificate", "Cheti cha kuzaliwa", mean_service_seconds=600),
-        ServiceInfo("GC", "Good conduct", "Cheti cha tabia njema", mean_service_seconds=480),
+        ServiceInfo("NID", "National ID", "Kitambulisho cha Taifa", estimated_wait_minutes=23),
+        ServiceInfo("BC", "Birth certificate", "Cheti cha kuzaliwa", estimated_wait_minutes=83),
+        ServiceInfo("GC", "Good conduct", "Cheti cha tabia njema"),
     ),
     counters=(
         CounterInfo("1", "Counter 1", frozenset({"NID"})),

@@ -152,25 +152,27 @@ def test_a_zone_of_counters_shows_their_calls_and_the_queues_they_serve() -> Non
     ]
 
 
-def test_waiting_counts_and_estimated_waits_follow_the_events() -> None:
+def test_waiting_counts_follow_the_events_and_waits_need_an_open_counter() -> None:
     clock = FixedClock(START)
     log, board = Log(clock), Board(clock)
 
-    def row(service: str) -> tuple[str, str]:
-        found = next(r for r in board.vm.waiting_rows if r["service"] == service)
-        return found["waiting"], found["wait"]
+    def rows() -> dict[str, tuple[str, str]]:
+        return {r["service"]: (r["waiting"], r["wait"]) for r in board.vm.waiting_rows}
 
-    board.feed(*(log.issue(f"t{i}", f"N-{i:03d}") for i in range(1, 7)))
-    assert row("National ID") == ("6", "–")  # nobody serves: no promise
+    board.feed(*(log.issue(f"t{i}", f"N-{i:03d}") for i in range(1, 4)))
+    board.feed(log.issue("t9", "B-009"))
+    assert rows()["National ID"] == ("3", "–")  # nobody serves it yet: no promise
     board.feed(log.open("1"))
-    waits_one_counter = row("National ID")
-    board.feed(log.open("2"))
-    waits_two_counters = row("National ID")
-    assert waits_one_counter[0] == waits_two_counters[0] == "6"
-    assert _minutes(waits_two_counters[1]) < _minutes(waits_one_counter[1])
-    board.feed(log.call("t1", "N-001", "1"))
-    assert row("National ID")[0] == "5"
-    assert row("Good conduct") == ("0", "–")
+    assert rows() == {
+        "National ID": ("3", "25 min"),  # the server's 23 min, rounded up to 5
+        "Birth certificate": ("1", "–"),  # counter 1 does not serve it
+        "Good conduct": ("0", "–"),
+    }
+    board.feed(log.open("3"))
+    assert rows()["Birth certificate"] == ("1", "1 h 25")
+    board.feed(log.call("t1", "N-001", "1"), log.call("t9", "B-009", "3"))
+    assert rows()["National ID"][0] == "2"
+    assert rows()["Birth certificate"] == ("0", "0 min")
 
 
 def test_the_clock_shows_nairobi_time_and_the_online_state() -> None:

@@ -24,15 +24,16 @@ def test_a_counter_zone_shows_the_queues_its_counters_serve() -> None:
     zone = Zone.of(counters=["1"])
     assert zone.shows_service("BC", served_by_zone={"BC"})
     assert not zone.shows_service("NID", served_by_zone={"BC"})
+    assert zone.shows_service("NID", served_by_zone=())  # no map from the server: show all
 
 
 def test_the_directory_reads_names_and_served_services() -> None:
     directory = directory_from_mapping(
         {
-            "name": "Huduma Centre GPO",
+            "centre_name": "Huduma Centre GPO",
             "services": [
                 {"code": "NID", "name_en": "National ID", "name_sw": "Kitambulisho"},
-                {"code": "BC", "name_en": "Birth certificate", "prior_service_minutes": 10},
+                {"code": "BC", "name_en": "Birth certificate", "estimated_wait_minutes": 17.6},
                 {"name_en": "no code: ignored"},
             ],
             "counters": [
@@ -44,7 +45,8 @@ def test_the_directory_reads_names_and_served_services() -> None:
     assert directory.name == "Huduma Centre GPO"
     assert [s.code for s in directory.services] == ["NID", "BC"]
     assert directory.service("BC").name_sw == "Birth certificate"
-    assert directory.service("BC").mean_service_seconds == 600
+    assert directory.service("BC").estimated_wait_minutes == 18
+    assert directory.service("NID").estimated_wait_minutes is None
     assert directory.counter("1").services == {"NID", "BC"}
     assert directory.counter("2").name == "2"
     assert directory.counter("9").name == "9"  # unknown: shown by its code
