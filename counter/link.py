@@ -6,14 +6,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from centre_client.mirror import Change
-from counter.model import (
-    CounterState,
-    Directory,
-    HeldTicket,
-    Session,
-    StaffFigures,
-    WaitingList,
-)
+from counter.model import CounterQueue, Directory, HeldTicket, Session, StaffFigures
 
 ChangesHandler = Callable[[list[Change]], None]
 OnlineHandler = Callable[[bool], None]
@@ -26,8 +19,8 @@ class CounterLink(Protocol):
     centre refuses, and its subclass `CentreUnavailable` when the centre is out of reach.
     """
 
-    async def log_in(self, *, staff_number: str, pin: str, counter: str | None) -> Session:
-        """Log a member of staff in at a counter (None: the counter the centre binds them to)."""
+    async def log_in(self, *, staff_number: str, pin: str, counter: str) -> Session:
+        """Log a member of staff in at a counter (which opens if it was closed)."""
         ...
 
     async def log_out(self) -> None:
@@ -38,12 +31,8 @@ class CounterLink(Protocol):
         """Names of services, counters and priority categories."""
         ...
 
-    async def counter_state(self) -> CounterState:
-        """Return the session's counter as the centre sees it now."""
-        ...
-
-    async def waiting_list(self, *, limit: int) -> WaitingList:
-        """Return the waiting list with the next `limit` tickets in calling order."""
+    async def counter_queue(self, *, limit: int) -> CounterQueue:
+        """Return the counter now, with the next `limit` waiting tickets in calling order."""
         ...
 
     async def staff_figures(self) -> StaffFigures | None:

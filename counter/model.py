@@ -66,17 +66,21 @@ class WaitingList:
 
 
 @dataclass(frozen=True)
-class Directory:
-    """Names of the centre's services, counters and priority categories, by code.
+class CounterQueue:
+    """The counter as the centre sees it: its state, the queues it serves, who waits."""
 
-    `counter_services` maps each counter to the queue selectors it serves (a service code, or a
-    stage key such as ``NID.biometrics``).
-    """
+    state: CounterState
+    waiting: WaitingList
+    queues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Names of the centre's services, counters and priority categories, by code."""
 
     services: Mapping[str, str] = field(default_factory=dict)
     counters: Mapping[str, str] = field(default_factory=dict)
     priorities: Mapping[str, str] = field(default_factory=dict)
-    counter_services: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     timezone: str = "Africa/Nairobi"
 
 

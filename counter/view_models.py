@@ -25,6 +25,7 @@ from counter import wording
 from counter.figures import HandlingTally
 from counter.link import CounterLink
 from counter.model import (
+    CounterQueue,
     CounterState,
     Directory,
     HeldTicket,
@@ -104,7 +105,7 @@ class Tasks:
 
 
 class LoginViewModel(EventDispatcher):
-    """The login form: staff number, PIN and counter (fixed when the workstation is bound)."""
+    """The login form: staff number, PIN and counter (fixed when the workstation is bound to one)."""
 
     __events__ = ("on_logged_in",)
 
@@ -123,10 +124,14 @@ class LoginViewModel(EventDispatcher):
         self._tasks = Tasks()
         self.counter = counter or ""
         self.counter_locked = bool(counter)
-        self.bind(staff_number=self._update, pin=self._update, busy=self._update)
+        self.bind(
+            staff_number=self._update, pin=self._update, counter=self._update, busy=self._update
+        )
 
     def _update(self, *_: Any) -> None:
-        self.can_log_in = bool(self.staff_number.strip() and self.pin and not self.busy)
+        # Counter staff always log in at a counter: the centre refuses a login without one.
+        filled = self.staff_number.strip() and self.pin and self.counter.strip()
+        self.can_log_in = bool(filled and not self.busy)
 
     def submit(self) -> None:
         """Log in in the background (the button and the Enter key)."""
@@ -143,7 +148,7 @@ class LoginViewModel(EventDispatcher):
             session = await self._link.log_in(
                 staff_number=self.staff_number.strip(),
                 pin=self.pin,
-                counter=self.counter.strip() or None,
+                counter=self.counter.strip(),
             )
         except CentreApiError as error:
             self.error_code = error.code
@@ -236,6 +241,7 @@ class CounterViewModel(EventDispatcher):
         self._waiting = WaitingList(count=0, longest_since=None)
         self._tally = HandlingTally()
         self._server_figures: StaffFigures | None = None
+        self._queues: tuple[str, ...] = ()
         self._refresh_wanted: set[str] = set()
         self._refreshing = False
         self._closed = False
@@ -254,7 +260,7 @@ class CounterViewModel(EventDispatcher):
         with contextlib.suppress(CentreApiError):
             self._directory = await self._link.directory()
         self._show_directory()
-        await self._reload({"counter", "waiting", "figures"})
+        await self._reload({"queue", "figures"})
         self._follow_task = asyncio.get_running_loop().create_task(
             self._link.follow(on_changes=self.stream_changes, on_online=self.stream_online)
         )
@@ -369,7 +375,7 @@ class CounterViewModel(EventDispatcher):
             self._hold(await self._link.serve_ticket(ticket_id))
             self._say(f"{self.ticket_number} called.")
 
-        return await self._command(serve, refresh={"waiting"})
+        return await self._command(serve, refresh={"queue"})
 
     async def recall(self) -> bool:
         """Call the held ticket again."""
@@ -409,7 +415,7 @@ class CounterViewModel(EventDispatcher):
             self._hold(None)
             self._say(f"{held.number} finished.")
 
-        return await self._held_command(finish, refresh={"figures", "waiting"})
+        return await self._held_command(finish, refresh={"figures", "queue"})
 
     async def mark_no_show(self) -> bool:
         """Mark the called ticket as a no-show: the citizen never came."""
@@ -441,7 +447,7 @@ class CounterViewModel(EventDispatcher):
                 target = self._service_name(to_service or "")
             self._say(f"{held.number} sent to {target}.")
 
-        return await self._held_command(transfer, refresh={"waiting"})
+        return await self._held_command(transfer, refresh={"queue"})
 
     async def pause(self, reason: str) -> bool:
         """Pause the counter: no citizen is called until it resumes."""
@@ -501,24 +507,22 @@ class CounterViewModel(EventDispatcher):
         wanted: set[str] = set()
         mine = self.session.counter
         held_id = self._held.ticket_id if self._held else None
-        served = self._directory.counter_services.get(mine)
         for change in changes:
             if isinstance(change, Reset):
-                wanted |= {"counter", "waiting", "figures"}
+                wanted |= {"queue", "figures"}
             elif isinstance(change, TicketChanged):
                 ticket = change.ticket
-                if change.ticket_id == held_id or (ticket is not None and ticket.counter == mine):
-                    wanted.add("counter")
                 if (
                     ticket is None
-                    or served is None
+                    or change.ticket_id == held_id
+                    or ticket.counter == mine
                     or ticket.target_counter == mine
-                    or ticket.queue_key in served
-                    or ticket.service_code in served
+                    or ticket.queue_key in self._queues
+                    or ticket.service_code in self._queues
                 ):
-                    wanted.add("waiting")
+                    wanted.add("queue")
             elif isinstance(change, CounterChanged) and change.counter.code == mine:
-                wanted.add("counter")
+                wanted.add("queue")
         if wanted and not self._closed:
             self._tasks.spawn(self._reload(wanted))
 
@@ -528,7 +532,7 @@ class CounterViewModel(EventDispatcher):
         self.online = online
         if online and not was and not self._closed:
             self._clear_message_if("server_unreachable")
-            self._tasks.spawn(self._reload({"counter", "waiting", "figures"}))
+            self._tasks.spawn(self._reload({"queue", "figures"}))
 
     # Internals ------------------------------------------------------------------------------
 
@@ -563,11 +567,11 @@ class CounterViewModel(EventDispatcher):
                 self.dispatch("on_logged_out")
                 return False
             if error.code in RELOAD_ON:
-                await self._reload({"counter", "waiting"})
+                await self._reload({"queue"})
             return False
         finally:
             self.busy = False
-        await self._reload({"waiting"} if refresh is None else refresh)
+        await self._reload({"queue"} if refresh is None else refresh)
         return True
 
     async def _reload(self, parts: set[str]) -> None:
@@ -580,12 +584,8 @@ class CounterViewModel(EventDispatcher):
             while self._refresh_wanted and not self._closed:
                 wanted, self._refresh_wanted = self._refresh_wanted, set()
                 try:
-                    if "counter" in wanted:
-                        self._show_counter(await self._link.counter_state())
-                    if "waiting" in wanted:
-                        self._show_waiting(
-                            await self._link.waiting_list(limit=self._upcoming_limit)
-                        )
+                    if "queue" in wanted:
+                        self._show_queue(await self._link.counter_queue(limit=self._upcoming_limit))
                     if "figures" in wanted:
                         self._server_figures = await self._link.staff_figures()
                         self._show_figures()
@@ -596,8 +596,6 @@ class CounterViewModel(EventDispatcher):
             self._refreshing = False
 
     def _show_directory(self) -> None:
-        served = self._directory.counter_services.get(self.session.counter, ())
-        self.services_text = " · ".join(self._service_name(code) for code in served)
         name = self._directory.counters.get(self.session.counter)
         if name:
             self.counter_label = name
@@ -609,6 +607,13 @@ class CounterViewModel(EventDispatcher):
             for code, name in self._directory.counters.items()
             if code != self.session.counter
         ]
+
+    def _show_queue(self, queue: CounterQueue) -> None:
+        self._queues = queue.queues
+        services = dict.fromkeys(key.split(".", 1)[0] for key in queue.queues)
+        self.services_text = " · ".join(self._service_name(code) for code in services)
+        self._show_counter(queue.state)
+        self._show_waiting(queue.waiting)
 
     def _show_counter(self, state: CounterState) -> None:
         self._set_status(state.status, state.pause_reason)

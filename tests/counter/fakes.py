@@ -11,6 +11,7 @@ from centre_client.mirror import Change
 from centre_core.clock import FixedClock
 from counter.link import ChangesHandler, OnlineHandler
 from counter.model import (
+    CounterQueue,
     CounterState,
     Directory,
     HeldTicket,
@@ -24,8 +25,8 @@ DIRECTORY = Directory(
     services={"NID": "National ID", "BC": "Birth certificate", "GC": "Good conduct"},
     counters={"C1": "Counter 1", "C2": "Counter 2"},
     priorities={"elderly": "Elderly"},
-    counter_services={"C1": ("NID", "BC"), "C2": ("GC",)},
 )
+SERVES = {"C1": ("NID", "BC"), "C2": ("GC",)}
 
 
 @dataclass
@@ -114,7 +115,7 @@ class FakeLink:
         return ticket
 
     def _waiting(self) -> list[FakeTicket]:
-        served = DIRECTORY.counter_services[self.counter]
+        served = SERVES[self.counter]
         found = [t for t in self.tickets.values() if t.status == "waiting"]
         return sorted(
             (t for t in found if t.service_code in served), key=lambda t: (t.arrived, t.number)
@@ -128,11 +129,11 @@ class FakeLink:
         ticket.status, ticket.counter, ticket.called_at = "called", self.counter, self.clock.now()
         return self._view(ticket)
 
-    async def log_in(self, *, staff_number: str, pin: str, counter: str | None) -> Session:
+    async def log_in(self, *, staff_number: str, pin: str, counter: str) -> Session:
         await self._enter("log_in")
         if pin != "2468":
             raise CentreApiError("invalid_credentials", "wrong", 401)
-        return Session(staff_number=staff_number, counter=counter or self.counter)
+        return Session(staff_number=staff_number, counter=counter)
 
     async def log_out(self) -> None:
         await self._enter("log_out")
@@ -141,35 +142,34 @@ class FakeLink:
     async def directory(self) -> Directory:
         return DIRECTORY
 
-    async def counter_state(self) -> CounterState:
+    async def counter_queue(self, *, limit: int) -> CounterQueue:
         if self.unreachable:
             raise CentreUnavailable("connection refused")
         held = self.held()
-        return CounterState(
-            code=self.counter,
-            status=self.status,
-            pause_reason=self.pause_reason,
-            held=None if held is None else self._view(held),
-        )
-
-    async def waiting_list(self, *, limit: int) -> WaitingList:
-        if self.unreachable:
-            raise CentreUnavailable("connection refused")
         waiting = self._waiting()
-        return WaitingList(
-            count=len(waiting),
-            longest_since=waiting[0].arrived if waiting else None,
-            upcoming=tuple(
-                WaitingTicket(
-                    ticket_id=t.ticket_id,
-                    number=t.number,
-                    service_code=t.service_code,
-                    waiting_since=t.arrived,
-                    reason="first in line",
-                    priority=t.priority,
-                )
-                for t in waiting[:limit]
+        return CounterQueue(
+            state=CounterState(
+                code=self.counter,
+                status=self.status,
+                pause_reason=self.pause_reason,
+                held=None if held is None else self._view(held),
             ),
+            waiting=WaitingList(
+                count=len(waiting),
+                longest_since=waiting[0].arrived if waiting else None,
+                upcoming=tuple(
+                    WaitingTicket(
+                        ticket_id=t.ticket_id,
+                        number=t.number,
+                        service_code=t.service_code,
+                        waiting_since=t.arrived,
+                        reason="first in line",
+                        priority=t.priority,
+                    )
+                    for t in waiting[:limit]
+                ),
+            ),
+            queues=SERVES[self.counter],
         )
 
     async def staff_figures(self) -> StaffFigures | None:

@@ -62,6 +62,7 @@ async def test_call_next_shows_the_ticket_and_its_elapsed_time(link, clock):
     assert vm.ticket_priority == "Elderly"
     assert vm.ticket_phone == "+2547•••••678"
     assert vm.ticket_elapsed == "00:00"
+    assert vm.services_text == "National ID · Birth certificate"
     clock.advance(minutes=2, seconds=5)
     vm.tick()
     assert vm.ticket_elapsed == "02:05"
@@ -385,6 +386,8 @@ async def test_login_hands_over_the_session(link):
     sessions = []
     login.bind(on_logged_in=lambda _, session: sessions.append(session))
     login.staff_number, login.pin = " 1001 ", "2468"
+    assert not login.can_log_in  # a counter is needed
+    login.counter = "C1"
     login.submit()
     await asyncio.sleep(0)
     await login._tasks.settle()
