@@ -105,7 +105,7 @@ class Tasks:
 
 
 class LoginViewModel(EventDispatcher):
-    """The login form: staff number, PIN and counter (fixed when the workstation is bound to one)."""
+    """The login form: staff number, PIN and counter (fixed when the workstation has one)."""
 
     __events__ = ("on_logged_in",)
 
