@@ -14,7 +14,7 @@ from kivy.app import App
 from kivy.clock import Clock as KivyClock
 from kivy.lang import Builder
 
-from centre_client.mirror import Change, QueueMirror
+from centre_client.mirror import Change, CounterChanged, QueueMirror, Reset, TicketChanged
 from centre_client.stream import EventStream
 from centre_core.clock import Clock
 from display.announcements import Announcement
@@ -31,9 +31,11 @@ from display.widgets import BoardScreen
 log = logging.getLogger(__name__)
 
 KV_FILE = Path(__file__).with_name("board.kv")
-CENTRE_PATH = "/api/v1/centre"
+HALL_PATH = "/api/v1/hall"
 TICK_SECONDS = 0.5
 FETCH_TIMEOUT_SECONDS = 5.0
+ESTIMATES_DELAY_SECONDS = 2.0
+QUEUE_CHANGES = (TicketChanged, CounterChanged, Reset)
 # Calls the mirror keeps: enough for the board's list after zone filtering drops most of them.
 MIRROR_CALLS = 60
 
@@ -83,8 +85,10 @@ class HallDisplay:
         player: AudioPlayer | None = None,
         clock: Clock | None = None,
         synthesizer: AnnouncementSynthesizer | None = None,
+        estimates_delay_seconds: float = ESTIMATES_DELAY_SECONDS,
     ) -> None:
         self.settings = settings
+        self._estimates_delay = estimates_delay_seconds
         self.mirror = QueueMirror(max_calls=MIRROR_CALLS)
         self.view_model = BoardViewModel(
             clock=clock or SystemClock(),
@@ -114,6 +118,7 @@ class HallDisplay:
             on_online=self._connection_changed,
         )
         self._background: set[asyncio.Task[None]] = set()
+        self._estimates_due = False
 
     async def start(self) -> None:
         """Learn the centre's names, then start the event stream and the announcer."""
@@ -153,7 +158,7 @@ class HallDisplay:
                 timeout=FETCH_TIMEOUT_SECONDS,
                 trust_env=False,  # a display talks to its centre on the LAN, never via a proxy
             ) as client:
-                response = await client.get(CENTRE_PATH)
+                response = await client.get(HALL_PATH)
                 response.raise_for_status()
                 body = response.json()
         except (httpx.HTTPError, ValueError) as error:
@@ -164,6 +169,18 @@ class HallDisplay:
 
     def _show(self, changes: list[Change]) -> None:
         self.view_model.show_changes(changes, self.mirror)
+        if not self._estimates_due and any(isinstance(c, QUEUE_CHANGES) for c in changes):
+            # Counts move at once from the mirror; the server's wait estimates follow a moment
+            # later, fetched once for a burst of events rather than once per event.
+            self._estimates_due = True
+            self._in_background(self._refresh_estimates())
+
+    async def _refresh_estimates(self) -> None:
+        try:
+            await asyncio.sleep(self._estimates_delay)
+        finally:
+            self._estimates_due = False
+        await self.fetch_directory()
 
     def _connection_changed(self, online: bool) -> None:
         self.view_model.set_online(online)

@@ -1,4 +1,4 @@
-"""A fake centre on loopback: its event log over a real websocket, and its description."""
+"""A fake centre on loopback: its event log over a real websocket, and its hall."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ POLL_SECONDS = 0.02
 class FakeCentre:
     """Replays its log after `?after=SEQ`, then streams what the log gains; can drop everyone."""
 
-    def __init__(self, log: Log, description: dict[str, Any]) -> None:
+    def __init__(self, log: Log, hall: dict[str, Any]) -> None:
         self.log = log
-        self.description = description
+        self.hall = hall
         self.afters: list[int | None] = []
         self.sent: list[str] = []
         self._server: Server | None = None
@@ -53,9 +53,9 @@ class FakeCentre:
             await connection.close()
 
     def _http(self, _connection: ServerConnection, request: Request) -> Response | None:
-        if urlsplit(request.path).path != "/api/v1/centre":
+        if urlsplit(request.path).path != "/api/v1/hall":
             return None
-        body = json.dumps(self.description).encode()
+        body = json.dumps(self.hall).encode()
         headers = Headers(
             [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         )

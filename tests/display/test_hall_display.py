@@ -14,10 +14,17 @@ from display.speech import Rendering
 from tests.display.fake_centre import FakeCentre
 from tests.display.messages import Log
 
-DESCRIPTION = {
-    "name": "Huduma Centre Nakuru",
-    "services": [{"code": "NID", "name_en": "National ID", "name_sw": "Kitambulisho"}],
-    "counters": [{"code": "c2", "name": "Counter 2", "services": {"NID": 1}}],
+HALL = {  # the parts of the server's hall snapshot the board reads
+    "centre_name": "Huduma Centre Nakuru",
+    "services": [
+        {
+            "code": "NID",
+            "name_en": "National ID",
+            "name_sw": "Kitambulisho",
+            "estimated_wait_minutes": 12,
+        }
+    ],
+    "counters": [{"code": "c2", "name": "Counter 2", "status": "open"}],
 }
 
 
@@ -37,6 +44,14 @@ async def settle(display: HallDisplay, seq: int) -> None:
     await asyncio.wait_for(display.stream.wait_for_seq(seq), 5)
 
 
+async def waits_shown(display: HallDisplay, text: str) -> None:
+    changed = asyncio.Event()
+    display.view_model.bind(waiting_rows=lambda *_: changed.set())
+    while display.view_model.waiting_rows[0]["wait"] != text:
+        await changed.wait()
+        changed.clear()
+
+
 def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: Path) -> None:
     clock = FixedClock(datetime.now(UTC))
     log = Log(clock)
@@ -44,9 +59,15 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
     player = RecordingPlayer(tmp_path, speedup=100)
 
     async def scenario() -> None:
-        async with FakeCentre(log, DESCRIPTION) as centre:
+        async with FakeCentre(log, HALL) as centre:
             settings = DisplaySettings(server_url=centre.url, token="display-token")
-            display = HallDisplay(settings, player=player, clock=clock, synthesizer=synthesizer)
+            display = HallDisplay(
+                settings,
+                player=player,
+                clock=clock,
+                synthesizer=synthesizer,
+                estimates_delay_seconds=0.05,
+            )
             announced = []
             display.view_model.bind(on_announce=lambda _vm, call: announced.append(call.number))
             log.open("c2")
@@ -60,6 +81,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 await asyncio.wait_for(display.stream.wait_online(), 5)
                 assert display.view_model.online
                 assert display.view_model.current_number == "N-001"
+                assert display.view_model.waiting_rows[0]["wait"] == "15 min"
 
                 await centre.drop_everyone()
                 await asyncio.wait_for(display.stream.wait_online(False), 5)
@@ -71,8 +93,11 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 await settle(display, 8)
                 await centre.drop_everyone()
                 await asyncio.wait_for(display.stream.wait_online(False), 5)
+                centre.hall["services"][0]["estimated_wait_minutes"] = 38
                 log.issue("t4", "N-004")
                 await settle(display, 9)
+                # The server's new estimate follows the event within a moment.
+                await asyncio.wait_for(waits_shown(display, "40 min"), 5)
                 await asyncio.wait_for(display.announcer.wait_idle(), 5)
 
                 assert announced == ["N-001", "N-002", "N-002"]
