@@ -49,7 +49,11 @@ class NetworkTransport:
 
     def open(self) -> None:
         """Connect with the configured timeout."""
-        self._device.open()
+        # escpos's Network.open() leaks its socket when the connect fails; create_connection
+        # closes it, and the escpos device then owns the connected socket.
+        self._device.device = socket.create_connection(
+            (self._device.host, self._device.port), timeout=self._timeout
+        )
 
     def write(self, data: bytes) -> None:
         """Send all bytes."""

@@ -1,6 +1,7 @@
 """Printer faults through the real network path: coded errors, nothing queued, no crash."""
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -8,8 +9,11 @@ from printers.decode import decode_escpos
 from printers.errors import PrinterError, PrinterErrorCode
 from printers.escpos_printer import EscposTicketPrinter
 from printers.fake_network import FakeNetworkPrinter, FakePrinterState
+from printers.paper import slip_format
 from printers.slip import TicketSlip
 from printers.status import PaperState
+from printers.text import CodePage
+from printers.transports import NetworkTransport
 from tests.printers.helpers import FAST_TIMEOUT, make_slip, network_printer, unused_port
 
 
@@ -174,3 +178,30 @@ def test_printer_switched_off_mid_session_is_offline_not_a_crash(slip: TicketSli
 
     assert raised.value.code is PrinterErrorCode.PRINTER_OFFLINE
     assert printer.status().error is PrinterErrorCode.PRINTER_OFFLINE
+
+
+def test_a_slip_that_cannot_be_encoded_is_a_printer_error_and_sends_nothing(
+    fake: FakeNetworkPrinter, printer: EscposTicketPrinter, slip: TicketSlip
+) -> None:
+    broken = replace(printer.slip_format, code_page=CodePage(number=99, name="no-such-codec"))
+    printer = EscposTicketPrinter(
+        lambda: NetworkTransport(fake.host, fake.port, FAST_TIMEOUT), slip_format=broken
+    )
+
+    with pytest.raises(PrinterError) as raised:
+        printer.print_slip(slip)
+
+    assert raised.value.code is PrinterErrorCode.PRINTER_ERROR
+    assert fake.received == b""
+
+
+def test_a_device_that_cannot_be_set_up_is_not_configured(slip: TicketSlip) -> None:
+    def no_driver() -> NetworkTransport:
+        raise RuntimeError("USB printers need pyusb")
+
+    printer = EscposTicketPrinter(no_driver, slip_format=slip_format())
+
+    assert printer.status().error is PrinterErrorCode.NOT_CONFIGURED
+    with pytest.raises(PrinterError) as raised:
+        printer.print_slip(slip)
+    assert raised.value.code is PrinterErrorCode.NOT_CONFIGURED
