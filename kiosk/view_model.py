@@ -29,6 +29,7 @@ from kiosk.i18n import (
     translate,
     waiting_text,
 )
+from kiosk.keys import CLEAR_KEY, DELETE_KEY
 from kiosk.models import IssuedTicket, KioskMenu, ServiceOption
 from kiosk.ports import (
     CommandRefused,
@@ -154,7 +155,7 @@ class KioskViewModel(EventDispatcher):
         timezone: tzinfo,
         default_language: Language = Language.EN,
         ask_phone: bool = True,
-        services_per_page: int = 8,
+        services_per_page: int = 6,
         timings: KioskTimings | None = None,
         **kwargs: Any,
     ) -> None:
@@ -314,6 +315,26 @@ class KioskViewModel(EventDispatcher):
         """Remove the last character of the booking reference."""
         self.reference_text = self.reference_text[:-1]
         self.note_activity()
+
+    def keypad_key(self, key: str) -> None:
+        """Take a key from whichever keypad the screen shows."""
+        typing_reference = (
+            self.screen == KioskScreen.CHECK_IN and self.check_in_mode == CheckInMode.REFERENCE
+        )
+        if key == DELETE_KEY and typing_reference:
+            self.delete_key()
+        elif key == DELETE_KEY:
+            self.delete_digit()
+        elif key == CLEAR_KEY:
+            if typing_reference:
+                self.reference_text = ""
+                self.note_activity()
+            else:
+                self.clear_digits()
+        elif typing_reference:
+            self.press_key(key)
+        else:
+            self.press_digit(key)
 
     def on_phone_digits(self, _instance: KioskViewModel, digits: str) -> None:
         """Keep the grouped form of the number in step with the digits."""

@@ -1,0 +1,121 @@
+"""The running kiosk: the Kivy window, the view-model and the watcher on one asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.uix.widget import Widget
+
+from kiosk.ports import KioskBackend, PrintStation
+from kiosk.runtime import AsyncioScheduler, Scheduler
+from kiosk.scanner import WedgeBuffer
+from kiosk.settings import KioskSettings
+from kiosk.view_model import KioskTimings, KioskViewModel
+from kiosk.watcher import KioskWatcher
+from kiosk.widgets import register_fonts
+
+KV_FILE = Path(__file__).with_name("screens.kv")
+ENTER_KEYS = frozenset({13, 271})  # Return and keypad Enter: a wedge scanner ends a code so
+BACKGROUND = (0.04, 0.09, 0.16, 1)
+
+
+class KioskApp(App):
+    """The Kivy app: screens bound to the view-model, touches and scanner keys fed to it."""
+
+    title = "Foleni kiosk"
+
+    def __init__(self, view_model: KioskViewModel, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # kv reaches these as `app.vm` and `app.tr`.
+        self.vm = view_model
+        self.tr = view_model.tr
+        self._wedge = WedgeBuffer()
+
+    def build(self) -> Widget:
+        """Load the layout and listen to every touch and key."""
+        register_fonts()
+        Builder.load_file(str(KV_FILE))
+        Window.clearcolor = BACKGROUND
+        Window.bind(
+            on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key_down
+        )
+        root = Factory.KioskRoot()
+        root.current = self.vm.screen
+        self.vm.bind(screen=lambda _vm, name: setattr(root, "current", name))
+        return root
+
+    def on_stop(self) -> None:
+        """Stop listening and forget the layout."""
+        Window.unbind(
+            on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key_down
+        )
+        Builder.unload_file(str(KV_FILE))
+
+    def _touched(self, *_args: Any) -> bool:
+        self.vm.note_activity()
+        return False  # the touch goes on to the widgets
+
+    def _typed(self, _window: Any, text: str) -> None:
+        self._wedge.add(text, at=time.monotonic())
+        self.vm.note_activity()
+
+    def _key_down(self, _window: Any, key: int, *_args: Any) -> bool:
+        if key in ENTER_KEYS:
+            self.vm.receive_scan(self._wedge.finish())
+            return True
+        return False
+
+
+class Kiosk:
+    """Everything one kiosk runs: view-model, watcher and window, on the running loop."""
+
+    def __init__(
+        self,
+        settings: KioskSettings,
+        *,
+        backend: KioskBackend,
+        station: PrintStation,
+        scheduler: Scheduler | None = None,
+        timings: KioskTimings | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend = backend
+        scheduler = scheduler or AsyncioScheduler()
+        self.view_model = KioskViewModel(
+            backend=backend,
+            station=station,
+            scheduler=scheduler,
+            timezone=settings.zone,
+            default_language=settings.language,
+            ask_phone=settings.ask_phone,
+            timings=timings or KioskTimings(inactivity=settings.inactivity_seconds),
+        )
+        self.watcher = KioskWatcher(
+            self.view_model,
+            backend=backend,
+            station=station,
+            scheduler=scheduler,
+            poll_seconds=settings.poll_seconds,
+            offline_poll_seconds=settings.offline_poll_seconds,
+            printer_check_seconds=settings.printer_check_seconds,
+        )
+        self.app = KioskApp(self.view_model)
+
+    async def run(self) -> None:
+        """Show the window and keep the kiosk current until the window closes."""
+        watching = asyncio.get_running_loop().create_task(self.watcher.run())
+        try:
+            await self.app.async_run(async_lib="asyncio")
+        finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
+            await self.view_model.tasks.cancel_all()

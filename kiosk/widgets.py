@@ -1,0 +1,150 @@
+"""The kiosk's touch widgets: big buttons, tile grids, keypads and the slip preview image."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from kivy import kivy_data_dir
+from kivy.core.image import Image as CoreImage
+from kivy.core.text import LabelBase
+from kivy.factory import Factory
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+
+from kiosk.keys import CLEAR_KEY, DELETE_KEY
+
+FONT_NAME = "KioskSans"
+# (regular, bold), best first: both cover Swahili and have open, legible letterforms.
+FONT_CANDIDATES = (
+    (
+        Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
+        Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
+    ),
+    (
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ),
+)
+
+
+def register_fonts() -> str:
+    """Register the kiosk's font under `FONT_NAME` (Kivy's Roboto if none is installed)."""
+    bundled = Path(kivy_data_dir) / "fonts"
+    fallback = (bundled / "Roboto-Regular.ttf", bundled / "Roboto-Bold.ttf")
+    regular, bold = next(
+        (pair for pair in FONT_CANDIDATES if pair[0].exists() and pair[1].exists()), fallback
+    )
+    LabelBase.register(name=FONT_NAME, fn_regular=str(regular), fn_bold=str(bold))
+    return FONT_NAME
+
+
+class KioskButton(ButtonBehavior, Label):
+    """A large rounded button; its look is in screens.kv."""
+
+    background = ColorProperty((0.0, 0.46, 0.26, 1))
+
+
+class ServiceTile(ButtonBehavior, BoxLayout):
+    """One service on the menu: name, people waiting and wait, or why it is closed."""
+
+    code = StringProperty("")
+    title = StringProperty("")
+    detail = StringProperty("")
+    wait = StringProperty("")
+    is_open = BooleanProperty(True)
+
+
+class PriorityTile(KioskButton):
+    """One answer to the priority question."""
+
+    code = StringProperty("")
+    title = StringProperty("")
+
+
+class TileGrid(GridLayout):
+    """A grid rebuilt from `tiles` (dicts of widget properties) with widgets of `viewclass`."""
+
+    tiles = ListProperty()
+    viewclass = StringProperty("")
+
+    __events__ = ("on_choose",)
+
+    def on_tiles(self, _instance: TileGrid, tiles: list[dict[str, Any]]) -> None:
+        """Rebuild the tiles."""
+        self.clear_widgets()
+        if not self.viewclass:
+            return
+        for properties in tiles:
+            tile = Factory.get(self.viewclass)(**properties)
+            tile.bind(on_release=lambda chosen: self.dispatch("on_choose", chosen.code))
+            self.add_widget(tile)
+
+    def on_viewclass(self, _instance: TileGrid, _value: str) -> None:
+        """Build the tiles once the widget class is known."""
+        self.on_tiles(self, self.tiles)
+
+    def on_choose(self, code: str) -> None:
+        """Dispatched with the code of the tile that was touched."""
+
+
+class KeyPad(GridLayout):
+    """On-screen keys: `on_key` gets the character, `DELETE_KEY` or `CLEAR_KEY`."""
+
+    keys = ListProperty()
+    delete_label = StringProperty("")
+    clear_label = StringProperty("")
+
+    __events__ = ("on_key",)
+
+    def on_keys(self, *_args: Any) -> None:
+        """Rebuild the keys."""
+        self.clear_widgets()
+        labels = {DELETE_KEY: self.delete_label, CLEAR_KEY: self.clear_label}
+        for key in self.keys:
+            button = Factory.KeyButton(text=labels.get(key, key), key=key)
+            button.bind(on_release=lambda pressed: self.dispatch("on_key", pressed.key))
+            self.add_widget(button)
+
+    on_delete_label = on_keys
+    on_clear_label = on_keys
+
+    def on_key(self, key: str) -> None:
+        """Dispatched with the key that was touched."""
+
+
+class KeyButton(KioskButton):
+    """One key of a keypad."""
+
+    key = StringProperty("")
+
+
+class PngImage(Image):
+    """Shows PNG bytes (the slip preview) without touching the disk."""
+
+    png = ObjectProperty(None, allownone=True)
+
+    def on_png(self, _instance: PngImage, png: bytes | None) -> None:
+        """Decode the new image into a texture."""
+        if png is None:
+            self.texture = None
+            return
+        self.texture = CoreImage(io.BytesIO(png), ext="png").texture
+
+
+class KioskScreenBase(Screen):
+    """A screen of the kiosk; every screen reaches the view-model as `vm`."""
+
+    vm = ObjectProperty(None)

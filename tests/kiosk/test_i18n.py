@@ -1,0 +1,80 @@
+"""Every text in both languages, and none written into the layout."""
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from kiosk.i18n import (
+    CATALOGUE,
+    CLOSED_REASON_KEYS,
+    ERROR_KEYS,
+    Language,
+    Translator,
+    closed_reason_key,
+    duration_text,
+    error_key,
+)
+
+KV = Path(__file__).resolve().parents[2] / "kiosk" / "screens.kv"
+CATALOGUE_USE = re.compile(r"\btr\.(?:texts|en|sw)\[\"(\w+)\"\]")
+STRING_LITERAL = re.compile(r"\"([^\"]*)\"")
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_text_has_english_and_swahili_with_the_same_fields(key):
+    phrase = CATALOGUE[key]
+    assert phrase.en.strip() and phrase.sw.strip()
+    assert fields(phrase.en) == fields(phrase.sw)
+
+
+def test_swahili_is_not_english_left_untranslated():
+    same = {key for key, phrase in CATALOGUE.items() if phrase.en == phrase.sw}
+    assert same == {"language_name_en", "language_name_sw"}
+
+
+def test_every_error_and_closed_reason_has_a_text():
+    assert set(ERROR_KEYS.values()) <= set(CATALOGUE)
+    assert set(CATALOGUE) >= CLOSED_REASON_KEYS
+    assert error_key("appointment_not_found") == "error_appointment_not_found"
+    assert error_key("no_such_code") == "error_generic"
+    assert closed_reason_key(None) == closed_reason_key("strike") == "closed_other"
+
+
+def test_the_layout_uses_only_catalogue_keys_and_writes_no_words_itself():
+    kv = KV.read_text(encoding="utf-8")
+    used = set(CATALOGUE_USE.findall(kv))
+    assert used and used <= set(CATALOGUE)
+    for line in kv.splitlines():
+        if not re.match(r"\s*text:", line):
+            continue
+        literals = STRING_LITERAL.findall(re.sub(r"\\.", "", CATALOGUE_USE.sub("", line)))
+        assert not [text for text in literals if any(ch.isalpha() for ch in text)], line
+
+
+def test_the_translator_swaps_every_text_with_the_language():
+    tr = Translator()
+    assert tr.texts["choose_service"] == "Choose a service"
+    tr.language = Language.SW.value
+    assert tr.texts["choose_service"] == "Chagua huduma"
+    assert tr.texts["reprint"] == "Chapisha tena"
+    assert tr.current is Language.SW
+
+
+@pytest.mark.parametrize(
+    ("minutes", "english", "swahili"),
+    [
+        (None, "not known yet", "bado haijulikani"),
+        (4, "less than 5 min", "chini ya dakika 5"),
+        (25, "about 25 min", "takriban dakika 25"),
+        (60, "about 1 h 0 min", "takriban saa 1 na dakika 0"),
+    ],
+)
+def test_waits_are_said_the_way_people_say_them(minutes, english, swahili):
+    assert duration_text(minutes, Language.EN) == english
+    assert duration_text(minutes, Language.SW) == swahili
