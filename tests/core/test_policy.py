@@ -212,8 +212,8 @@ def test_a_priority_arrival_after_a_run_of_normals_goes_next() -> None:
     _, _, state = call_order(CENTRE, "C1", normal, MONDAY_9AM + minutes(10), 3)
     assert state.normal_streak == 2  # capped at priority_every
     elderly = issue(CENTRE, "BC", MONDAY_9AM + minutes(11), priority="disability")
-    called, reasons, _ = call_order(
-        CENTRE, "C1", normal[3:] + [elderly], MONDAY_9AM + minutes(12), 1, state
+    called, _, _ = call_order(
+        CENTRE, "C1", [*normal[3:], elderly], MONDAY_9AM + minutes(12), 1, state
     )
     assert called[0].id == elderly.id
 
