@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 KV_FILE = Path(__file__).with_name("board.kv")
 HALL_PATH = "/api/v1/hall"
+STATUS_PATH = "/api/v1/devices/status"
+STATUS_CHECK_SECONDS = 30.0
 TICK_SECONDS = 0.5
 FETCH_TIMEOUT_SECONDS = 5.0
 ESTIMATES_DELAY_SECONDS = 2.0
@@ -119,6 +121,7 @@ class HallDisplay:
         )
         self._background: set[asyncio.Task[None]] = set()
         self._estimates_due = False
+        self._reported: str | None = None
 
     async def start(self) -> None:
         """Learn the centre's names, then start the event stream and the announcer."""
@@ -127,6 +130,7 @@ class HallDisplay:
         await self.fetch_directory()
         if self.announcer is not None:
             self.announcer.start()
+            self._in_background(self._watch_sound())
         self.stream.start()
 
     async def run(self, app: DisplayApp | None = None) -> None:
@@ -152,12 +156,7 @@ class HallDisplay:
     async def fetch_directory(self) -> None:
         """Fetch the centre's names, services and counters; keep the old ones on failure."""
         try:
-            async with httpx.AsyncClient(
-                base_url=self.settings.server_url,
-                headers={"Authorization": f"Bearer {self.settings.token}"},
-                timeout=FETCH_TIMEOUT_SECONDS,
-                trust_env=False,  # a display talks to its centre on the LAN, never via a proxy
-            ) as client:
+            async with self._client() as client:
                 response = await client.get(HALL_PATH)
                 response.raise_for_status()
                 body = response.json()
@@ -185,7 +184,46 @@ class HallDisplay:
     def _connection_changed(self, online: bool) -> None:
         self.view_model.set_online(online)
         if online:
-            self._in_background(self.fetch_directory())
+            self._in_background(self._connected())
+
+    async def _connected(self) -> None:
+        await self.fetch_directory()
+        await self.report_status()
+
+    def status_message(self) -> str:
+        """One line for the manager's device list: is the board up, and does its sound work."""
+        if self.announcer is None:
+            return "board up; announcements off"
+        fault = self.announcer.status.last_error
+        return "board up; sound ok" if fault is None else f"board up; sound fault: {fault}"
+
+    async def report_status(self) -> None:
+        """Tell the centre this board is up and how its sound is (sent as `device.status`)."""
+        message = self.status_message()
+        try:
+            async with self._client() as client:
+                response = await client.post(STATUS_PATH, json={"message": message})
+                response.raise_for_status()
+        except httpx.HTTPError as error:
+            log.warning("cannot report the board's status: %s", error)
+            return
+        self._reported = message
+
+    async def _watch_sound(self) -> None:
+        # A sound fault (speaker unplugged, speech engine gone) shows only in the manager's
+        # device list: look for a change now and then, and report it.
+        while True:
+            await asyncio.sleep(STATUS_CHECK_SECONDS)
+            if self.stream.online and self.status_message() != self._reported:
+                await self.report_status()
+
+    def _client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.settings.server_url,
+            headers={"Authorization": f"Bearer {self.settings.token}"},
+            timeout=FETCH_TIMEOUT_SECONDS,
+            trust_env=False,  # a display talks to its centre on the LAN, never via a proxy
+        )
 
     def _in_background(self, work: Coroutine[object, object, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
