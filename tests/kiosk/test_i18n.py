@@ -53,7 +53,9 @@ def test_the_layout_uses_only_catalogue_keys_and_writes_no_words_itself():
     for line in kv.splitlines():
         if not re.match(r"\s*text:", line):
             continue
-        literals = STRING_LITERAL.findall(re.sub(r"\\.", "", CATALOGUE_USE.sub("", line)))
+        # Left out: catalogue look-ups, escapes, and states compared against (`mode == "phone"`).
+        shown = re.sub(r"\\.|[!=]=\s*\"[^\"]*\"", "", CATALOGUE_USE.sub("", line))
+        literals = STRING_LITERAL.findall(shown)
         assert not [text for text in literals if any(ch.isalpha() for ch in text)], line
 
 
