@@ -91,7 +91,9 @@ class TicketRow(Base):
 
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("business_day", "service_code", "sequence"),
+        # The number's prefix and sequence belong to the service that issued the ticket; a
+        # transfer changes `service_code` but never the number.
+        UniqueConstraint("business_day", "issued_service_code", "sequence"),
         Index("ix_tickets_status_queue_key", "status", "queue_key"),
         # Second wall behind the write lock: a counter holds at most one active ticket.
         Index(
@@ -107,8 +109,10 @@ class TicketRow(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     number: Mapped[str] = mapped_column(String(16))
     sequence: Mapped[int] = mapped_column(Integer)
+    issued_service_code: Mapped[str] = mapped_column(String(32))
     service_code: Mapped[str] = mapped_column(String(32))
     stage_index: Mapped[int] = mapped_column(Integer, default=0)
+    stage_code: Mapped[str | None] = mapped_column(String(32))
     queue_key: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(16))
@@ -142,6 +146,8 @@ class CounterRow(Base):
     normal_streak: Mapped[int] = mapped_column(Integer, default=0)
     pause_reason: Mapped[str | None] = mapped_column(String(200))
     status_since: Mapped[datetime | None]
+    passover_anchor: Mapped[datetime | None]
+    passover_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AppointmentRow(Base):

@@ -46,6 +46,8 @@ def upgrade() -> None:
         sa.Column("normal_streak", sa.Integer(), nullable=False),
         sa.Column("pause_reason", sa.String(length=200), nullable=True),
         sa.Column("status_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("passover_anchor", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("passover_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_counters")),
     )
     op.create_table(
@@ -118,8 +120,10 @@ def upgrade() -> None:
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("number", sa.String(length=16), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("issued_service_code", sa.String(length=32), nullable=False),
         sa.Column("service_code", sa.String(length=32), nullable=False),
         sa.Column("stage_index", sa.Integer(), nullable=False),
+        sa.Column("stage_code", sa.String(length=32), nullable=True),
         sa.Column("queue_key", sa.String(length=80), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
@@ -141,9 +145,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
         sa.UniqueConstraint(
             "business_day",
-            "service_code",
+            "issued_service_code",
             "sequence",
-            name=op.f("uq_tickets_business_day_service_code_sequence"),
+            name=op.f("uq_tickets_business_day_issued_service_code_sequence"),
         ),
         sa.UniqueConstraint("token", name=op.f("uq_tickets_token")),
     )

@@ -1,0 +1,57 @@
+"""The FastAPI application of a centre server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from centre_core.clock import Clock
+from centre_server.api.errors import install_error_handlers
+from centre_server.api.routes import auth, counters, hall, health, status_page, stream, tickets
+from centre_server.context import ServerContext, build_context, prepare_state
+from centre_server.db.migrate import upgrade
+from centre_server.settings import Settings
+
+API_DESCRIPTION = """The centre server of Foleni: the single source of truth of one centre.
+
+Authenticate with `Authorization: Bearer <token>`: a device token (kiosk, display, manager,
+admin; created with `foleni device add`) or a staff session token from `POST /api/v1/auth/staff`.
+Every error answers `{"error": {"code": ..., "message": ...}}`. Commands that clients may retry
+take a `request_id`: a retry returns the first result and changes nothing.
+"""
+
+
+def create_app(context: ServerContext) -> FastAPI:
+    """Build the app around a context whose database is migrated."""
+    prepare_state(context)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        context.hub.bind(asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            context.hub.bind(None)
+
+    app = FastAPI(
+        title="Foleni centre server",
+        version="1",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    for module in (health, auth, tickets, counters, hall, status_page, stream):
+        app.include_router(module.router)
+    return app
+
+
+def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = False) -> FastAPI:
+    """Build the context from settings (migrating first if asked) and the app on it."""
+    context = build_context(settings, clock=clock)
+    if migrate:
+        upgrade(context.db.engine)
+    return create_app(context)

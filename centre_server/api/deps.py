@@ -1,0 +1,37 @@
+"""Shared route pieces: guards per audience, the counter-access rule, error documentation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from centre_core.errors import QueueError
+from centre_server.api.roles import requires
+from centre_server.auth import Principal, Role
+from centre_server.error_codes import ServerErrorCode
+from centre_server.schemas import ErrorOut
+
+EVERY_ROLE = (Role.kiosk, Role.display, Role.counter, Role.manager, Role.admin)
+HALL_AUDIENCE = requires(*EVERY_ROLE)
+ISSUERS = requires(Role.kiosk, Role.counter, Role.manager)
+COUNTER_STAFF = requires(Role.counter, Role.manager)
+MANAGERS = requires(Role.manager, Role.admin)
+ADMINS = requires(Role.admin)
+DEVICES = requires(Role.kiosk, Role.display)
+STAFF = requires(Role.counter, Role.manager)
+
+_ERROR = {"model": ErrorOut}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {**_ERROR, "description": "unauthenticated / invalid_credentials"},
+    403: {**_ERROR, "description": "forbidden"},
+    404: {**_ERROR, "description": "not found (ticket_not_found, counter_not_found, ...)"},
+    409: {**_ERROR, "description": "the queue's state refuses it (counter_busy, ...)"},
+    422: {**_ERROR, "description": "invalid_request and invalid input codes"},
+}
+
+
+def require_counter_access(principal: Principal, counter_code: str) -> None:
+    """Let managers act on any counter and counter staff on the counter they logged in at."""
+    if Role.manager in principal.roles or Role.admin in principal.roles:
+        return
+    if principal.counter != counter_code:
+        raise QueueError(ServerErrorCode.forbidden, "you are logged in at another counter")

@@ -1,0 +1,159 @@
+"""`/api/v1/stream`: the websocket of events (replay after `after`, or a snapshot, then live).
+
+Order of operations matters: subscribe to the hub first, then read the replay (or snapshot)
+from the database, then forward live events dropping those already sent by `seq`. An event
+committed between the two steps arrives twice and is sent once; none falls in between.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from centre_core.errors import QueueError
+from centre_core.events import EventMessage
+from centre_server.api.context import server_context
+from centre_server.api.deps import HALL_AUDIENCE
+from centre_server.api.roles import websocket_guard
+from centre_server.auth import Principal, Role
+from centre_server.context import ServerContext
+from centre_server.db.tables import CentreStateRow, EventRow
+from centre_server.db.transactions import CENTRE_ROW_ID
+from centre_server.error_codes import ServerErrorCode
+from centre_server.hub import Subscription
+from centre_server.services import hall_service
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_INVALID_REQUEST = 4400
+# "Try again later": the client fell too far behind and should reconnect with `after`.
+CLOSE_TOO_SLOW = 1013
+
+
+def _opening(
+    context: ServerContext, *, after: int | None, with_devices: bool
+) -> tuple[list[str], int]:
+    """Return the first messages (replay, or a snapshot) and the seq they bring the client to."""
+    window = context.settings.stream_replay_window
+    with context.db.read() as session:
+        head = session.execute(
+            select(CentreStateRow.last_seq).where(CentreStateRow.id == CENTRE_ROW_ID)
+        ).scalar_one()
+        if after is not None and head - window <= after <= head:
+            rows = session.scalars(
+                select(EventRow).where(EventRow.seq > after).order_by(EventRow.seq)
+            )
+            messages = [
+                EventMessage(seq=row.seq, type=row.type, at=row.at, data=row.data).model_dump_json()
+                for row in rows
+            ]
+            return messages, head
+    # No cursor, one older than the window, or one ahead of our log (another database).
+    snapshot = hall_service.hall_snapshot(context, include_devices=with_devices)
+    message = {"type": "snapshot", "seq": snapshot.seq, "data": snapshot.model_dump(mode="json")}
+    return [json.dumps(message)], snapshot.seq
+
+
+async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int) -> None:
+    await websocket.send_json({"type": "error", "error": {"code": code, "message": message}})
+    await websocket.close(code=close_code)
+
+
+def _parse_after(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise QueueError(ServerErrorCode.invalid_request, "after: a non-negative integer")
+    return int(raw)
+
+
+@router.websocket("/api/v1/stream")
+@websocket_guard(HALL_AUDIENCE)
+async def stream(websocket: WebSocket) -> None:
+    """Stream the centre's events (token: `Authorization: Bearer` or `?token=`)."""
+    context = server_context(websocket)
+    await websocket.accept()
+    try:
+        principal = await run_in_threadpool(HALL_AUDIENCE.check, websocket, allow_query=True)
+        after = _parse_after(websocket.query_params.get("after"))
+    except QueueError as error:
+        close_code = {
+            ServerErrorCode.unauthenticated: CLOSE_UNAUTHENTICATED,
+            ServerErrorCode.forbidden: CLOSE_FORBIDDEN,
+        }.get(error.code, CLOSE_INVALID_REQUEST)
+        await _refuse(websocket, error.code, error.message, close_code)
+        return
+    assert principal is not None
+    subscription = context.hub.subscribe()
+    try:
+        await _serve(websocket, context, subscription, after=after, principal=principal)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        context.hub.unsubscribe(subscription)
+
+
+async def _serve(
+    websocket: WebSocket,
+    context: ServerContext,
+    subscription: Subscription,
+    *,
+    after: int | None,
+    principal: Principal,
+) -> None:
+    managing = not principal.roles.isdisjoint({Role.manager, Role.admin})
+    first, last_sent = await run_in_threadpool(
+        _opening, context, after=after, with_devices=managing
+    )
+    for text in first:
+        await websocket.send_text(text)
+    heartbeat = context.settings.stream_heartbeat_seconds
+    receiving: asyncio.Task[Any] = asyncio.ensure_future(websocket.receive())
+    getting: asyncio.Task[EventMessage | None] = asyncio.ensure_future(subscription.queue.get())
+    try:
+        while True:
+            done, _ = await asyncio.wait(
+                {receiving, getting}, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
+                head = max(last_sent, context.hub.last_seq)
+                await websocket.send_json({"type": "heartbeat", "seq": head})
+            if getting in done:
+                message = getting.result()
+                if message is None:
+                    await websocket.close(code=CLOSE_TOO_SLOW, reason="too slow: resume")
+                    return
+                if message.seq > last_sent:
+                    await websocket.send_text(message.model_dump_json())
+                    last_sent = message.seq
+                getting = asyncio.ensure_future(subscription.queue.get())
+            if receiving in done:
+                received = receiving.result()
+                if received["type"] == "websocket.disconnect":
+                    return
+                if _is_ping(received.get("text")):
+                    await websocket.send_json({"type": "pong", "seq": last_sent})
+                receiving = asyncio.ensure_future(websocket.receive())
+    finally:
+        for task in (receiving, getting):
+            task.cancel()
+
+
+def _is_ping(text: str | None) -> bool:
+    if not text:
+        return False
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(message, dict) and message.get("type") == "ping"

@@ -1,0 +1,93 @@
+"""The kiosk's routes: service menu, walk-in tickets, appointments and check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from centre_server.api.context import server_context
+from centre_server.api.deps import ADMINS, ERROR_RESPONSES, HALL_AUDIENCE, ISSUERS, MANAGERS
+from centre_server.schemas import (
+    AppointmentImportIn,
+    AppointmentImportOut,
+    AppointmentListOut,
+    CheckInIn,
+    CheckInOut,
+    ServicesOut,
+    TicketIssueIn,
+    TicketPublic,
+)
+from centre_server.services import appointment_service, hall_service, queue_service
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+
+
+@router.get(
+    "/services", response_model=ServicesOut, dependencies=[Depends(HALL_AUDIENCE)], tags=["kiosk"]
+)
+def list_services(request: Request) -> ServicesOut:
+    """List the services with waiting counts and estimated waits, and the priority categories."""
+    return hall_service.services_menu(server_context(request))
+
+
+@router.post(
+    "/tickets",
+    response_model=TicketPublic,
+    status_code=201,
+    dependencies=[Depends(ISSUERS)],
+    tags=["kiosk"],
+)
+def issue_ticket(body: TicketIssueIn, request: Request) -> TicketPublic:
+    """Issue a walk-in ticket (idempotent by `request_id`)."""
+    return queue_service.issue_ticket(
+        server_context(request),
+        service_code=body.service_code,
+        priority=body.priority,
+        phone=body.phone,
+        request_id=body.request_id,
+    )
+
+
+@router.post(
+    "/appointments/check-in",
+    response_model=CheckInOut,
+    status_code=201,
+    dependencies=[Depends(ISSUERS)],
+    tags=["kiosk"],
+)
+def check_in(body: CheckInIn, request: Request) -> CheckInOut:
+    """Check in by booking reference or phone; issue the appointment's ticket."""
+    return appointment_service.check_in(
+        server_context(request),
+        reference=body.reference,
+        phone=body.phone,
+        request_id=body.request_id,
+    )
+
+
+@router.post(
+    "/appointments/import",
+    response_model=AppointmentImportOut,
+    dependencies=[Depends(ADMINS)],
+    tags=["appointments"],
+)
+def import_appointments(body: AppointmentImportIn, request: Request) -> AppointmentImportOut:
+    """Create or update appointments by reference (until the national feed arrives)."""
+    return appointment_service.import_appointments(
+        server_context(request), appointments=body.appointments
+    )
+
+
+@router.get(
+    "/appointments",
+    response_model=AppointmentListOut,
+    dependencies=[Depends(MANAGERS)],
+    tags=["appointments"],
+)
+def list_appointments(
+    request: Request, day: Annotated[dt.date | None, Query()] = None
+) -> AppointmentListOut:
+    """List a day's appointments (today by default), phone and ID numbers masked."""
+    return appointment_service.list_appointments(server_context(request), day=day)

@@ -1,0 +1,1 @@
+"""Repositories: load domain objects from rows and save them back (no business rules here)."""

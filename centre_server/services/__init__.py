@@ -1,0 +1,1 @@
+"""Application services: one function per command, one transaction each."""

@@ -1,0 +1,87 @@
+"""Feeds the core's wait estimates from the database: queues, open counters, service times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from centre_core import estimates
+from centre_core.policy import arrival
+from centre_core.tickets import Ticket, TicketStatus
+from centre_server.context import ServerContext
+from centre_server.db.tables import ServiceTimeRow
+from centre_server.repositories import counters as counter_repo
+from centre_server.repositories import tickets as ticket_repo
+
+RECENT_SERVICE_TIMES = 20
+
+
+def minutes(wait: timedelta | None) -> int | None:
+    """Return a wait in whole minutes, rounded up (a citizen prefers a pleasant surprise)."""
+    if wait is None:
+        return None
+    return max(0, -(-int(wait.total_seconds()) // 60))
+
+
+def related_queues(context: ServerContext, queue_key: str) -> set[str]:
+    """Return the queues sharing counters with `queue_key` (they split those counters' time)."""
+    related = {queue_key}
+    for queues in context.counter_queues.values():
+        if queue_key in queues:
+            related.update(queues)
+    return related
+
+
+def mean_seconds(
+    session: Session, context: ServerContext, queue_keys: Iterable[str]
+) -> dict[str, float]:
+    """Return the planning mean service time of each queue from its recent service times."""
+    means: dict[str, float] = {}
+    for queue_key in queue_keys:
+        service, _ = context.centre.queue(queue_key)
+        durations = list(
+            session.scalars(
+                select(ServiceTimeRow.seconds)
+                .where(ServiceTimeRow.queue_key == queue_key)
+                .order_by(ServiceTimeRow.finished_at.desc())
+                .limit(RECENT_SERVICE_TIMES)
+            )
+        )
+        means[queue_key] = estimates.mean_service_seconds(
+            durations, prior_seconds=service.prior_service_minutes * 60.0
+        )
+    return means
+
+
+def ticket_wait(
+    session: Session, context: ServerContext, ticket: Ticket, *, now: datetime
+) -> tuple[int, timedelta | None]:
+    """Return the people ahead of a ticket in its queue and its estimated wait."""
+    if ticket.status != TicketStatus.waiting:
+        return 0, None
+    queues = related_queues(context, ticket.queue_key)
+    waiting = ticket_repo.waiting_in(session, queues)
+    if all(t.id != ticket.id for t in waiting):
+        waiting.append(ticket)  # not flushed yet (just issued)
+    counters = counter_repo.load_all(session)
+    waits = estimates.estimate_waits(
+        centre=context.centre,
+        waiting=waiting,
+        counters=counters,
+        means=mean_seconds(session, context, {ticket.queue_key}),
+        now=now,
+    )
+    # People ahead by arrival in the queue (what a citizen understands); the estimate itself
+    # follows the core's calling order, priorities and appointments included.
+    mine = (arrival(ticket), ticket.number, ticket.id)
+    ahead = sum(
+        1
+        for t in waiting
+        if t.queue_key == ticket.queue_key
+        and t.id != ticket.id
+        and (arrival(t), t.number, t.id) < mine
+    )
+    return ahead, waits.get(ticket.id)

@@ -1,0 +1,310 @@
+"""Read models: the kiosk's service menu, the hall snapshot, a counter's queue, ticket status."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from centre_core import estimates, policy
+from centre_core.clock import business_day
+from centre_core.counters import CounterState, CounterStatus
+from centre_core.errors import ErrorCode, QueueError
+from centre_core.events import EventType
+from centre_core.tickets import Ticket, TicketStatus
+from centre_server.context import ServerContext
+from centre_server.db.tables import CentreStateRow, DeviceRow, EventRow, TicketRow
+from centre_server.db.transactions import CENTRE_ROW_ID
+from centre_server.repositories import counters as counter_repo
+from centre_server.repositories import tickets as ticket_repo
+from centre_server.schemas import (
+    CounterOut,
+    CounterQueueOut,
+    DeviceOut,
+    HallServiceOut,
+    HallSnapshot,
+    HallTotalsOut,
+    NextTicketOut,
+    PriorityOut,
+    QueueCountOut,
+    ServiceOut,
+    ServicesOut,
+    TicketPublic,
+)
+from centre_server.services import estimates_service, views
+
+RECENT_CALLS = 20
+CALL_TYPES = (str(EventType.ticket_called), str(EventType.ticket_recalled))
+
+
+def _whole_minutes(seconds: float) -> int:
+    return max(0, int(seconds // 60))
+
+
+class _Figures:
+    """Queue figures of the whole centre at one instant, from one read transaction."""
+
+    def __init__(self, session: Session, context: ServerContext, now: datetime) -> None:
+        self.context = context
+        self.now = now
+        self.rows = ticket_repo.active(session)
+        self.tickets = [ticket_repo.to_ticket(row) for row in self.rows]
+        self.waiting = [t for t in self.tickets if t.status == TicketStatus.waiting]
+        self.counters = counter_repo.load_all(session)
+        self.means = estimates_service.mean_seconds(session, context, context.centre.queue_keys)
+
+    def waiting_for(self, service_code: str) -> list[Ticket]:
+        return [t for t in self.waiting if t.service_code == service_code]
+
+    def counters_open_for(self, service_code: str) -> int:
+        service = self.context.centre.service(service_code)
+        return sum(
+            1
+            for state in self.counters
+            if state.status == CounterStatus.open
+            and state.code in self.context.counter_queues
+            and any(key in self.context.counter_queues[state.code] for key in service.queue_keys)
+        )
+
+    def new_ticket_wait(self, service_code: str) -> int | None:
+        service = self.context.centre.service(service_code)
+        wait = estimates.queue_estimate(
+            centre=self.context.centre,
+            queue_key=service.queue_key(0),
+            waiting=self.waiting,
+            counters=self.counters,
+            means=self.means,
+        )
+        return estimates_service.minutes(wait)
+
+    def longest_wait_minutes(self, tickets: list[Ticket]) -> int:
+        if not tickets:
+            return 0
+        return _whole_minutes(max((self.now - t.issued_at).total_seconds() for t in tickets))
+
+
+def services_menu(context: ServerContext) -> ServicesOut:
+    """Return the kiosk's menu: services with waiting counts, estimates and opening state."""
+    now = context.now()
+    centre = context.centre
+    with context.db.read() as session:
+        figures = _Figures(session, context, now)
+        services = []
+        for service in centre.services:
+            closed = centre.closed_reason(service.code, now)
+            services.append(
+                ServiceOut(
+                    code=service.code,
+                    name_en=service.name_en,
+                    name_sw=service.name_sw,
+                    prefix=service.prefix,
+                    waiting=len(figures.waiting_for(service.code)),
+                    estimated_wait_minutes=figures.new_ticket_wait(service.code),
+                    is_open=closed is None,
+                    closed_reason=closed,
+                    priority_allowed=service.priority_allowed,
+                    collection=service.collection,
+                    counters_open=figures.counters_open_for(service.code),
+                )
+            )
+    return ServicesOut(
+        centre_code=centre.code,
+        centre_name=centre.name,
+        services=services,
+        priorities=[
+            PriorityOut(code=p.code, name_en=p.name_en, name_sw=p.name_sw)
+            for p in centre.priority_categories
+        ],
+    )
+
+
+def _ticket_record(row: TicketRow) -> dict[str, object]:
+    """Return a ticket as the stream's ticket events carry it (no personal data)."""
+    return {
+        "ticket_id": row.id,
+        "number": row.number,
+        "service_code": row.service_code,
+        "stage_index": row.stage_index,
+        "queue_key": row.queue_key,
+        "status": row.status,
+        "counter": row.counter,
+        "target_counter": row.target_counter,
+        "priority": row.priority,
+        "source": row.source,
+        "recalls": row.recalls,
+        "issued_at": row.issued_at.isoformat(),
+        "called_at": row.called_at.isoformat() if row.called_at else None,
+    }
+
+
+def _public_counter(context: ServerContext, state: CounterState, number: str | None) -> CounterOut:
+    # Displays get the snapshot too: no staff number on it.
+    out = views.counter_out(context, state, number=number)
+    return out.model_copy(update={"staff_number": None})
+
+
+def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> HallSnapshot:
+    """Return the whole hall at one seq (a consistent read): the stream's first message."""
+    now = context.now()
+    centre = context.centre
+    with context.db.read() as session:
+        seq = session.execute(
+            select(CentreStateRow.last_seq).where(CentreStateRow.id == CENTRE_ROW_ID)
+        ).scalar_one()
+        figures = _Figures(session, context, now)
+        numbers = {row.id: row.number for row in figures.rows}
+        recent = list(
+            session.scalars(
+                select(EventRow)
+                .where(EventRow.type.in_(CALL_TYPES))
+                .order_by(EventRow.seq.desc())
+                .limit(RECENT_CALLS)
+            )
+        )
+        devices = (
+            [
+                DeviceOut(
+                    device_id=row.id,
+                    name=row.name,
+                    role=row.role,
+                    status=row.status,
+                    status_at=row.status_at,
+                )
+                for row in session.scalars(
+                    select(DeviceRow).where(DeviceRow.revoked_at.is_(None)).order_by(DeviceRow.name)
+                )
+            ]
+            if include_devices
+            else None
+        )
+    counters = [
+        _public_counter(context, state, numbers.get(state.current_ticket_id or ""))
+        for state in figures.counters
+        if state.code in context.counter_queues
+    ]
+    by_status = defaultdict(int)
+    for state in figures.counters:
+        serving = state.status == CounterStatus.open and state.current_ticket_id is not None
+        by_status["serving" if serving else str(state.status)] += 1
+    return HallSnapshot(
+        seq=seq,
+        at=now,
+        business_day=business_day(now, timezone=centre.timezone),
+        centre_code=centre.code,
+        centre_name=centre.name,
+        services=[
+            HallServiceOut(
+                code=service.code,
+                name_en=service.name_en,
+                name_sw=service.name_sw,
+                waiting=len(figures.waiting_for(service.code)),
+                longest_wait_minutes=figures.longest_wait_minutes(
+                    figures.waiting_for(service.code)
+                ),
+                estimated_wait_minutes=figures.new_ticket_wait(service.code),
+                counters_open=figures.counters_open_for(service.code),
+            )
+            for service in centre.services
+        ],
+        counters=counters,
+        totals=HallTotalsOut(
+            waiting=len(figures.waiting),
+            longest_wait_minutes=figures.longest_wait_minutes(figures.waiting),
+            counters_open=by_status["open"] + by_status["serving"],
+            counters_serving=by_status["serving"],
+            counters_paused=by_status["paused"],
+            counters_closed=by_status["closed"],
+        ),
+        called_now=[
+            {
+                "ticket_id": row.id,
+                "number": row.number,
+                "counter": row.counter,
+                "queue_key": row.queue_key,
+                "recalls": row.recalls,
+                "called_at": row.called_at.isoformat() if row.called_at else None,
+            }
+            for row in sorted(
+                (r for r in figures.rows if r.status == TicketStatus.called),
+                key=lambda r: r.called_at or now,
+                reverse=True,
+            )
+        ],
+        recent_calls=[
+            {
+                "seq": event.seq,
+                "at": event.at.isoformat(),
+                "ticket_id": event.data.get("ticket_id"),
+                "number": event.data.get("number"),
+                "counter": event.data.get("counter"),
+                "queue_key": event.data.get("queue_key"),
+                "recalls": event.data.get("recalls", 0),
+            }
+            for event in reversed(recent)
+        ],
+        tickets=[_ticket_record(row) for row in figures.rows],
+        devices=devices,
+    )
+
+
+def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) -> CounterQueueOut:
+    """Return a counter's view: its state, held ticket, waiting per queue, next in order."""
+    now = context.now()
+    config = context.centre.counter(counter_code)
+    queues = context.counter_queues[config.code]
+    with context.db.read() as session:
+        state = counter_repo.load(session, config.code)
+        waiting = ticket_repo.waiting_in(session, queues)
+        current_row = (
+            session.get(TicketRow, state.current_ticket_id) if state.current_ticket_id else None
+        )
+        order = policy.preview_order(
+            centre=context.centre,
+            counter=config,
+            state=state,
+            waiting=waiting,
+            now=now,
+            limit=limit,
+        )
+        phones = {
+            row.id: row.phone
+            for row in session.scalars(
+                select(TicketRow).where(TicketRow.id.in_([c.ticket.id for c in order]))
+            )
+        }
+    counts = defaultdict(int)
+    for ticket in waiting:
+        counts[ticket.queue_key] += 1
+    current = ticket_repo.to_ticket(current_row) if current_row is not None else None
+    return CounterQueueOut(
+        counter=views.counter_out(
+            context, state, number=current.number if current is not None else None
+        ),
+        current=(
+            views.ticket_staff_view(current, phone=current_row.phone)
+            if current is not None and current_row is not None
+            else None
+        ),
+        queues=[QueueCountOut(queue_key=key, waiting=counts[key]) for key in queues],
+        next=[
+            NextTicketOut(
+                ticket=views.ticket_staff_view(choice.ticket, phone=phones.get(choice.ticket.id)),
+                reason=views.reason_out(choice.reason),  # type: ignore[arg-type]
+            )
+            for choice in order
+        ],
+        waiting_total=len(waiting),
+    )
+
+
+def ticket_status(context: ServerContext, *, token: str) -> TicketPublic:
+    """Return a ticket's public status by its QR token (no personal data at all)."""
+    with context.db.read() as session:
+        row = ticket_repo.by_token(session, token)
+        if row is None:
+            raise QueueError(ErrorCode.ticket_not_found, "no ticket with this code")
+        ticket = ticket_repo.to_ticket(row)
+        ahead, wait = estimates_service.ticket_wait(session, context, ticket, now=context.now())
+    return views.ticket_public(context, ticket, people_ahead=ahead, wait=wait, phone=None)

@@ -1,0 +1,429 @@
+"""The queue commands: issue a ticket and every counter command, one transaction each.
+
+Each function takes the write lock (`Database.write`), loads only what the command needs,
+applies the pure rule of `centre_core`, saves, appends the rule's events and returns the
+response, which `run_once` stores under the client's `request_id`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+
+from centre_core import counters as counter_rules
+from centre_core import policy
+from centre_core import tickets as ticket_rules
+from centre_core.clock import business_day
+from centre_core.counters import CounterState
+from centre_core.errors import ErrorCode, QueueError
+from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus
+from centre_server.context import ServerContext
+from centre_server.db.tables import ServiceTimeRow
+from centre_server.db.transactions import WriteTransaction
+from centre_server.phones import normalise_phone
+from centre_server.repositories import counters as counter_repo
+from centre_server.repositories import tickets as ticket_repo
+from centre_server.schemas import CounterCommandOut, TicketPublic
+from centre_server.services import estimates_service, views
+from centre_server.services.idempotency import run_once
+
+TOKEN_BYTES = 16  # 128 bits: the status page cannot be found by guessing
+
+
+def issue_ticket(
+    context: ServerContext,
+    *,
+    service_code: str,
+    priority: str | None = None,
+    phone: str | None = None,
+    request_id: str | None = None,
+) -> TicketPublic:
+    """Issue a walk-in ticket with the day's next number of its service."""
+    e164 = normalise_phone(phone) if phone is not None else None
+
+    def run(transaction: WriteTransaction) -> TicketPublic:
+        ticket = issue_in(
+            context,
+            transaction,
+            service_code=service_code,
+            priority=priority,
+            phone=e164,
+            source=TicketSource.walk_in,
+        )
+        return public_view(context, transaction, ticket, phone=e164)
+
+    return run_once(
+        context,
+        command="ticket.issue",
+        request_id=request_id,
+        args={"service_code": service_code, "priority": priority, "phone": e164},
+        model=TicketPublic,
+        run=run,
+    )
+
+
+def issue_in(
+    context: ServerContext,
+    transaction: WriteTransaction,
+    *,
+    service_code: str,
+    priority: str | None,
+    phone: str | None,
+    source: TicketSource,
+    appointment_ref: str | None = None,
+    appointment_slot: datetime | None = None,
+    ready_at: datetime | None = None,
+) -> Ticket:
+    """Issue a ticket inside an open write transaction (walk-in or appointment check-in)."""
+    now = context.now()
+    centre = context.centre
+    service = centre.service(service_code)
+    day = business_day_of(context, now)
+    day_counter = ticket_repo.day_counter(
+        transaction.session, business_day=day, service_code=service.code
+    )
+    outcome = ticket_rules.issue_ticket(
+        centre=centre,
+        service_code=service.code,
+        sequence=day_counter.last_number + 1,
+        ticket_id=uuid.uuid4().hex,
+        token=secrets.token_urlsafe(TOKEN_BYTES),
+        now=now,
+        issued_today=day_counter.last_number,
+        source=source,
+        priority=priority,
+        appointment_ref=appointment_ref,
+        appointment_slot=appointment_slot,
+        ready_at=ready_at,
+    )
+    day_counter.last_number += 1
+    ticket_repo.add(
+        transaction.session, outcome.ticket, sequence=day_counter.last_number, phone=phone
+    )
+    transaction.append(outcome.events)
+    return outcome.ticket
+
+
+def business_day_of(context: ServerContext, now: datetime) -> date:
+    """Return the centre-local day of `now` (numbers restart with it)."""
+    return business_day(now, timezone=context.centre.timezone)
+
+
+def public_view(
+    context: ServerContext, transaction: WriteTransaction, ticket: Ticket, *, phone: str | None
+) -> TicketPublic:
+    """Return the citizen's view of a ticket with its place and estimated wait."""
+    ahead, wait = estimates_service.ticket_wait(
+        transaction.session, context, ticket, now=context.now()
+    )
+    return views.ticket_public(context, ticket, people_ahead=ahead, wait=wait, phone=phone)
+
+
+# Counter commands ----------------------------------------------------------------------------
+
+
+def _counter_command(
+    context: ServerContext,
+    *,
+    command: str,
+    counter_code: str,
+    request_id: str | None,
+    args: dict[str, object],
+    step: Callable[[WriteTransaction, CounterState], CallOutcome | counter_rules.CounterOutcome],
+) -> CounterCommandOut:
+    """Run one counter command: load the counter, apply `step`, save ticket and counter."""
+    counter_config = context.centre.counter(counter_code)
+
+    def run(transaction: WriteTransaction) -> CounterCommandOut:
+        session = transaction.session
+        state = counter_repo.load(session, counter_config.code)
+        outcome = step(transaction, state)
+        ticket = outcome.ticket if isinstance(outcome, CallOutcome) else None
+        new_state = outcome.counter if outcome.counter is not None else state
+        if ticket is not None:
+            ticket_repo.save(session, ticket)
+        counter_repo.save(session, new_state)
+        messages = transaction.append(outcome.events)
+        phone = ticket_repo.get_row(session, ticket.id).phone if ticket is not None else None
+        held = ticket if ticket is not None and ticket.id == new_state.current_ticket_id else None
+        return CounterCommandOut(
+            counter=views.counter_out(
+                context, new_state, number=held.number if held is not None else None
+            ),
+            ticket=views.ticket_staff_view(ticket, phone=phone) if ticket is not None else None,
+            reason=views.reason_out(outcome.reason if isinstance(outcome, CallOutcome) else None),
+            seq=messages[-1].seq if messages else transaction.last_seq,
+        )
+
+    return run_once(
+        context,
+        command=command,
+        request_id=request_id,
+        args={"counter": counter_code, **args},
+        model=CounterCommandOut,
+        run=run,
+    )
+
+
+def _held_ticket(
+    transaction: WriteTransaction, state: CounterState, ticket_id: str | None
+) -> Ticket:
+    """Return the ticket the counter holds (checked against `ticket_id` when given)."""
+    if state.current_ticket_id is None:
+        raise QueueError(ErrorCode.ticket_not_held, f"counter {state.code} holds no ticket")
+    if ticket_id is not None and ticket_id != state.current_ticket_id:
+        ticket_repo.get_row(transaction.session, ticket_id)  # ticket_not_found first
+        raise QueueError(
+            ErrorCode.ticket_not_held, f"counter {state.code} does not hold ticket {ticket_id}"
+        )
+    return ticket_repo.load(transaction.session, state.current_ticket_id)
+
+
+def call_next(
+    context: ServerContext, *, counter_code: str, request_id: str | None = None
+) -> CounterCommandOut:
+    """Call the next ticket by the calling policy."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        # Checked before loading the queue: a closed or busy counter costs one row read.
+        counter_rules.require_ready_to_call(state)
+        waiting = ticket_repo.waiting_in(transaction.session, context.counter_queues[state.code])
+        return policy.call_next(
+            centre=context.centre,
+            counter=context.centre.counter(state.code),
+            state=state,
+            waiting=waiting,
+            now=context.now(),
+        )
+
+    return _counter_command(
+        context,
+        command="counter.call_next",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={},
+        step=step,
+    )
+
+
+def call_ticket(
+    context: ServerContext, *, counter_code: str, ticket_id: str, request_id: str | None = None
+) -> CounterCommandOut:
+    """Call one specific waiting ticket (the counter must serve its queue or be its target)."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        ticket = ticket_repo.load(transaction.session, ticket_id)
+        counter = context.centre.counter(state.code)
+        if ticket.status == TicketStatus.waiting and not (
+            counter.serves(ticket.queue_key) or ticket.target_counter == state.code
+        ):
+            raise QueueError(
+                ErrorCode.counter_not_serving_service,
+                f"counter {state.code} does not serve {ticket.queue_key}",
+            )
+        if ticket.target_counter not in (None, state.code):
+            raise QueueError(
+                ErrorCode.ticket_taken,
+                f"ticket {ticket.number} waits for counter {ticket.target_counter}",
+            )
+        return ticket_rules.call_ticket(ticket, counter=state, now=context.now())
+
+    return _counter_command(
+        context,
+        command="counter.call",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={"ticket_id": ticket_id},
+        step=step,
+    )
+
+
+def recall(
+    context: ServerContext,
+    *,
+    counter_code: str,
+    ticket_id: str | None = None,
+    request_id: str | None = None,
+) -> CounterCommandOut:
+    """Announce the held ticket again (past the recall limit it becomes a no-show)."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        ticket = _held_ticket(transaction, state, ticket_id)
+        return ticket_rules.recall_ticket(
+            ticket, counter=state, centre=context.centre, now=context.now()
+        )
+
+    return _counter_command(
+        context,
+        command="counter.recall",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={"ticket_id": ticket_id},
+        step=step,
+    )
+
+
+def start_serving(
+    context: ServerContext,
+    *,
+    counter_code: str,
+    ticket_id: str | None = None,
+    request_id: str | None = None,
+) -> CounterCommandOut:
+    """Start serving the held ticket: the citizen reached the counter."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        ticket = _held_ticket(transaction, state, ticket_id)
+        return ticket_rules.start_serving(ticket, counter=state, now=context.now())
+
+    return _counter_command(
+        context,
+        command="counter.start",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={"ticket_id": ticket_id},
+        step=step,
+    )
+
+
+def finish(
+    context: ServerContext,
+    *,
+    counter_code: str,
+    ticket_id: str | None = None,
+    request_id: str | None = None,
+) -> CounterCommandOut:
+    """Finish the held ticket (done, or on to its service's next stage); record the time."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        ticket = _held_ticket(transaction, state, ticket_id)
+        now = context.now()
+        outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=context.centre, now=now)
+        started = ticket.serving_at or ticket.called_at
+        if started is not None:
+            transaction.session.add(
+                ServiceTimeRow(
+                    queue_key=ticket.queue_key,
+                    counter=state.code,
+                    finished_at=now,
+                    seconds=max(0.0, (now - started).total_seconds()),
+                )
+            )
+        return outcome
+
+    return _counter_command(
+        context,
+        command="counter.finish",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={"ticket_id": ticket_id},
+        step=step,
+    )
+
+
+def mark_no_show(
+    context: ServerContext,
+    *,
+    counter_code: str,
+    ticket_id: str | None = None,
+    request_id: str | None = None,
+) -> CounterCommandOut:
+    """End the held ticket as a no-show: the called citizen did not come."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        ticket = _held_ticket(transaction, state, ticket_id)
+        return ticket_rules.mark_no_show(ticket, counter=state, now=context.now())
+
+    return _counter_command(
+        context,
+        command="counter.no_show",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={"ticket_id": ticket_id},
+        step=step,
+    )
+
+
+def transfer(
+    context: ServerContext,
+    *,
+    counter_code: str,
+    ticket_id: str | None = None,
+    to_service: str | None = None,
+    to_stage: int | None = None,
+    to_counter: str | None = None,
+    note: str | None = None,
+    request_id: str | None = None,
+) -> CounterCommandOut:
+    """Send the held ticket (or a waiting one by id) to another queue or counter."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        if ticket_id is not None and ticket_id != state.current_ticket_id:
+            ticket = ticket_repo.load(transaction.session, ticket_id)
+            holder: CounterState | None = state if ticket.counter == state.code else None
+        else:
+            ticket = _held_ticket(transaction, state, None)
+            holder = state
+        if ticket.status in ticket_rules.HELD_STATUSES and ticket.counter != state.code:
+            raise QueueError(
+                ErrorCode.ticket_taken, f"ticket {ticket.number} is held by {ticket.counter}"
+            )
+        if to_service is None and to_counter is None and to_stage is None:
+            raise QueueError(
+                ErrorCode.transfer_target_invalid, "name a service, a stage or a counter"
+            )
+        return ticket_rules.transfer_ticket(
+            ticket,
+            counter=holder,
+            centre=context.centre,
+            now=context.now(),
+            to_service=to_service,
+            to_stage=to_stage,
+            to_counter=to_counter,
+            note=note,
+        )
+
+    return _counter_command(
+        context,
+        command="counter.transfer",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={
+            "ticket_id": ticket_id,
+            "to_service": to_service,
+            "to_stage": to_stage,
+            "to_counter": to_counter,
+            "note": note,
+        },
+        step=step,
+    )
+
+
+def pause(
+    context: ServerContext, *, counter_code: str, reason: str, request_id: str | None = None
+) -> CounterCommandOut:
+    """Pause the counter (it must hold no ticket)."""
+    return _counter_command(
+        context,
+        command="counter.pause",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={"reason": reason},
+        step=lambda _t, state: counter_rules.pause_counter(state, reason=reason, now=context.now()),
+    )
+
+
+def resume(
+    context: ServerContext, *, counter_code: str, request_id: str | None = None
+) -> CounterCommandOut:
+    """Resume calling after a pause."""
+    return _counter_command(
+        context,
+        command="counter.resume",
+        counter_code=counter_code,
+        request_id=request_id,
+        args={},
+        step=lambda _t, state: counter_rules.resume_counter(state, now=context.now()),
+    )

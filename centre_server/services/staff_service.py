@@ -1,0 +1,177 @@
+"""Staff accounts, PIN login bound to a counter (with escalating lockout), logout."""
+
+from __future__ import annotations
+
+import re
+import threading
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from centre_core import counters as counter_rules
+from centre_core.counters import CounterStatus
+from centre_core.errors import QueueError
+from centre_server.auth import Principal, Role, staff_roles
+from centre_server.context import ServerContext
+from centre_server.db.tables import StaffRow, StaffSessionRow
+from centre_server.db.transactions import Database, WriteTransaction
+from centre_server.error_codes import ServerErrorCode
+from centre_server.repositories import counters as counter_repo
+from centre_server.security import hash_pin, hash_token, lockout_after, new_token, verify_pin
+
+PIN_PATTERN = re.compile(r"^[0-9]{4,12}$")
+STAFF_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
+# Attempts on one account are serialised (so parallel guesses cannot all beat the lockout)
+# without holding the centre's writer lock during the slow argon2 check.
+_ACCOUNT_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    """A successful login: the session token (shown once) and what it allows."""
+
+    token: str
+    expires_at: datetime
+    staff_number: str
+    name: str
+    roles: frozenset[Role]
+    counter: str | None
+
+
+def _invalid_credentials() -> QueueError:
+    # One answer for unknown staff, wrong PIN and locked account: nothing to learn from it.
+    return QueueError(ServerErrorCode.invalid_credentials, "staff number or PIN is wrong")
+
+
+def add_staff(
+    db: Database, *, staff_number: str, name: str, pin: str, role: Role, now: datetime
+) -> None:
+    """Create a member of staff (role counter or manager) with a hashed PIN."""
+    if not STAFF_NUMBER_PATTERN.match(staff_number):
+        raise QueueError(ServerErrorCode.invalid_request, "staff number: 1-32 letters or digits")
+    if not PIN_PATTERN.match(pin):
+        raise QueueError(ServerErrorCode.invalid_request, "a PIN is 4 to 12 digits")
+    if role not in (Role.counter, Role.manager):
+        raise QueueError(ServerErrorCode.invalid_request, "staff role is counter or manager")
+    pin_hash = hash_pin(pin)
+    with db.write() as transaction:
+        if transaction.session.get(StaffRow, staff_number) is not None:
+            raise QueueError(ServerErrorCode.invalid_request, f"staff {staff_number} exists")
+        transaction.session.add(
+            StaffRow(
+                staff_number=staff_number,
+                name=name,
+                role=str(role),
+                pin_hash=pin_hash,
+                failed_attempts=0,
+                locked_until=None,
+                active=True,
+                created_at=now,
+            )
+        )
+
+
+def login(
+    context: ServerContext, *, staff_number: str, pin: str, counter: str | None
+) -> StaffLogin:
+    """Check a staff PIN and open a session (at a counter, which opens if it was closed)."""
+    if counter is not None:
+        context.centre.counter(counter)  # counter_not_found before anything else
+    lock = _ACCOUNT_LOCKS[zlib.crc32(staff_number.encode("utf-8")) % len(_ACCOUNT_LOCKS)]
+    with lock:
+        now = context.now()
+        with context.db.read() as session:
+            staff = session.get(StaffRow, staff_number)
+            pin_hash = staff.pin_hash if staff is not None and staff.active else None
+            locked = (
+                staff is not None and staff.locked_until is not None and staff.locked_until > now
+            )
+        # Verify even for unknown or locked accounts, so every refusal takes the same time.
+        correct = verify_pin(pin_hash, pin) and not locked
+        if pin_hash is None or locked:
+            raise _invalid_credentials()
+        with context.db.write() as transaction:
+            result = _record_attempt(
+                context, transaction, staff_number=staff_number, correct=correct, counter=counter
+            )
+        if result is None:
+            raise _invalid_credentials()
+        return result
+
+
+def _record_attempt(
+    context: ServerContext,
+    transaction: WriteTransaction,
+    *,
+    staff_number: str,
+    correct: bool,
+    counter: str | None,
+) -> StaffLogin | None:
+    session = transaction.session
+    now = context.now()
+    staff = session.get(StaffRow, staff_number)
+    assert staff is not None
+    if not correct:
+        staff.failed_attempts += 1
+        lockout = lockout_after(staff.failed_attempts)
+        staff.locked_until = None if lockout is None else now + lockout
+        return None
+    if staff.role == Role.counter and counter is None:
+        raise QueueError(ServerErrorCode.invalid_request, "counter staff log in at a counter")
+    staff.failed_attempts = 0
+    staff.locked_until = None
+    token = new_token()
+    expires_at = now + timedelta(hours=context.settings.staff_session_hours)
+    if counter is not None:
+        # One staff session per counter: a new login there ends the previous one.
+        session.execute(
+            update(StaffSessionRow)
+            .where(StaffSessionRow.counter == counter, StaffSessionRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        state = counter_repo.load(session, counter)
+        if state.status == CounterStatus.closed:
+            outcome = counter_rules.open_counter(state, staff_number=staff_number, now=now)
+            counter_repo.save(session, outcome.counter)
+            transaction.append(outcome.events)
+        else:
+            # Taking over an open or paused counter (a colleague left it): same state, new staff.
+            counter_repo.get_row(session, counter).staff_number = staff_number
+    session.add(
+        StaffSessionRow(
+            token_hash=hash_token(token),
+            staff_number=staff_number,
+            counter=counter,
+            created_at=now,
+            expires_at=expires_at,
+            revoked_at=None,
+        )
+    )
+    return StaffLogin(
+        token=token,
+        expires_at=expires_at,
+        staff_number=staff_number,
+        name=staff.name,
+        roles=staff_roles(staff_role=staff.role, counter=counter),
+        counter=counter,
+    )
+
+
+def logout(context: ServerContext, *, principal: Principal) -> None:
+    """End a staff session; a counter session also closes its counter (which must be free)."""
+    now = context.now()
+    with context.db.write() as transaction:
+        session = transaction.session
+        row = session.execute(
+            select(StaffSessionRow).where(StaffSessionRow.token_hash == principal.session_hash)
+        ).scalar_one()
+        row.revoked_at = now
+        if principal.counter is None:
+            return
+        state = counter_repo.load(session, principal.counter)
+        if state.status != CounterStatus.closed and state.staff_number == principal.id:
+            outcome = counter_rules.close_counter(state, now=now)
+            counter_repo.save(session, outcome.counter)
+            transaction.append(outcome.events)
