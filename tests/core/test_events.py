@@ -1,0 +1,35 @@
+"""Domain events: read-only, JSON-native, no personal data, and their wire envelope."""
+
+import json
+
+import pytest
+
+from centre_core import tickets
+from centre_core.events import DomainEvent, EventMessage, EventType
+from tests.core.factory import MONDAY_9AM, issue, small_centre
+
+
+def test_ticket_events_are_json_native_and_carry_no_token() -> None:
+    centre = small_centre()
+    ticket = issue(centre, "BC", MONDAY_9AM, priority="elderly")
+    cancelled = tickets.cancel_ticket(ticket, now=MONDAY_9AM, reason="left")
+    [event] = cancelled.events
+    text = json.dumps(dict(event.data))
+    assert ticket.token not in text
+    assert event.data["priority"] == "elderly"
+    assert event.data["issued_at"] == MONDAY_9AM.isoformat()
+    with pytest.raises(TypeError):
+        event.data["number"] = "X"  # type: ignore[index]
+
+
+def test_wire_envelope() -> None:
+    event = DomainEvent(type=EventType.counter_opened, at=MONDAY_9AM, data={"counter": "C1"})
+    message = EventMessage.from_event(event, seq=42)
+    wire = json.loads(message.model_dump_json())
+    assert wire == {
+        "seq": 42,
+        "type": "counter.opened",
+        "at": "2026-11-23T06:00:00Z",
+        "data": {"counter": "C1"},
+    }
+    assert EventMessage.model_validate(wire) == message
