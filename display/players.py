@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -20,6 +21,7 @@ PLAYER_MISSING = "player_missing"
 PLAYER_FAILED = "player_failed"
 # Debian's alsa-utils; `paplay` (PulseAudio) takes a file the same way.
 DEFAULT_COMMANDS = (("aplay", "-q"), ("paplay",))
+UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class AudioPlayer(Protocol):
@@ -72,7 +74,7 @@ class RecordingPlayer:
             started = self._clock()
             duration = audio.from_wav(wav).duration
             self.folder.mkdir(parents=True, exist_ok=True)
-            path = self.folder / f"{len(self.playbacks):03d}-{label}.wav"
+            path = self.folder / f"{len(self.playbacks):03d}-{file_name(label)}.wav"
             path.write_bytes(wav)
             await asyncio.sleep(duration / self.speedup)
             self.playbacks.append(Playback(label, path, duration, started, self._clock()))
@@ -108,7 +110,7 @@ class CommandPlayer:
             names = ", ".join(command[0] for command in self.commands)
             raise audio.AudioError(PLAYER_MISSING, f"no audio player found (tried {names})")
         with tempfile.TemporaryDirectory(prefix="foleni-announcement-") as folder:
-            path = Path(folder) / f"{label}.wav"
+            path = Path(folder) / f"{file_name(label)}.wav"
             path.write_bytes(wav)
             process = await asyncio.create_subprocess_exec(
                 *command,
@@ -134,3 +136,8 @@ class CommandPlayer:
                 PLAYER_FAILED, f"{command[0]} exited {process.returncode}: {message}"
             )
         log.debug("played %s with %s", label, command[0])
+
+
+def file_name(label: str) -> str:
+    """Make a label safe as a file name (a ticket number could hold a slash)."""
+    return UNSAFE_IN_FILE_NAME.sub("_", label) or "announcement"

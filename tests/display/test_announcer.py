@@ -295,6 +295,12 @@ def test_the_command_player_runs_the_first_player_found_and_waits_for_it(tmp_pat
     assert log.read_bytes() == wav
 
 
+def test_labels_become_safe_file_names(tmp_path):
+    player = RecordingPlayer(tmp_path / "calls", speedup=100)
+    asyncio.run(player.play(audio.to_wav(audio.chime(RATE)), label="seq-1-B/014"))
+    assert [path.name for path in (tmp_path / "calls").iterdir()] == ["000-seq-1-B_014.wav"]
+
+
 def test_the_command_player_reports_a_missing_or_failing_player(tmp_path):
     wav = audio.to_wav(audio.chime(RATE))
     missing = CommandPlayer([("no-such-player-here", "-q")])
