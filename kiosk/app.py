@@ -14,13 +14,16 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.uix.widget import Widget
 
+from kiosk.centre_backend import CentreBackend
 from kiosk.ports import KioskBackend, PrintStation
+from kiosk.printing import PrinterStation
 from kiosk.runtime import AsyncioScheduler, Scheduler
 from kiosk.scanner import WedgeBuffer
 from kiosk.settings import KioskSettings
 from kiosk.view_model import KioskTimings, KioskViewModel
 from kiosk.watcher import KioskWatcher
 from kiosk.widgets import register_fonts
+from printers.factory import printer_from_settings
 
 KV_FILE = Path(__file__).with_name("screens.kv")
 ENTER_KEYS = frozenset({13, 271})  # Return and keypad Enter: a wedge scanner ends a code so
@@ -119,3 +122,17 @@ class Kiosk:
             with contextlib.suppress(asyncio.CancelledError):
                 await watching
             await self.view_model.tasks.cancel_all()
+
+
+async def run_kiosk(settings: KioskSettings) -> None:
+    """Run one kiosk against its centre server and printer until its window is closed."""
+    backend = CentreBackend.connect(settings.server_url, settings.token)
+    station = PrinterStation(
+        printer_from_settings(settings.printer),
+        timezone=settings.zone,
+        paper_width_mm=settings.printer.paper_width_mm,
+    )
+    try:
+        await Kiosk(settings, backend=backend, station=station).run()
+    finally:
+        await backend.aclose()
