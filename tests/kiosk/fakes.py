@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
 from kiosk.ports import (
@@ -15,6 +16,8 @@ from kiosk.ports import (
     PrintFailed,
     ServerUnreachable,
 )
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
 class FakeTimer:

@@ -2,12 +2,12 @@
 
 import asyncio
 import functools
-from zoneinfo import ZoneInfo
 
 from kiosk.i18n import Language, translate
 from kiosk.ports import ServerUnreachable
 from kiosk.view_model import KioskScreen, KioskTimings, KioskViewModel, TicketStage
 from tests.kiosk.fakes import (
+    NAIROBI,
     FakeBackend,
     FakeScheduler,
     FakeStation,
@@ -16,8 +16,6 @@ from tests.kiosk.fakes import (
     service,
     settle,
 )
-
-NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
 def async_test(fn):

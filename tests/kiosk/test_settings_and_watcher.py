@@ -1,0 +1,117 @@
+"""Kiosk settings from the command line, and the watcher that keeps it current."""
+
+import asyncio
+
+import pytest
+
+from kiosk.settings import SettingsError, parse_settings, printer_settings
+from kiosk.view_model import KioskScreen, KioskViewModel
+from kiosk.watcher import KioskWatcher
+from tests.kiosk.fakes import NAIROBI, FakeBackend, FakeScheduler, FakeStation, settle
+
+
+def test_the_command_line_of_foleni_kiosk():
+    settings = parse_settings(
+        [
+            "--server",
+            "http://127.0.0.1:8000/",
+            "--token",
+            "tok",
+            "--printer",
+            "network:10.0.0.7:9101",
+            "--windowed",
+            "--language",
+            "sw",
+        ],
+        environ={},
+    )
+    assert settings.server_url == "http://127.0.0.1:8000"
+    assert (settings.printer.kind, settings.printer.host, settings.printer.port) == (
+        "network",
+        "10.0.0.7",
+        9101,
+    )
+    assert settings.windowed
+    assert settings.language.value == "sw"
+
+
+def test_the_token_and_printer_may_come_from_the_environment():
+    settings = parse_settings(
+        ["--server", "http://127.0.0.1:8000"],
+        environ={"FOLENI_KIOSK_TOKEN": "tok", "FOLENI_KIOSK_PRINTER": "file:/dev/usb/lp0"},
+    )
+    assert settings.token == "tok"
+    assert settings.printer.file_path == "/dev/usb/lp0"
+    assert not settings.windowed
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["--server", "ftp://x", "--token", "t"], "invalid_server_url"),
+        (["--server", "http://127.0.0.1:8000"], "missing_token"),
+        (
+            ["--server", "http://127.0.0.1:8000", "--token", "t", "--timezone", "Mars/Olympus"],
+            "invalid_timezone",
+        ),
+        (
+            ["--server", "http://127.0.0.1:8000", "--token", "t", "--poll-seconds", "0"],
+            "invalid_interval",
+        ),
+        (
+            ["--server", "http://127.0.0.1:8000", "--token", "t", "--printer", "network:"],
+            "invalid_printer",
+        ),
+        (
+            ["--server", "http://127.0.0.1:8000", "--token", "t", "--printer", "laser"],
+            "invalid_printer",
+        ),
+    ],
+)
+def test_unusable_settings_are_refused_with_a_code(argv, code):
+    with pytest.raises(SettingsError) as refused:
+        parse_settings(argv, environ={})
+    assert refused.value.code == code
+
+
+def test_printer_forms():
+    assert printer_settings("network:printer.local").port == 9100
+    assert printer_settings("usb:0x04b8:0x0202").usb_vendor_id == 0x04B8
+    assert printer_settings("serial:/dev/ttyS0:19200").serial_baudrate == 19200
+    assert printer_settings("recording").kind == "recording"
+
+
+def watched():
+    backend, station, clock = FakeBackend(), FakeStation(), FakeScheduler()
+    vm = KioskViewModel(backend=backend, station=station, scheduler=clock, timezone=NAIROBI)
+    watcher = KioskWatcher(
+        vm,
+        backend=backend,
+        station=station,
+        scheduler=clock,
+        poll_seconds=5,
+        offline_poll_seconds=1,
+        printer_check_seconds=30,
+    )
+    return vm, watcher, backend, station, clock
+
+
+def test_the_watcher_takes_the_kiosk_out_of_service_and_back():
+    async def scenario():
+        vm, watcher, backend, station, clock = watched()
+        task = asyncio.get_running_loop().create_task(watcher.run())
+        await settle()
+        assert [tile["code"] for tile in vm.service_tiles] == ["NID", "BC"]
+        assert backend.printer_reports == ["ok"]
+        backend.reachable = False
+        await clock.advance(5)
+        assert vm.screen == KioskScreen.OUT_OF_SERVICE
+        backend.reachable = True
+        await clock.advance(1)
+        assert vm.screen == KioskScreen.WELCOME
+        station.state = "paper_out"
+        await clock.advance(30)
+        assert backend.printer_reports == ["ok", "paper_out"]
+        task.cancel()
+
+    asyncio.run(scenario())
