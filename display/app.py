@@ -18,7 +18,7 @@ from centre_client.mirror import Change, CounterChanged, QueueMirror, Reset, Tic
 from centre_client.stream import EventStream
 from centre_core.clock import Clock
 from display.announcements import Announcement
-from display.announcer import Announcer
+from display.announcer import Announcer, Synthesizer
 from display.board import BoardCall, BoardViewModel
 from display.directory import directory_from_mapping
 from display.fonts import register_fonts
@@ -34,6 +34,8 @@ KV_FILE = Path(__file__).with_name("board.kv")
 HALL_PATH = "/api/v1/hall"
 STATUS_PATH = "/api/v1/devices/status"
 STATUS_CHECK_SECONDS = 30.0
+# Rendered once at start-up to load the voices; never played.
+WARM_UP = Announcement(seq=0, ticket_number="A-000", counter="1")
 TICK_SECONDS = 0.5
 FETCH_TIMEOUT_SECONDS = 5.0
 ESTIMATES_DELAY_SECONDS = 2.0
@@ -122,6 +124,7 @@ class HallDisplay:
         self._background: set[asyncio.Task[None]] = set()
         self._estimates_due = False
         self._reported: str | None = None
+        self._speech_fault: str | None = None
 
     async def start(self) -> None:
         """Learn the centre's names, then start the event stream and the announcer."""
@@ -129,9 +132,18 @@ class HallDisplay:
         # an unreachable server only delays this until the stream's first connection.
         await self.fetch_directory()
         if self.announcer is not None:
+            await self._warm_up(self.announcer.synthesizer)
             self.announcer.start()
             self._in_background(self._watch_sound())
         self.stream.start()
+
+    async def _warm_up(self, synthesizer: Synthesizer) -> None:
+        # The first rendering pays for the chime and for loading the voices: pay it now, not
+        # on the first call, so the voice follows the screen within a second from the start.
+        rendering = await asyncio.to_thread(synthesizer.render, WARM_UP)
+        if rendering.error is not None:
+            log.warning("announcements without speech: %s", rendering.error)
+            self._speech_fault = rendering.error.code
 
     async def run(self, app: DisplayApp | None = None) -> None:
         """Open the window and keep the board current until the window closes."""
@@ -194,7 +206,9 @@ class HallDisplay:
         """One line for the manager's device list: is the board up, and does its sound work."""
         if self.announcer is None:
             return "board up; announcements off"
-        fault = self.announcer.status.last_error
+        status = self.announcer.status
+        # A fault found while warming up stands until a call has played without one.
+        fault = status.last_error or (self._speech_fault if status.played == 0 else None)
         return "board up; sound ok" if fault is None else f"board up; sound fault: {fault}"
 
     async def report_status(self) -> None:

@@ -1,6 +1,7 @@
 """The display's wiring over a real websocket: resume after a drop, no call twice, none lost."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,5 +116,34 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
         "seq-7-N-002",
         "seq-8-N-002-recall",
     ]
-    assert [a.counter for a in synthesizer.rendered] == ["Counter 2"] * 3
+    assert [a.counter for a in synthesizer.rendered if a.seq > 0] == ["Counter 2"] * 3
     assert player.overlaps == 0
+
+
+class MuteSynthesizer:
+    """A speech engine that is not installed: the rendering carries the error and a chime."""
+
+    def render(self, announcement: Announcement) -> Rendering:
+        pcm = audio.chime(8000)
+        error = audio.AudioError("speech_engine_missing", "espeak-ng not found")
+        return Rendering(wav=audio.to_wav(pcm), duration=pcm.duration, error=error)
+
+
+def test_a_board_without_speech_says_so_in_its_status(tmp_path: Path) -> None:
+    log = Log(FixedClock(datetime.now(UTC)))
+
+    async def scenario() -> tuple[str, str]:
+        async with FakeCentre(log, HALL) as centre:
+            settings = DisplaySettings(server_url=centre.url, token="display-token")
+            player = RecordingPlayer(tmp_path, speedup=100)
+            display = HallDisplay(settings, player=player, synthesizer=MuteSynthesizer())
+            silent = HallDisplay(replace(settings, play_audio=False))
+            try:
+                await display.start()
+                return display.status_message(), silent.status_message()
+            finally:
+                await display.aclose()
+
+    with_fault, without_sound = asyncio.run(scenario())
+    assert with_fault == "board up; sound fault: speech_engine_missing"
+    assert without_sound == "board up; announcements off"
