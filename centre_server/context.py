@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,9 +54,20 @@ def load_centre_file(path: Path) -> CentreConfig:
     return load_centre_config(text, source=str(path))
 
 
+def always_open(centre: CentreConfig) -> CentreConfig:
+    """Return the centre with every opening-hours rule removed (the demo runs at any hour)."""
+    return replace(
+        centre,
+        hours=None,
+        services=tuple(replace(service, hours=None) for service in centre.services),
+    )
+
+
 def build_context(settings: Settings, *, clock: Clock | None = None) -> ServerContext:
     """Load the centre file, create the engine and the hub; the schema must be migrated."""
     centre = load_centre_file(settings.centre_file)
+    if settings.ignore_opening_hours:
+        centre = always_open(centre)
     engine = create_db_engine(
         settings.resolved_database_url(), busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     staff_session_hours: float = Field(default=12.0, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     demo: bool = False
+    # The demo can be tried at night; a real centre keeps the hours of its centre file.
+    ignore_opening_hours: bool = False
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -45,6 +47,8 @@ class Settings(BaseSettings):
         problems = []
         if self.demo:
             problems.append("demo credentials are not allowed in production")
+        if self.ignore_opening_hours:
+            problems.append("opening hours must be kept in production")
         url = self.resolved_database_url()
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]

@@ -102,7 +102,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """Open a read-only session seeing one consistent state of the database."""
-        with Session(self._read_engine) as session, session.begin():
+        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager

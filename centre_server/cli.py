@@ -1,0 +1,208 @@
+"""The `foleni` command: serve, demo, db upgrade, device add, staff add, config check, apps."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+
+from centre_core.errors import QueueError
+from centre_server import demo
+from centre_server.api.app import build_app
+from centre_server.auth import DEVICE_ROLES, STAFF_ROLES, Role
+from centre_server.context import ServerContext, build_context, load_centre_file
+from centre_server.db.engine import DatabaseUrlError, create_db_engine
+from centre_server.db.migrate import current_revision, head_revision, upgrade
+from centre_server.services import device_service, staff_service
+from centre_server.settings import Settings, UnsafeSettingsError
+
+APPS = ("kiosk", "counter", "display")
+
+
+class CliError(Exception):
+    """A problem the operator can fix, reported in one line without a traceback."""
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise CliError(f"bad settings (FOLENI_* environment): {problems}") from exc
+
+
+def ensure_schema(settings: Settings, *, upgrade_if_behind: bool) -> None:
+    """Check the database is reachable and at the latest schema (migrating it if allowed)."""
+    url = settings.resolved_database_url()
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    try:
+        if current_revision(engine) != head_revision(engine):
+            if not upgrade_if_behind:
+                raise CliError("the database schema is not current: run `foleni db upgrade`")
+            upgrade(engine)
+    except OperationalError as exc:
+        raise CliError(f"cannot use the database {engine.url!r}: {exc.orig}") from exc
+    finally:
+        engine.dispose()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the centre server."""
+    overrides = {key: getattr(args, key) for key in ("host", "port") if getattr(args, key)}
+    settings = _settings(**overrides)
+    # A development server migrates itself; production wants an explicit `foleni db upgrade`.
+    ensure_schema(settings, upgrade_if_behind=settings.mode == "development")
+    app = build_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the example centre on a fresh database, with demo devices and staff."""
+    return demo.run_demo(
+        data_dir=Path(args.data_dir), port=args.port, host=args.host, clients=not args.no_clients
+    )
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    """Bring the database to the latest schema."""
+    settings = _settings()
+    ensure_schema(settings, upgrade_if_behind=True)
+    print(f"database at the latest schema: {settings.resolved_database_url()}")
+    return 0
+
+
+def _context() -> ServerContext:
+    settings = _settings()
+    ensure_schema(settings, upgrade_if_behind=False)
+    return build_context(settings)
+
+
+def cmd_device_add(args: argparse.Namespace) -> int:
+    """Create a device token (printed once; only its hash is stored)."""
+    context = _context()
+    device = device_service.add_device(
+        context.db, name=args.name, role=Role(args.role), now=datetime.now(UTC)
+    )
+    print(f"device {device.name} ({device.role}) created. Its token, shown only now:")
+    print(device.token)
+    return 0
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """Create a member of staff with a PIN."""
+    context = _context()
+    staff_service.add_staff(
+        context.db,
+        staff_number=args.staff_number,
+        name=args.name,
+        pin=args.pin,
+        role=Role(args.role),
+        now=datetime.now(UTC),
+    )
+    print(f"staff {args.staff_number} ({args.role}) created")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    """Validate a centre TOML file."""
+    centre = load_centre_file(Path(args.file))
+    print(
+        f"{args.file}: OK: {centre.name} ({centre.code}), {len(centre.services)} services, "
+        f"{len(centre.counters)} counters, {len(centre.queue_keys)} queues"
+    )
+    return 0
+
+
+def run_app(name: str, argv: Sequence[str]) -> int:
+    """Run one of the client apps (`python -m kiosk|counter|display`) in this terminal."""
+    if importlib.util.find_spec(name) is None:
+        raise CliError(f"the {name} app is not installed")
+    os.execv(sys.executable, [sys.executable, "-m", name, *argv])
+    return 0  # pragma: no cover - execv does not return
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="foleni", description="Foleni queue management.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the centre server (settings: FOLENI_* variables)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=cmd_serve)
+
+    demo = sub.add_parser("demo", help="run the example centre with demo devices and staff")
+    demo.add_argument("--data-dir", default="./demo-data")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--no-clients", action="store_true", help="do not start the apps")
+    demo.set_defaults(run=cmd_demo)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="apply the migrations").set_defaults(run=cmd_db_upgrade)
+
+    device = sub.add_parser("device", help="device tokens").add_subparsers(
+        dest="device_command", required=True
+    )
+    device_add = device.add_parser("add", help="create a device token")
+    device_add.add_argument("--name", required=True)
+    device_add.add_argument("--role", required=True, choices=[str(r) for r in DEVICE_ROLES])
+    device_add.set_defaults(run=cmd_device_add)
+
+    staff = sub.add_parser("staff", help="staff accounts").add_subparsers(
+        dest="staff_command", required=True
+    )
+    staff_add = staff.add_parser("add", help="create a member of staff")
+    staff_add.add_argument("--staff-number", required=True)
+    staff_add.add_argument("--name", required=True)
+    staff_add.add_argument("--pin", required=True, help="4 to 12 digits")
+    staff_add.add_argument("--role", default="counter", choices=[str(r) for r in STAFF_ROLES])
+    staff_add.set_defaults(run=cmd_staff_add)
+
+    config = sub.add_parser("config", help="centre configuration").add_subparsers(
+        dest="config_command", required=True
+    )
+    check = config.add_parser("check", help="validate a centre TOML file")
+    check.add_argument("file")
+    check.set_defaults(run=cmd_config_check)
+
+    for app in APPS:
+        app_parser = sub.add_parser(app, help=f"run the {app} app", add_help=False)
+        app_parser.add_argument("args", nargs=argparse.REMAINDER)
+        app_parser.set_defaults(run=lambda a, name=app: run_app(name, a.args))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `foleni` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (CliError, DatabaseUrlError, UnsafeSettingsError) as exc:
+        print(f"foleni: error: {exc}", file=sys.stderr)
+    except QueueError as exc:
+        print(f"foleni: error: {exc.code}: {exc.message}", file=sys.stderr)
+    except OSError as exc:
+        print(f"foleni: error: {exc}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
