@@ -18,6 +18,9 @@ from display.zone import WHOLE_CENTRE, Zone
 
 # Counter states in which a counter is staffed and will call the next ticket.
 STAFFED_STATUSES = frozenset({"open"})
+# Waiting tiles shown at once; a centre with more services turns pages (15 services: 3 pages).
+WAITING_PAGE_SIZE = 5
+WAITING_PAGE_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class BoardViewModel(EventDispatcher):
     highlighted = BooleanProperty(False)
     recent_calls = ListProperty([])
     waiting_rows = ListProperty([])
+    waiting_page = ListProperty([])
+    waiting_page_text = StringProperty("")
 
     def __init__(
         self,
@@ -96,6 +101,9 @@ class BoardViewModel(EventDispatcher):
         self._seen_seq = 0
         self._highlight_until: datetime | None = None
         self._stage_call: Call | None = None
+        self._page = 0
+        self._page_time = timedelta(seconds=WAITING_PAGE_SECONDS)
+        self._page_shown_at = clock.now()
         self.centre_name = centre_name or ""
         self.notice = notice
         self.tick()
@@ -136,7 +144,7 @@ class BoardViewModel(EventDispatcher):
         self._refresh(mirror)
 
     def tick(self, *_args: object) -> None:
-        """Advance the clock text and end the highlight when its time is up."""
+        """Advance the clock, end the highlight when its time is up, turn the waiting page."""
         now = self._clock.now()
         local = now.astimezone(self._tz)
         self.clock_text = local.strftime("%H:%M")
@@ -144,6 +152,18 @@ class BoardViewModel(EventDispatcher):
         if self._highlight_until is not None and now >= self._highlight_until:
             self._highlight_until = None
             self.highlighted = False
+        if now - self._page_shown_at >= self._page_time:
+            self._page_shown_at = now
+            self._page += 1
+            self._show_waiting_page()
+
+    def _show_waiting_page(self) -> None:
+        rows = self.waiting_rows
+        pages = max(1, -(-len(rows) // WAITING_PAGE_SIZE))
+        self._page %= pages
+        start = self._page * WAITING_PAGE_SIZE
+        self.waiting_page = rows[start : start + WAITING_PAGE_SIZE]
+        self.waiting_page_text = f"{self._page + 1}/{pages}" if pages > 1 else ""
 
     def on_announce(self, call: BoardCall) -> None:
         """Default handler: the app binds the announcer to this event."""
@@ -173,6 +193,7 @@ class BoardViewModel(EventDispatcher):
     def _refresh(self, mirror: QueueMirror) -> None:
         self.recent_calls = self._recent_rows(mirror)
         self.waiting_rows = self._waiting_rows(mirror)
+        self._show_waiting_page()
         if self._stage_call is None:
             # Nothing called since start: show the latest call the server told us about.
             self._stage_call = next(

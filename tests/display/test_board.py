@@ -3,6 +3,7 @@
 import re
 
 from centre_core.clock import FixedClock
+from display.directory import CentreDirectory, ServiceInfo
 from display.zone import Zone
 from tests.display.messages import DIRECTORY, START, Board, Log, snapshot, ticket
 
@@ -236,3 +237,28 @@ def _minutes(text: str) -> int:
     assert match, text
     hours, mins = match.groups()
     return int(hours or 0) * 60 + int(mins or 0)
+
+
+def test_many_services_turn_pages_of_five_tiles() -> None:
+    clock = FixedClock(START)
+    services = tuple(ServiceInfo(f"S{i:02d}", f"Service {i}", f"Huduma {i}") for i in range(12))
+    board = Board(clock, directory=CentreDirectory(name="Huduma", services=services))
+    shown = [[row["service"] for row in board.vm.waiting_page]]
+    pages = [board.vm.waiting_page_text]
+    for _ in range(3):
+        clock.advance(seconds=8)
+        board.vm.tick()
+        shown.append([row["service"] for row in board.vm.waiting_page])
+        pages.append(board.vm.waiting_page_text)
+
+    assert shown[0] == [f"Service {i}" for i in range(5)]
+    assert shown[2] == ["Service 10", "Service 11"]
+    assert shown[3] == shown[0]
+    assert pages == ["1/3", "2/3", "3/3", "1/3"]
+    assert len(board.vm.waiting_rows) == 12
+
+
+def test_a_few_services_fit_on_one_page_without_a_page_number() -> None:
+    board = Board(FixedClock(START))
+    assert board.vm.waiting_page == board.vm.waiting_rows
+    assert board.vm.waiting_page_text == ""
