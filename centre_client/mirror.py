@@ -229,38 +229,59 @@ class QueueMirror:
         return newest_first if n is None else newest_first[:n]
 
     def _apply_snapshot(self, seq: int, data: Mapping[str, Any]) -> list[Change]:
-        tickets = {t.ticket_id: t for t in map(_ticket_from, _records(data, "tickets"))}
+        records = list(_records(data, "tickets"))
+        tickets = {t.ticket_id: t for t in map(_ticket_from, records)}
         tickets = {key: t for key, t in tickets.items() if t.status in ACTIVE_STATUSES}
         counters = {c.code: c for c in map(_counter_from, _records(data, "counters"))}
         if "recent_calls" in data:
-            calls = [_call_from(record) for record in _records(data, "recent_calls")]
-            calls.sort(key=lambda call: call.seq)
+            history = sorted(map(_call_from, _records(data, "recent_calls")), key=_call_seq)
         else:
-            calls = list(self._calls)
-        announced = {(call.ticket_id, call.recalls) for call in calls}
-        # A ticket standing called whose call we never saw (it happened while we were away) is
-        # announced now, so a display that lost its connection never misses a call.
-        missed = [
-            Call(
-                seq=seq,
-                at=_parse_time(record.get("called_at"), field="called_at"),
-                ticket_id=ticket.ticket_id,
-                number=ticket.number,
-                counter=ticket.counter,
-                queue_key=ticket.queue_key,
-                recalls=ticket.recalls,
-            )
-            for record in _records(data, "tickets")
-            if (ticket := tickets.get(str(record.get("ticket_id")))) is not None
-            and ticket.status == "called"
-            and ticket.counter is not None
-            and (ticket.ticket_id, ticket.recalls) not in announced
-        ]
+            history = list(self._calls)
+        missed = self._missed_calls(seq, records, tickets, history)
+        history.extend(call for call in missed if call not in history)
         self._tickets = tickets
         self._counters = counters
-        self._calls = (calls + missed)[-self._max_calls :]
+        self._calls = sorted(history, key=_call_seq)[-self._max_calls :]
         self._last_seq = seq
         return [Reset(seq=seq), *(Called(call=call) for call in missed)]
+
+    def _missed_calls(
+        self,
+        seq: int,
+        records: list[Mapping[str, Any]],
+        tickets: Mapping[str, TicketView],
+        history: list[Call],
+    ) -> list[Call]:
+        """Return the standing calls made while this mirror was not listening.
+
+        A display that lost its connection must still announce them. A mirror that never had
+        state (a display starting up) announces nothing: those calls were announced already.
+        """
+        if self._last_seq is None:
+            return []
+        heard = {(call.ticket_id, call.recalls) for call in self._calls}
+        known = {(call.ticket_id, call.recalls): call for call in history}
+        missed = []
+        for record in records:
+            ticket = tickets.get(str(record.get("ticket_id")))
+            if ticket is None or ticket.status != "called" or ticket.counter is None:
+                continue
+            key = (ticket.ticket_id, ticket.recalls)
+            if key in heard:
+                continue
+            missed.append(
+                known.get(key)
+                or Call(
+                    seq=seq,
+                    at=_parse_time(record.get("called_at"), field="called_at"),
+                    ticket_id=ticket.ticket_id,
+                    number=ticket.number,
+                    counter=ticket.counter,
+                    queue_key=ticket.queue_key,
+                    recalls=ticket.recalls,
+                )
+            )
+        return sorted(missed, key=_call_seq)
 
     def _apply_event(
         self, seq: int, kind: str, at: datetime, data: Mapping[str, Any]
@@ -271,10 +292,11 @@ class QueueMirror:
             code = _text(data, "counter")
             previous = self._counters.get(code, CounterView(code=code, status="closed"))
             status = data.get("status") or COUNTER_STATUS_BY_TYPE[kind]
+            pause_reason = _optional_text(data, "pause_reason") or _optional_text(data, "reason")
             counter = replace(
                 previous,
                 status=str(status),
-                pause_reason=_optional_text(data, "pause_reason") if status == "paused" else None,
+                pause_reason=pause_reason if status == "paused" else None,
             )
             self._counters[code] = counter
             return [CounterChanged(seq=seq, counter=counter)]
@@ -324,6 +346,10 @@ class QueueMirror:
                 self._counters[holder] = held
                 changes.append(CounterChanged(seq=seq, counter=held))
         return changes
+
+
+def _call_seq(call: Call) -> int:
+    return call.seq
 
 
 def _in_queue(ticket: TicketView, queue: str) -> bool:

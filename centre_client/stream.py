@@ -20,9 +20,12 @@ from centre_client.mirror import Change, MirrorError, QueueMirror, SequenceGap
 logger = logging.getLogger(__name__)
 
 STREAM_PATH = "/api/v1/stream"
-# Close codes and HTTP statuses by which the server refuses our token.
-AUTH_CLOSE_CODES = frozenset({1008, 4401, 4403})
-AUTH_STATUSES = frozenset({401, 403})
+PING = json.dumps({"type": "ping"})
+# Messages that only prove the server alive; both carry the seq the server is at.
+HEARTBEATS = frozenset({"heartbeat", "pong"})
+# Close codes and HTTP statuses by which a server refuses a token, by the server's error code.
+REFUSAL_BY_CLOSE_CODE = {4401: "unauthenticated", 4403: "forbidden"}
+REFUSAL_BY_STATUS = {401: "unauthenticated", 403: "forbidden"}
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,13 @@ class EventStream:
 
     One task holds at most one connection at a time. It resumes from the last `seq` it
     *applied*, drops duplicates, and on a gap (or a message it cannot apply) reconnects without
-    `after` so that the server starts with a snapshot. No message (events or heartbeats) within
-    `heartbeat_timeout` seconds means the connection is dead: it is closed and reopened after a
-    capped, jittered backoff. `online` is True while a connection is open; callbacks run in the
-    event loop and must not block.
+    `after` so that the server starts with a snapshot. It pings every `ping_interval` seconds;
+    no message at all (events, heartbeats, pongs) within `heartbeat_timeout` seconds means the
+    connection is dead: it is closed and reopened after a capped, jittered backoff. `online` is
+    True from the server's first answer on a connection (its token accepted) until that
+    connection is lost; `last_error` says why it is not (`server_unreachable`,
+    `heartbeat_timeout`, `unauthenticated`, ...). Callbacks run in the event loop and must not
+    block.
     """
 
     def __init__(
@@ -69,7 +75,8 @@ class EventStream:
         mirror: QueueMirror | None = None,
         on_changes: Callable[[list[Change]], None] | None = None,
         on_online: Callable[[bool], None] | None = None,
-        heartbeat_timeout: float = 30.0,
+        heartbeat_timeout: float = 15.0,
+        ping_interval: float = 5.0,
         open_timeout: float = 10.0,
         backoff: Backoff | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -80,6 +87,7 @@ class EventStream:
         self._on_changes = on_changes
         self._on_online = on_online
         self._heartbeat_timeout = heartbeat_timeout
+        self._ping_interval = ping_interval
         self._open_timeout = open_timeout
         self._backoff = backoff or Backoff()
         self._sleep = sleep
@@ -92,7 +100,7 @@ class EventStream:
 
     @property
     def online(self) -> bool:
-        """Whether a connection to the server is open now."""
+        """Whether the server is answering on an open connection now."""
         return self._online
 
     async def __aenter__(self) -> EventStream:
@@ -139,7 +147,7 @@ class EventStream:
         await self.wait_until(lambda: self._online is online)
 
     async def _session(self) -> bool:
-        """Hold one connection until it ends; return whether it delivered any message."""
+        """Hold one connection until it ends; return whether the server sent it anything."""
         delivered = False
         resync = False
         try:
@@ -154,21 +162,25 @@ class EventStream:
                 max_size=2**23,
             ) as connection:
                 self.connections += 1
-                self.last_error = None
-                self._set_online(True)
+                pinging = asyncio.create_task(self._ping(connection))
                 try:
                     while True:
                         self._apply(await self._receive(connection))
-                        delivered = True
+                        if not delivered:
+                            # The server answered past its token check: we are with it.
+                            delivered = True
+                            self.last_error = None
+                            self._set_online(True)
                 except _SessionEnd as end:
                     self.last_error = end.reason
                     resync = end.resync
                     self._need_snapshot = self._need_snapshot or end.resync
+                finally:
+                    pinging.cancel()
         except TimeoutError:
             self.last_error = "server_unreachable"
         except InvalidStatus as error:
-            status = error.response.status_code
-            self.last_error = "unauthorized" if status in AUTH_STATUSES else "server_unreachable"
+            self.last_error = _refusal_reason(error.response.status_code)
         except WebSocketException as error:
             self.last_error = _closed_reason(error)
         except OSError:
@@ -180,6 +192,14 @@ class EventStream:
         if self.last_error is not None:
             logger.info("centre stream: %s", self.last_error)
         return delivered
+
+    async def _ping(self, connection: ClientConnection) -> None:
+        """Ping the server now and then: its pong proves the token and the server's loop."""
+        # A failed send ends this task quietly; the receiving side notices the closed connection.
+        with contextlib.suppress(WebSocketException, OSError):
+            while True:
+                await connection.send(PING)
+                await asyncio.sleep(self._ping_interval)
 
     async def _receive(self, connection: ClientConnection) -> dict[str, Any]:
         """Return the next decoded message; silence past the heartbeat timeout is death."""
@@ -197,9 +217,14 @@ class EventStream:
         return message
 
     def _apply(self, message: dict[str, Any]) -> None:
-        if message.get("type") == "heartbeat":
+        kind = message.get("type")
+        if kind in HEARTBEATS:
             self._check_heartbeat(message)
             return
+        if kind == "error":
+            error = message.get("error")
+            code = error.get("code") if isinstance(error, dict) else None
+            raise _SessionEnd(str(code or "server_error"), resync=False)
         before = self.mirror.last_seq
         try:
             changes = self.mirror.apply(message)
@@ -254,8 +279,11 @@ def _stream_url(base_url: str) -> str:
     return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/") + STREAM_PATH, "", ""))
 
 
+def _refusal_reason(status: int) -> str:
+    return REFUSAL_BY_STATUS.get(status, "server_unreachable")
+
+
 def _closed_reason(error: WebSocketException) -> str:
     rcvd = getattr(error, "rcvd", None)
-    if rcvd is not None and rcvd.code in AUTH_CLOSE_CODES:
-        return "unauthorized"
-    return "connection_closed"
+    code = rcvd.code if rcvd is not None else None
+    return REFUSAL_BY_CLOSE_CODE.get(code, "connection_closed")

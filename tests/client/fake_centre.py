@@ -8,8 +8,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.datastructures import Headers
-from websockets.http11 import Request, Response
 
 from centre_client.mirror import QueueMirror
 from tests.client.events import event, ticket_data
@@ -78,17 +76,17 @@ class FakeCentre:
         self.server: Server | None = None
         self.port = 0
         self._tickets = 0
+        self.pings = 0
 
     async def start(self, port: int = 0) -> None:
-        self.server = await serve(
-            self._handle, "127.0.0.1", port, process_request=self._check_token
-        )
+        self.server = await serve(self._handle, "127.0.0.1", port)
         self.port = self.server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         """Stop like a crashed server: connections cut without a closing handshake."""
         assert self.server is not None
         for session in list(self.live):
+            session.outbox.put_nowait(None)
             if session.connection is not None:
                 session.connection.transport.abort()
         self.server.close(close_connections=False)
@@ -126,12 +124,27 @@ class FakeCentre:
         for session in list(self.live):
             session.outbox.put_nowait(None)
 
-    def _check_token(self, connection: ServerConnection, request: Request) -> Response | None:
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return Response(401, "Unauthorized", Headers(), b"")
-        return None
-
     async def _handle(self, connection: ServerConnection) -> None:
+        # Like the real server: accept, then say why before closing with a 44xx code.
+        if connection.request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            error = {"code": "unauthenticated", "message": "a valid token is required"}
+            await connection.send(json.dumps({"type": "error", "error": error}))
+            await connection.close(code=4401)
+            return
+        pongs = asyncio.create_task(self._answer_pings(connection))
+        try:
+            await self._stream(connection)
+        finally:
+            pongs.cancel()
+
+    async def _answer_pings(self, connection: ServerConnection) -> None:
+        with contextlib.suppress(Exception):
+            async for text in connection:
+                if json.loads(text).get("type") == "ping" and not self.silent:
+                    self.pings += 1
+                    await connection.send(json.dumps({"type": "pong", "seq": self.head}))
+
+    async def _stream(self, connection: ServerConnection) -> None:
         query = parse_qs(urlsplit(connection.request.path).query)
         after = int(query["after"][0]) if "after" in query else None
         session = Session(after=after, connection=connection)

@@ -161,7 +161,7 @@ def test_stage_advance_and_transfer_move_the_ticket_keeping_its_number() -> None
 def test_counter_pause_resume_and_close() -> None:
     mirror = fed([opened(1, "C1")])
     changes = mirror.apply(
-        event(2, "counter.paused", {"counter": "C1", "status": "paused", "pause_reason": "tea"})
+        event(2, "counter.paused", {"counter": "C1", "status": "paused", "reason": "tea"})
     )
     assert changes == [
         CounterChanged(seq=2, counter=CounterView(code="C1", status="paused", pause_reason="tea"))
@@ -295,6 +295,47 @@ def test_a_snapshot_announces_standing_calls_that_were_missed_and_only_those() -
     assert (missed.number, missed.counter, missed.seq) == ("N-002", "C2", 9)
     assert missed.at == datetime(2026, 11, 23, 8, 3, tzinfo=UTC)
     assert [c.number for c in mirror.called_now()] == ["N-002", "N-001"]
+
+
+def test_a_first_snapshot_announces_nothing_already_standing() -> None:
+    mirror = QueueMirror()
+    changes = mirror.apply(
+        snapshot(9, tickets=[ticket_data("t2", "N-002", status="called", counter="C2")])
+    )
+    assert changes == [Reset(seq=9)]
+    assert [c.number for c in mirror.called_now()] == []
+
+
+def test_a_missed_call_listed_in_the_snapshots_history_keeps_its_seq_and_time() -> None:
+    mirror = fed([issued(1, "t1", "N-001")])
+    message = snapshot(
+        6, tickets=[ticket_data("t1", "N-001", status="called", counter="C2", recalls=1)]
+    )
+    message["data"]["recent_calls"] = [
+        {
+            "seq": 5,
+            "at": "2026-11-23T08:05:00+00:00",
+            "ticket_id": "t1",
+            "number": "N-001",
+            "counter": "C2",
+            "queue_key": "NID",
+            "recalls": 1,
+        },
+        {
+            "seq": 3,
+            "at": "2026-11-23T08:02:00+00:00",
+            "ticket_id": "t1",
+            "number": "N-001",
+            "counter": "C2",
+            "queue_key": "NID",
+            "recalls": 0,
+        },
+    ]
+    changes = mirror.apply(message)
+    assert [type(c) for c in changes] == [Reset, Called]
+    assert (changes[1].call.seq, changes[1].call.recalls) == (5, 1)
+    assert [c.seq for c in mirror.recent_calls()] == [5, 3]
+    assert [c.seq for c in mirror.called_now()] == [5]
 
 
 def test_a_snapshot_drops_finished_tickets_it_lists() -> None:

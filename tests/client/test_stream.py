@@ -168,11 +168,24 @@ async def test_server_restart_goes_offline_backs_off_and_resumes_missing_nothing
 
 
 async def test_a_refused_token_keeps_it_offline_and_says_why(centre: FakeCentre) -> None:
-    stream = EventStream(centre.url, "wrong", heartbeat_timeout=0.5, backoff=FAST)
+    states: list[bool] = []
+    stream = EventStream(
+        centre.url, "wrong", heartbeat_timeout=0.5, backoff=FAST, on_online=states.append
+    )
     async with stream:
-        await until(lambda: stream.last_error == "unauthorized")
+        await until(lambda: stream.connections >= 3)
+        assert stream.last_error == "unauthenticated"
         assert not stream.online
-        assert stream.connections == 0
+    assert states == []
+
+
+async def test_it_pings_and_the_pongs_alone_keep_it_alive(centre: FakeCentre) -> None:
+    centre.heartbeat_interval = 10.0
+    async with make_stream(centre, heartbeat_timeout=0.3, ping_interval=0.1) as stream:
+        await stream.wait_online(True)
+        await asyncio.sleep(0.8)
+        assert stream.connections == 1
+        assert centre.pings >= 5
 
 
 async def test_a_malformed_message_makes_it_resync(centre: FakeCentre) -> None:
