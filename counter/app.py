@@ -5,7 +5,6 @@ Import it only after `counter.window_setup.configure()`: Kivy fixes the window o
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 from kivy.uix.togglebutton import ToggleButton
 
+from counter.centre_link import CentreCounterLink
 from counter.link import CounterLink
 from counter.model import Session
 from counter.shortcuts import CLOSE_DIALOG_KEY, action_for
@@ -261,4 +261,12 @@ async def run_app(app: CounterApp) -> None:
         await app.async_run(async_lib="asyncio")
     finally:
         await app.aclose()
-        await asyncio.sleep(0)
+
+
+async def run_counter(*, server: str, counter: str | None) -> None:
+    """Run the counter against the centre server at `server` until the window closes."""
+    link = CentreCounterLink(server)
+    try:
+        await run_app(CounterApp(link=link, counter=counter))
+    finally:
+        await link.aclose()

@@ -18,7 +18,7 @@ from kivy.properties import (
     StringProperty,
 )
 
-from centre_client.errors import CentreApiError
+from centre_client.errors import CentreApiError, CentreUnavailable
 from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
 from centre_core.clock import business_day
 from counter import wording
@@ -218,6 +218,7 @@ class CounterViewModel(EventDispatcher):
     can_transfer = BooleanProperty(False)
     can_pause = BooleanProperty(False)
     can_resume = BooleanProperty(False)
+    can_log_out = BooleanProperty(False)
     pause_label = StringProperty("Pause")
 
     def __init__(
@@ -303,7 +304,7 @@ class CounterViewModel(EventDispatcher):
                 return True
             return False
         if action == "log_out":
-            if self.busy:
+            if not self.can_log_out:
                 return False
             self._tasks.spawn(self.log_out())
             return True
@@ -469,12 +470,22 @@ class CounterViewModel(EventDispatcher):
 
         return await self._command(resume)
 
-    async def log_out(self) -> None:
-        """End the session (whatever the centre answers) and go back to the login form."""
-        with contextlib.suppress(CentreApiError):
+    async def log_out(self) -> bool:
+        """End the session and go back to the login form; a counter holding a ticket stays."""
+        if self._held is not None:
+            self._fail("counter_busy")
+            return False
+        try:
             await self._link.log_out()
+        except CentreUnavailable:
+            pass  # Leave anyway: the session expires on the centre by itself.
+        except CentreApiError as error:
+            if error.code not in SESSION_ENDED:
+                self._fail(error.code)
+                return False
         await self.stop()
         self.dispatch("on_logged_out")
+        return True
 
     def on_logged_out(self) -> None:
         """Default handler: the app shows the login form again."""
@@ -688,6 +699,7 @@ class CounterViewModel(EventDispatcher):
         self.can_transfer = ready and held is not None
         self.can_pause = ready and is_open and held is None
         self.can_resume = ready and self.counter_status == "paused"
+        self.can_log_out = not self.busy and not self._closed and held is None
         self.pause_label = "Resume" if self.counter_status == "paused" else "Pause"
 
     def _say(self, text: str) -> None:

@@ -404,3 +404,23 @@ async def test_an_ended_session_from_a_pressed_button_still_goes_back_to_login(l
     assert vm.perform("call_next")
     await vm.settle()
     assert ended == [True]
+
+
+async def test_log_out_waits_until_the_held_ticket_is_dealt_with(link, clock):
+    link.add("A-001")
+    vm = await started(link, clock)
+    await vm.call_next()
+    assert not vm.can_log_out
+    assert vm.perform("log_out") is False
+    assert await vm.log_out() is False
+    assert vm.message_code == "counter_busy"
+    assert "log_out" not in link.sent
+
+
+async def test_log_out_while_the_centre_is_unreachable_still_leaves(link, clock):
+    vm = await started(link, clock)
+    ended = []
+    vm.bind(on_logged_out=lambda *_: ended.append(True))
+    link.unreachable = True
+    assert await vm.log_out()
+    assert ended == [True]
