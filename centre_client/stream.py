@@ -191,6 +191,7 @@ class EventStream:
                 self._set_online(False)
         if self.last_error is not None:
             logger.info("centre stream: %s", self.last_error)
+        self._pulse()
         return delivered
 
     async def _ping(self, connection: ClientConnection) -> None:
