@@ -28,16 +28,21 @@ def clock():
 
 
 @pytest.fixture
-def harness(database_url, tmp_path, clock):
-    running = start_harness(make_settings(database_url, tmp_path), clock)
+def migrated_url(backend, tmp_path):
+    with fresh_database(backend, tmp_path, migrated=True) as url:
+        yield url
+
+
+@pytest.fixture
+def harness(migrated_url, tmp_path, clock):
+    running = start_harness(make_settings(migrated_url, tmp_path), clock)
     yield running
     stop_harness(running)
 
 
 @pytest.fixture
 def sqlite_harness(tmp_path, clock):
-    running = start_harness(
-        make_settings(f"sqlite:///{tmp_path / 'foleni.sqlite3'}", tmp_path), clock
-    )
-    yield running
-    stop_harness(running)
+    with fresh_database("sqlite", tmp_path, migrated=True) as url:
+        running = start_harness(make_settings(url, tmp_path), clock)
+        yield running
+        stop_harness(running)

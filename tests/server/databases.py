@@ -1,12 +1,19 @@
 """Fresh databases for server tests: an SQLite file, or a PostgreSQL schema of its own."""
 
+import functools
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from centre_server.db.engine import create_db_engine
+from centre_server.db.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("FOLENI_TEST_POSTGRES_URL")
 POSTGRES_SKIP_REASON = (
@@ -43,10 +50,31 @@ def postgres_schema() -> Iterator[str]:
 
 
 @contextmanager
-def fresh_database(backend: str, tmp_path) -> Iterator[str]:
-    """Yield the URL of an empty database of the given backend."""
+def fresh_database(backend: str, tmp_path, *, migrated: bool = False) -> Iterator[str]:
+    """Yield the URL of an empty (or freshly migrated) database of the given backend."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'foleni.sqlite3'}"
+        path = tmp_path / "foleni.sqlite3"
+        if migrated:
+            # A copy of a file migrated once per run: the same schema, without paying for the
+            # migration in every test.
+            shutil.copyfile(_sqlite_template(), path)
+        yield f"sqlite:///{path}"
     else:
         with postgres_schema() as url:
+            if migrated:
+                engine = create_db_engine(url)
+                upgrade(engine)
+                engine.dispose()
             yield url
+
+
+@functools.cache
+def _sqlite_template() -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="foleni-template-"))
+    path = directory / "template.sqlite3"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path

@@ -4,15 +4,18 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from centre_core.clock import FixedClock
 from centre_server.api.app import build_app
 from centre_server.auth import Role
-from centre_server.services import device_service, staff_service
+from centre_server.db.tables import StaffRow
+from centre_server.services import device_service
 from centre_server.settings import EXAMPLE_CENTRE_FILE, Settings
 
 PIN = "482913"
+CHEAP_PIN_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PIN)
 DEVICE_ROLES = (Role.kiosk, Role.display, Role.manager, Role.admin)
 
 
@@ -48,15 +51,23 @@ class Harness:
         token = self.tokens.get(role_or_counter) or self.counter_tokens[role_or_counter]
         return {"Authorization": f"Bearer {token}"}
 
-    def add_staff(self, staff_number: str, role: Role = Role.counter, pin: str = PIN) -> None:
-        staff_service.add_staff(
-            self.context.db,
-            staff_number=staff_number,
-            name=f"Staff {staff_number}",
-            pin=pin,
-            role=role,
-            now=self.clock.now(),
-        )
+    def add_staff(self, staff_number: str, role: Role = Role.counter) -> None:
+        # Inserted with a cheap argon2 hash of PIN: login still verifies it for real, in
+        # milliseconds (the cost parameters travel in the hash). `staff_service.add_staff`
+        # with the production cost has its own test.
+        with self.context.db.write() as transaction:
+            transaction.session.add(
+                StaffRow(
+                    staff_number=staff_number,
+                    name=f"Staff {staff_number}",
+                    role=str(role),
+                    pin_hash=CHEAP_PIN_HASH,
+                    failed_attempts=0,
+                    locked_until=None,
+                    active=True,
+                    created_at=self.clock.now(),
+                )
+            )
 
     def login(self, counter: str, staff_number: str | None = None) -> str:
         staff_number = staff_number or f"S{counter}"
@@ -102,8 +113,8 @@ class Harness:
         return events[-1]["seq"] if events else 0
 
 
-def start_harness(settings: Settings, clock: FixedClock, *, migrate: bool = True) -> Harness:
-    app = build_app(settings, clock=clock, migrate=migrate)
+def start_harness(settings: Settings, clock: FixedClock) -> Harness:
+    app = build_app(settings, clock=clock)
     client = TestClient(app)
     client.__enter__()
     harness = Harness(client=client, clock=clock)
