@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from centre_core.clock import FixedClock
 from centre_server.api.app import build_app
 from centre_server.auth import Role
-from centre_server.services import device_service, staff_service
+from centre_server.schemas import AppointmentIn
+from centre_server.services import appointment_service, device_service, staff_service
 from centre_server.settings import EXAMPLE_CENTRE_FILE, Settings
 
 AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 10:00 in Nairobi, a Monday: the centre is open
@@ -56,6 +57,17 @@ class LiveCentre:
                 db, staff_number="S1", name="Amina", pin=PIN, role=Role.counter, now=AT
             )
         return app
+
+    def book(self, reference: str, *, service_code: str, slot_start: datetime) -> None:
+        """Book an appointment, as the national system's feed would."""
+        context = self.app().state.context
+        appointment_service.import_appointments(
+            context,
+            appointments=[
+                AppointmentIn(reference=reference, service_code=service_code, slot_start=slot_start)
+            ],
+        )
+        context.db.engine.dispose()
 
     async def start(self) -> None:
         """Serve on the centre's port (a fresh ephemeral one the first time)."""

@@ -2,15 +2,17 @@
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
 from centre_client.api import CentreClient
 from centre_client.errors import CentreApiError, CentreUnavailable
-from centre_client.mirror import Called, QueueMirror, Reset
+from centre_client.mirror import Called, OtherEvent, QueueMirror, Reset
+from centre_client.models import PrinterStatus
 from centre_client.stream import Backoff, EventStream
 from centre_server.services import queue_service
-from tests.client.live_centre import PIN, LiveCentre
+from tests.client.live_centre import AT, PIN, LiveCentre
 
 pytestmark = pytest.mark.anyio
 FAST = Backoff(initial=0.05, cap=0.2)
@@ -57,6 +59,8 @@ async def test_a_ticket_issued_called_and_finished_shows_in_the_mirror(
 
             session = await counter.login_staff(staff_number="S1", pin=PIN, counter="C07")
             assert session.counter == "C07"
+            view = await counter.counter_queue(counter="C07")
+            assert (view.waiting_total, view.next[0].ticket.number) == (1, ticket.number)
             called = await counter.call_next(counter="C07")
             assert called.ticket.number == ticket.number
             await stream.wait_for_seq(called.seq)
@@ -71,7 +75,33 @@ async def test_a_ticket_issued_called_and_finished_shows_in_the_mirror(
             assert stream.mirror.ticket(ticket.ticket_id) is None
             assert stream.mirror.counters["C07"].ticket_id is None
             await assert_mirror_equals_the_hall(stream, centre)
+            await counter.logout()
+            assert counter.token is None
+            await stream.wait_until(lambda: stream.mirror.counters["C07"].status == "closed")
     assert [c.call.number for c in changes if isinstance(c, Called)] == [ticket.number]
+
+
+async def test_the_kiosk_checks_in_reports_its_printer_and_the_citizen_sees_the_ticket(
+    centre: LiveCentre,
+) -> None:
+    centre.book("HC-2026-0042", service_code="NID", slot_start=AT + timedelta(minutes=10))
+    changes: list = []
+    kiosk = CentreClient(centre.url, centre.tokens["kiosk"])
+    async with kiosk, display_stream(centre, on_changes=changes.extend) as stream:
+        async with asyncio.timeout(10):
+            await stream.wait_online()
+            checked_in = await kiosk.check_in(reference="HC-2026-0042")
+            assert (checked_in.timing, checked_in.ticket.source) == ("on_time", "appointment")
+            report = await kiosk.report_device_status(
+                printer=PrinterStatus(online=True, paper="low"), message="paper low"
+            )
+            await stream.wait_for_seq(report.seq)
+            async with CentreClient(centre.url) as phone:
+                status = await phone.ticket_status(checked_in.ticket.token)
+    assert status.number == checked_in.ticket.number
+    assert stream.mirror.ticket(checked_in.ticket.ticket_id).queue_key == "NID.verification"
+    [device] = [c for c in changes if isinstance(c, OtherEvent) and c.type == "device.status"]
+    assert (device.data["role"], device.data["printer"]["paper"]) == ("kiosk", "low")
 
 
 async def test_the_same_request_id_gives_one_ticket(centre: LiveCentre) -> None:
