@@ -161,6 +161,8 @@ def _record_attempt(
 
 def logout(context: ServerContext, *, principal: Principal) -> None:
     """End a staff session; a counter session also closes its counter (which must be free)."""
+    if principal.session_hash is None:
+        raise QueueError(ServerErrorCode.invalid_request, "a device token cannot log out")
     now = context.now()
     with context.db.write() as transaction:
         session = transaction.session
