@@ -94,6 +94,7 @@ class EventStream:
         self._online = False
         self._need_snapshot = False
         self._task: asyncio.Task[None] | None = None
+        self._running = False
         self._progress = asyncio.Event()
         self.connections = 0
         self.last_error: str | None = None
@@ -126,12 +127,18 @@ class EventStream:
         self._set_online(False)
 
     async def run(self) -> None:
-        """Connect, apply messages and reconnect until cancelled."""
-        attempt = 0
-        while True:
-            delivered = await self._session()
-            attempt = 0 if delivered else attempt + 1
-            await self._sleep(self._backoff.delay(attempt))
+        """Connect, apply messages and reconnect until cancelled (what `start` runs)."""
+        if self._running:
+            raise RuntimeError("the stream is already running: one connection at a time")
+        self._running = True
+        try:
+            attempt = 0
+            while True:
+                delivered = await self._session()
+                attempt = 0 if delivered else attempt + 1
+                await self._sleep(self._backoff.delay(attempt))
+        finally:
+            self._running = False
 
     async def wait_until(self, predicate: Callable[[], bool]) -> None:
         """Wait until `predicate()` holds; it is checked after every message and state change."""
@@ -235,7 +242,7 @@ class EventStream:
         except MirrorError as error:
             logger.warning("centre stream: %s, asking for a snapshot", error)
             raise _SessionEnd("malformed_message", resync=True) from error
-        if message.get("type") == "snapshot":
+        if kind == "snapshot":
             self._need_snapshot = False
         if changes and self._on_changes is not None:
             try:

@@ -229,6 +229,8 @@ async def test_aclose_closes_the_one_connection(centre: FakeCentre) -> None:
     with pytest.raises(RuntimeError):
         stream.start()
     await stream.wait_online(True)
+    with pytest.raises(RuntimeError):
+        await stream.run()
     await until(lambda: len(centre.live) == 1)
     await stream.aclose()
     assert not stream.online
