@@ -42,14 +42,11 @@ def event(seq: int, type_: str, data: dict[str, Any], *, at: str = AT) -> dict[s
 def snapshot(
     seq: int,
     *,
-    tickets: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    counters: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    tickets: list[dict[str, Any]] | None = None,
+    counters: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    return {
-        "type": "snapshot",
-        "seq": seq,
-        "data": {"tickets": list(tickets), "counters": list(counters)},
-    }
+    data = {"tickets": tickets or [], "counters": counters or []}
+    return {"type": "snapshot", "seq": seq, "data": data}
 
 
 def heartbeat(seq: int) -> dict[str, Any]:
