@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from centre_core.counters import CounterState
@@ -10,7 +12,7 @@ from centre_core.errors import ErrorCode, QueueError
 from centre_server.db.tables import CounterRow
 
 
-def to_state(row: CounterRow) -> CounterState:
+def to_state(row: CounterRow | Row[Any]) -> CounterState:
     """Build the domain state of a counter row."""
     return CounterState(
         code=row.code,
@@ -53,4 +55,5 @@ def save(session: Session, state: CounterState) -> None:
 
 def load_all(session: Session) -> list[CounterState]:
     """Return every counter's state, by code."""
-    return [to_state(row) for row in session.scalars(select(CounterRow).order_by(CounterRow.code))]
+    rows = session.execute(select(*CounterRow.__table__.columns).order_by(CounterRow.code))
+    return [to_state(row) for row in rows]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from centre_core.errors import ErrorCode, QueueError
@@ -15,8 +16,8 @@ from centre_server.db.tables import DailySequenceRow, TicketRow
 ACTIVE = (str(TicketStatus.waiting), str(TicketStatus.called), str(TicketStatus.serving))
 
 
-def to_ticket(row: TicketRow) -> Ticket:
-    """Build the domain ticket of a row."""
+def to_ticket(row: TicketRow | Row[Any]) -> Ticket:
+    """Build the domain ticket of a row (an ORM row, or a plain result row of its columns)."""
     return Ticket(
         id=row.id,
         token=row.token,
@@ -113,8 +114,9 @@ def waiting_in(session: Session, queue_keys: Iterable[str]) -> list[Ticket]:
     keys = list(queue_keys)
     if not keys:
         return []
-    rows = session.scalars(
-        select(TicketRow).where(
+    # Plain rows, not ORM objects: several times faster, and call-next runs this every time.
+    rows = session.execute(
+        select(*TicketRow.__table__.columns).where(
             TicketRow.status == str(TicketStatus.waiting), TicketRow.queue_key.in_(keys)
         )
     )
