@@ -82,6 +82,7 @@ class CentreCounterLink:
                         service_code=entry.ticket.service_code,
                         waiting_since=entry.ticket.issued_at,
                         reason=entry.reason.explanation,
+                        reason_code=entry.reason.code,
                         priority=entry.ticket.priority,
                         source=entry.ticket.source,
                     )

@@ -52,6 +52,7 @@ class WaitingTicket:
     service_code: str
     waiting_since: datetime
     reason: str
+    reason_code: str = ""
     priority: str | None = None
     source: str = "walk_in"
 

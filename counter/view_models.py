@@ -21,6 +21,7 @@ from kivy.properties import (
 from centre_client.errors import CentreApiError, CentreUnavailable
 from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
 from centre_core.clock import business_day
+from centre_core.reasons import ReasonCode
 from counter import wording
 from counter.figures import HandlingTally
 from counter.link import CounterLink
@@ -641,7 +642,10 @@ class CounterViewModel(EventDispatcher):
                 "number": ticket.number,
                 "service": self._service_name(ticket.service_code),
                 "reason": ticket.reason,
-                "priority": self._priority_name(ticket.priority),
+                # A priority the policy's reason already names is not repeated.
+                "priority": ""
+                if ticket.reason_code == ReasonCode.priority_turn
+                else self._priority_name(ticket.priority),
                 "since": ticket.waiting_since,
                 "waited": "",
             }

@@ -1,4 +1,5 @@
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -424,3 +425,19 @@ async def test_log_out_while_the_centre_is_unreachable_still_leaves(link, clock)
     link.unreachable = True
     assert await vm.log_out()
     assert ended == [True]
+
+
+async def test_a_priority_the_reason_names_is_not_repeated(link, clock):
+    link.add("A-001", priority="elderly")
+    vm = await started(link, clock)
+    assert vm.upcoming[0]["priority"] == "Elderly"  # the fake's reason is "first in line"
+
+    async def priority_first(*, limit):
+        queue = await FakeLink.counter_queue(link, limit=limit)
+        first = replace(queue.waiting.upcoming[0], reason_code="priority_turn")
+        return replace(queue, waiting=replace(queue.waiting, upcoming=(first,)))
+
+    link.counter_queue = priority_first
+    vm.stream_changes([Reset(seq=9)])
+    await vm.settle()
+    assert vm.upcoming[0]["priority"] == ""
