@@ -506,10 +506,12 @@ class CounterViewModel(EventDispatcher):
         self.longest_wait = (
             wording.minutes((now - since).total_seconds()) if since and self._waiting.count else "–"
         )
-        self.upcoming = [
+        rows = [
             {**row, "waited": wording.minutes((now - row["since"]).total_seconds())}
             for row in self.upcoming
         ]
+        if rows != self.upcoming:  # redraw the list only when a minute turned
+            self.upcoming = rows
         self._show_figures()
 
     # The stream -----------------------------------------------------------------------------
