@@ -52,8 +52,15 @@ def event(seq: int, type_: str, data: dict[str, Any], *, at: datetime) -> dict[s
     return {"seq": seq, "type": type_, "at": at.isoformat(), "data": data}
 
 
-def snapshot(seq: int, *, tickets: list[dict[str, Any]], counters: list[dict[str, Any]]) -> dict:
-    return {"type": "snapshot", "seq": seq, "data": {"tickets": tickets, "counters": counters}}
+def snapshot(
+    seq: int,
+    *,
+    tickets: list[dict[str, Any]],
+    counters: list[dict[str, Any]],
+    recent_calls: list[dict[str, Any]],
+) -> dict:
+    data = {"tickets": tickets, "counters": counters, "recent_calls": recent_calls}
+    return {"type": "snapshot", "seq": seq, "data": data}
 
 
 class Log:

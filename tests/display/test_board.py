@@ -116,6 +116,17 @@ def test_a_snapshot_shows_the_state_but_never_announces() -> None:
                 ticket("t3", "B-003"),
             ],
             counters=[{"code": "1", "status": "open", "ticket_id": "t1", "number": "N-007"}],
+            recent_calls=[
+                {
+                    "seq": 40,
+                    "at": START.isoformat(),
+                    "ticket_id": "t1",
+                    "number": "N-007",
+                    "counter": "1",
+                    "queue_key": "NID",
+                    "recalls": 0,
+                }
+            ],
         )
     )
 
@@ -125,6 +136,40 @@ def test_a_snapshot_shows_the_state_but_never_announces() -> None:
     assert not board.vm.highlighted
     waiting = {row["service"]: row["waiting"] for row in board.vm.waiting_rows}
     assert waiting == {"National ID": "1", "Birth certificate": "1", "Good conduct": "0"}
+
+
+def test_a_snapshot_after_a_gap_lists_the_missed_call_without_announcing_it() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    board.feed(log.open("2"), log.issue("t1", "N-001"), log.issue("t2", "B-001"))
+    board.feed(log.call("t1", "N-001", "2"))
+    clock.advance(seconds=30)
+    standing = ticket(
+        "t2", "B-001", status="called", counter="3", called_at=clock.now().isoformat()
+    )
+    board.feed(
+        snapshot(
+            9,
+            tickets=[ticket("t1", "N-001", status="serving", counter="2"), standing],
+            counters=[{"code": "2", "status": "open"}, {"code": "3", "status": "open"}],
+            recent_calls=[
+                {
+                    "seq": 4,
+                    "at": START.isoformat(),
+                    "ticket_id": "t1",
+                    "number": "N-001",
+                    "counter": "2",
+                    "queue_key": "NID",
+                    "recalls": 0,
+                }
+            ],
+        )
+    )
+
+    assert board.announced_numbers == [(4, "N-001", False)]
+    assert [row["number"] for row in board.vm.recent_calls] == ["B-001", "N-001"]
+    assert board.vm.current_number == "B-001"
+    assert board.vm.seen_seq == 9
 
 
 def test_a_zone_of_services_shows_and_announces_only_its_calls_and_queues() -> None:
