@@ -184,16 +184,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=cmd_config_check)
 
     for app in APPS:
-        app_parser = sub.add_parser(app, help=f"run the {app} app", add_help=False)
-        app_parser.add_argument("args", nargs=argparse.REMAINDER)
-        app_parser.set_defaults(run=lambda a, name=app: run_app(name, a.args))
+        # Listed for --help; `main` hands everything after the app's name to the app itself.
+        sub.add_parser(app, help=f"run the {app} app (options: foleni {app} --help)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `foleni` console script."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
+        if arguments and arguments[0] in APPS:
+            return run_app(arguments[0], arguments[1:])
+        args = build_parser().parse_args(arguments)
         return int(args.run(args))
     except (CliError, DatabaseUrlError, UnsafeSettingsError) as exc:
         print(f"foleni: error: {exc}", file=sys.stderr)

@@ -3,13 +3,15 @@
 import threading
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import OperationalError
 
 from centre_core.events import DomainEvent
 from centre_server.db.engine import DatabaseUrlError, create_db_engine, parse_database_url
 from centre_server.db.migrate import current_revision, head_revision, upgrade
-from centre_server.db.tables import EventRow, OutboxRow
+from centre_server.db.tables import Base, EventRow, OutboxRow
 from centre_server.db.transactions import Database
 from centre_server.hub import Hub
 from tests.server.conftest import AT
@@ -57,6 +59,14 @@ def test_migrations_build_the_schema_on_each_backend(database_url):
     assert current_revision(engine) == head_revision(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"tickets", "events", "outbox", "idempotency_keys", "staff", "devices"} <= tables
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(database_url):
+    engine = create_db_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_events_get_gapless_seqs_and_national_ones_an_outbox_row(database_url):
