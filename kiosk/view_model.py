@@ -88,6 +88,9 @@ class KioskTimings:
     # A ticket that did not print stays longer: the citizen must read or photograph it.
     unprinted_ticket_shown: float = 90.0
     reprint_window: float = 15.0
+    # "Finish" sits where the last button of the previous screen was: a double tap there must
+    # not take the ticket off the screen before the citizen has read it.
+    finish_guard: float = 2.0
     # Backoff between resends of one attempt (same request id) when the server does not answer.
     retry_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
     # After an outage, an attempt this recent is resent: the citizen is probably still there.
@@ -175,6 +178,7 @@ class KioskViewModel(EventDispatcher):
         self._priority: str | None = None
         self._attempt: TicketAttempt | None = None
         self._ticket: IssuedTicket | None = None
+        self._ticket_shown_at = 0.0
         self._message_key = ""
         self._printer_reported: str | None = None
         self._timers: dict[str, Timer] = {}
@@ -488,6 +492,7 @@ class KioskViewModel(EventDispatcher):
 
     async def _deliver(self, ticket: IssuedTicket) -> None:
         self._ticket = ticket
+        self._ticket_shown_at = self._now()
         self._refresh_texts()
         self._go(KioskScreen.TICKET)
         self.can_reprint = True
@@ -513,6 +518,14 @@ class KioskViewModel(EventDispatcher):
             self.printing = False
         if self._ticket is ticket and self.screen == KioskScreen.TICKET:
             self._start_timer("ticket", shown_for, self.start_again)
+
+    def finish(self) -> None:
+        """Leave the ticket screen (ignored for a moment after the ticket appears)."""
+        if self.screen != KioskScreen.TICKET or self.busy:
+            return
+        if self._now() - self._ticket_shown_at < self._timings.finish_guard:
+            return
+        self.start_again()
 
     def reprint(self) -> None:
         """Print the shown ticket again (offered for a short time after it was issued)."""

@@ -440,3 +440,14 @@ async def test_a_short_reference_is_refused_before_asking_the_server():
     kiosk.vm.receive_scan("x")
     assert kiosk.vm.message == translate("reference_invalid", Language.EN)
     assert kiosk.backend.calls == []
+
+
+@async_test
+async def test_a_double_tap_on_the_last_step_does_not_take_the_ticket_off_the_screen():
+    kiosk = Kiosk(ask_phone=False)
+    await kiosk.walk_in("BC")
+    kiosk.vm.finish()
+    assert kiosk.screen is KioskScreen.TICKET
+    await kiosk.clock.advance(KioskTimings().finish_guard)
+    kiosk.vm.finish()
+    assert kiosk.screen is KioskScreen.WELCOME

@@ -1,0 +1,131 @@
+"""The kiosk in a real window: touches in, tickets on the real server and the 9100 printer."""
+
+import pytest
+
+from kiosk.view_model import TicketStage
+from printers.decode import decode_escpos
+from printers.fake_network import FakePrinterState
+
+pytestmark = pytest.mark.window
+
+
+def hall_ticket(centre, number):
+    with centre.http("manager") as http:
+        hall = http.get("/api/v1/hall").raise_for_status().json()
+    return next(ticket for ticket in hall["tickets"] if ticket["number"] == number), hall
+
+
+async def start_over(kiosk):
+    kiosk.vm.start_again()
+    await kiosk.wait_for_screen("welcome")
+
+
+def test_a_walk_in_touches_a_service_and_takes_a_printed_ticket(kiosk, centre, printer):
+    async def citizen():
+        await kiosk.wait_until(lambda: kiosk.vm.service_tiles)
+        await kiosk.screenshot("kiosk-welcome")
+        await kiosk.tap(kiosk.by_id("choose_en"))
+        await kiosk.wait_for_screen("services")
+        await kiosk.screenshot("kiosk-services")
+        await kiosk.tap(kiosk.find(lambda w: getattr(w, "code", None) == "BC"))
+        await kiosk.wait_for_screen("priority")
+        await kiosk.screenshot("kiosk-priority")
+        await kiosk.tap(kiosk.find(lambda w: getattr(w, "code", None) == "elderly"))
+        await kiosk.wait_for_screen("phone")
+        for digit in "0712345678":
+            await kiosk.tap(kiosk.find(lambda w, d=digit: getattr(w, "key", None) == d))
+        await kiosk.screenshot("kiosk-phone")
+        submit = kiosk.by_id("submit_phone")
+        await kiosk.tap(submit)
+        await kiosk.tap(submit)  # a double tap: still one ticket
+        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        await kiosk.screenshot("kiosk-ticket")
+        number = kiosk.vm.ticket_number
+        await kiosk.finish()
+        return number
+
+    printer.clear()
+    number = kiosk.run(citizen())
+    ticket, hall = hall_ticket(centre, number)
+    assert (ticket["service_code"], ticket["priority"], ticket["status"]) == (
+        "BC",
+        "elderly",
+        "waiting",
+    )
+    assert len([t for t in hall["tickets"] if t["service_code"] == "BC"]) == 2  # the demo's + ours
+    slip = decode_escpos(printer.received)
+    assert slip.line_containing(number).bold
+    assert "Cheti cha Kuzaliwa" in slip.text
+
+
+def test_an_appointment_is_checked_in_by_typed_reference_and_by_scanner(kiosk, centre, printer):
+    async def citizen():
+        await kiosk.tap(kiosk.by_id("choose_sw"))
+        await kiosk.wait_for_screen("services")
+        await kiosk.tap(kiosk.by_id("have_appointment"))
+        await kiosk.wait_for_screen("check_in")
+        for key in "DEMO-001":
+            await kiosk.tap(kiosk.find(lambda w, k=key: getattr(w, "key", None) == k))
+        await kiosk.screenshot("kiosk-check-in")
+        await kiosk.tap(kiosk.by_id("submit_check_in"))
+        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        typed = kiosk.vm.ticket_number
+        await start_over(kiosk)
+        await kiosk.type_on_scanner("DEMO-002")
+        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        scanned = kiosk.vm.ticket_number
+        await start_over(kiosk)
+        return typed, scanned
+
+    printer.clear()
+    typed, scanned = kiosk.run(citizen())
+    nid, _ = hall_ticket(centre, typed)
+    bc, _ = hall_ticket(centre, scanned)
+    assert (nid["service_code"], nid["source"]) == ("NID", "appointment")
+    assert bc["service_code"] == "BC"
+    printed = decode_escpos(printer.received).text
+    assert typed in printed and scanned in printed
+
+
+def test_paper_out_shows_the_ticket_on_screen_and_tells_the_managers(kiosk, centre, printer):
+    async def citizen():
+        await kiosk.tap(kiosk.by_id("choose_en"))
+        await kiosk.wait_for_screen("services")
+        await kiosk.tap(kiosk.find(lambda w: getattr(w, "code", None) == "NID"))
+        await kiosk.wait_for_screen("priority")
+        await kiosk.tap(kiosk.find(lambda w: getattr(w, "code", "x") == ""))
+        await kiosk.tap(kiosk.by_id("skip_phone"))
+        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.NOT_PRINTED)
+        await kiosk.wait_until(lambda: kiosk.by_id("preview").texture is not None)
+        await kiosk.screenshot("kiosk-ticket-not-printed")
+        return kiosk.vm.ticket_number
+
+    printer.clear()
+    printer.set_state(FakePrinterState.PAPER_OUT)
+    number = kiosk.run(citizen())
+    ticket, hall = hall_ticket(centre, number)
+    assert ticket["status"] == "waiting"
+    assert decode_escpos(printer.received).lines == []
+    device = next(d for d in hall["devices"] if d["role"] == "kiosk")
+    assert device["status"]["printer"]["error"] == "paper_out"
+
+    async def staff_load_paper_and_citizen_reprints():
+        await kiosk.tap(kiosk.by_id("reprint"))
+        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        await start_over(kiosk)
+
+    printer.set_state(FakePrinterState.ONLINE)
+    kiosk.run(staff_load_paper_and_citizen_reprints())
+    assert decode_escpos(printer.received).line_containing(number)
+    _, hall = hall_ticket(centre, number)
+    device = next(d for d in hall["devices"] if d["role"] == "kiosk")
+    assert device["status"]["printer"].get("error") is None
+
+
+def test_the_kiosk_goes_out_of_service_with_the_server_and_recovers_by_itself(kiosk, centre):
+    centre.stop()
+    kiosk.run(kiosk.wait_for_screen("out_of_service"))
+    kiosk.run(kiosk.screenshot("kiosk-out-of-service"))
+    centre.start()
+    kiosk.run(kiosk.wait_for_screen("welcome"))
+    kiosk.run(kiosk.wait_until(lambda: kiosk.vm.online))
