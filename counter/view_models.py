@@ -18,7 +18,7 @@ from kivy.properties import (
     StringProperty,
 )
 
-from centre_client.errors import CentreApiError, CentreUnavailable
+from centre_client.errors import SERVER_UNREACHABLE, CentreApiError, CentreUnavailable
 from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
 from centre_core.clock import business_day
 from centre_core.reasons import ReasonCode
@@ -544,8 +544,10 @@ class CounterViewModel(EventDispatcher):
         """Take the stream's reachability; back online, reload everything."""
         was = self.online
         self.online = online
+        if not online and was and not self._closed:
+            self._fail(SERVER_UNREACHABLE)
         if online and not was and not self._closed:
-            self._clear_message_if("server_unreachable")
+            self._clear_message_if(SERVER_UNREACHABLE)
             self._tasks.spawn(self._reload({"queue", "figures"}))
 
     # Internals ------------------------------------------------------------------------------

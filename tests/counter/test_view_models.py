@@ -139,6 +139,7 @@ async def test_offline_disables_every_action_until_back(link, clock):
 
     vm.stream_online(False)
     assert not vm.online
+    assert vm.message_code == "server_unreachable"
     assert not any((vm.can_call_next, vm.can_serve, vm.can_pause))
     assert vm.perform("call_next") is False
     assert await vm.call_next() is False
@@ -147,7 +148,7 @@ async def test_offline_disables_every_action_until_back(link, clock):
     link.add("A-002")
     vm.stream_online(True)
     await vm.settle()
-    assert vm.can_call_next
+    assert vm.can_call_next and vm.message == ""
     assert vm.waiting_count == 2
 
 

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kivy.core.window import Keyboard, Window
 from kivy.tests.common import UnitTestTouch
@@ -28,7 +29,10 @@ class WindowSession:
 
     def __init__(self, url: str) -> None:
         self.loop = asyncio.new_event_loop()
-        self.link = CentreCounterLink(url)
+        # The window reaches the centre through a proxy a test can cut: a real network outage.
+        self.proxy = LoopbackProxy(url)
+        self.loop.run_until_complete(self.proxy.open())
+        self.link = CentreCounterLink(self.proxy.url)
         self.app = CounterApp(link=self.link)
         self._task = self.loop.create_task(run_app(self.app))
         self.run(lambda: wait_for(lambda: self.app.root is not None, within=20))
@@ -62,7 +66,59 @@ class WindowSession:
         self.app.stop()
         self.loop.run_until_complete(self._task)
         self.loop.run_until_complete(self.link.aclose())
+        self.loop.run_until_complete(self.proxy.cut())
         self.loop.close()
+
+
+class LoopbackProxy:
+    """A TCP proxy on 127.0.0.1 in front of the centre; `cut()` is the network going down."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._target = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        """The proxy's URL (fixed once opened)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def open(self) -> None:
+        """Listen (again, on the same port after a cut)."""
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def cut(self) -> None:
+        """Stop listening and drop every open connection."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self._target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._writers |= {writer, up_writer}
+        await asyncio.gather(
+            _pipe(reader, up_writer), _pipe(up_reader, writer), return_exceptions=True
+        )
+        self._writers -= {writer, up_writer}
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    finally:
+        writer.transport.abort()
 
 
 async def frames(count: int = 2) -> None:

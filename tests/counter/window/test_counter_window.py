@@ -203,3 +203,32 @@ def test_a_working_counter_for_the_docs(centre, artifacts, window, h):
         shutil.copyfile(shot, DOCS_IMG / "counter-screen.png")
 
     window.run(scenario)
+
+
+def test_offline_is_visible_and_actions_wait_until_back(centre, artifacts, window, h):
+    async def scenario():
+        mine = await log_in(h, window, centre, "C13")  # NHIF
+        screen = window.app.root.get_screen("counter")
+        buttons = [screen.ids[name] for name in ("call_next", "pause", "recall", "finish")]
+        await h.issue(centre.url, centre.kiosk_token, "NHIF")
+        await h.wait_for(lambda: mine.waiting_count == 1 and mine.can_call_next)
+
+        await window.proxy.cut()
+        await h.wait_for(lambda: not mine.online)
+        await h.frames(2)
+        assert screen.ids.online.text == "Offline · actions off"
+        assert mine.message_code == "server_unreachable" and screen.ids.message.text
+        assert all(button.disabled for button in buttons)
+        await h.press("f1")
+        await h.press("1")
+        assert not mine.busy and not mine.has_ticket
+        await h.screenshot(artifacts, "counter-offline")
+
+        await window.proxy.open()
+        await h.wait_for(lambda: mine.online and mine.can_call_next, within=15)
+        await h.press("f1")
+        await h.wait_for(lambda: mine.has_ticket)
+        await h.press("f")
+        await h.wait_for(lambda: not mine.has_ticket)
+
+    window.run(scenario)
