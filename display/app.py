@@ -100,6 +100,7 @@ class HallDisplay:
             recent_count=settings.recent_count,
             highlight_seconds=settings.highlight_seconds,
             announce_max_age_seconds=settings.announce_max_age_seconds,
+            waiting_page_seconds=settings.waiting_page_seconds,
             timezone=settings.timezone,
             centre_name=settings.centre_name,
             notice=settings.notice,

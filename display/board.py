@@ -84,6 +84,7 @@ class BoardViewModel(EventDispatcher):
         recent_count: int = 6,
         highlight_seconds: float = 10.0,
         announce_max_age_seconds: float = 120.0,
+        waiting_page_seconds: float = WAITING_PAGE_SECONDS,
         timezone: str = "Africa/Nairobi",
         centre_name: str | None = None,
         notice: str = "",
@@ -102,7 +103,7 @@ class BoardViewModel(EventDispatcher):
         self._highlight_until: datetime | None = None
         self._stage_call: Call | None = None
         self._page = 0
-        self._page_time = timedelta(seconds=WAITING_PAGE_SECONDS)
+        self._page_time = timedelta(seconds=waiting_page_seconds)
         self._page_shown_at = clock.now()
         self.centre_name = centre_name or ""
         self.notice = notice

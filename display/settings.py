@@ -42,6 +42,7 @@ class DisplaySettings:
     recent_count: int = 6
     highlight_seconds: float = 10.0
     announce_max_age_seconds: float = 120.0
+    waiting_page_seconds: float = 8.0
     timezone: str = "Africa/Nairobi"
 
     def validated(self) -> DisplaySettings:
@@ -61,7 +62,11 @@ class DisplaySettings:
             raise SettingsError("invalid_volume", "volume is a percentage, 0 to 100")
         if not 1 <= self.recent_count <= 12:
             raise SettingsError("invalid_recent_count", "the board lists 1 to 12 recent calls")
-        if self.highlight_seconds <= 0 or self.announce_max_age_seconds < 0:
+        if (
+            self.highlight_seconds <= 0
+            or self.waiting_page_seconds <= 0
+            or self.announce_max_age_seconds < 0
+        ):
             raise SettingsError("invalid_duration", "durations must be positive")
         return self
 
@@ -90,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--notice", default="", help="text of the scrolling notice line")
     parser.add_argument("--recent", type=int, default=6, help="how many recent calls to list")
     parser.add_argument("--highlight-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--page-seconds", type=float, default=8.0, help="time per page of waiting tiles"
+    )
     return parser
 
 
@@ -112,4 +120,5 @@ def parse_settings(
         notice=args.notice,
         recent_count=args.recent,
         highlight_seconds=args.highlight_seconds,
+        waiting_page_seconds=args.page_seconds,
     ).validated()

@@ -147,3 +147,32 @@ def test_a_board_without_speech_says_so_in_its_status(tmp_path: Path) -> None:
     with_fault, without_sound = asyncio.run(scenario())
     assert with_fault == "board up; sound fault: speech_engine_missing"
     assert without_sound == "board up; announcements off"
+
+
+def test_ten_calls_within_a_second_are_heard_whole_one_after_another(tmp_path: Path) -> None:
+    log = Log(FixedClock(datetime.now(UTC)))
+    synthesizer = ToneSynthesizer()
+    player = RecordingPlayer(tmp_path, speedup=50)
+
+    async def scenario() -> None:
+        async with FakeCentre(log, HALL) as centre:
+            settings = DisplaySettings(server_url=centre.url, token="display-token")
+            display = HallDisplay(settings, player=player, synthesizer=synthesizer)
+            log.open("c2")
+            await display.start()
+            try:
+                await settle(display, 1)
+                for i in range(1, 11):
+                    log.issue(f"t{i}", f"N-{i:03d}")
+                    log.call(f"t{i}", f"N-{i:03d}", "c2")
+                await settle(display, 21)
+                await asyncio.wait_for(display.announcer.wait_idle(), 10)
+            finally:
+                await display.aclose()
+
+    asyncio.run(scenario())
+    assert [p.label for p in player.playbacks] == [
+        f"seq-{2 * i + 1}-N-{i:03d}" for i in range(1, 11)
+    ]
+    assert player.overlaps == 0
+    assert all(p.ended - p.started >= p.duration / 50 for p in player.playbacks)

@@ -90,6 +90,7 @@ def test_a_call_at_a_counter_is_shown_at_once_and_announced_in_time(
         token=demo.token("display"),
         windowed=True,
         notice=NOTICE,
+        waiting_page_seconds=300,  # the screenshot shows the first page of waiting tiles
         play_audio=False,
         audio_dir=audio_dir,
     )
