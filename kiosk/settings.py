@@ -17,6 +17,7 @@ from printers.settings import PrinterSettings
 SERVER_ENV = "FOLENI_KIOSK_SERVER"
 TOKEN_ENV = "FOLENI_KIOSK_TOKEN"
 PRINTER_ENV = "FOLENI_KIOSK_PRINTER"
+WINDOWED_ENV = "FOLENI_KIOSK_WINDOWED"
 PRINTER_FORMS = (
     "network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD], file:PATH, recording"
 )
@@ -111,10 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--server", help=f"centre server URL (or {SERVER_ENV})")
     parser.add_argument("--token", help=f"kiosk device token (or {TOKEN_ENV})")
     parser.add_argument("--printer", help=f"{PRINTER_FORMS} (or {PRINTER_ENV})")
-    screen = parser.add_mutually_exclusive_group()
+    screen = (
+        parser.add_mutually_exclusive_group()
+    )  # default: full screen, or $FOLENI_KIOSK_WINDOWED
     screen.add_argument("--fullscreen", dest="windowed", action="store_false")
     screen.add_argument("--windowed", dest="windowed", action="store_true")
-    parser.set_defaults(windowed=False)
+    parser.set_defaults(windowed=None)
     parser.add_argument("--language", choices=[lang.value for lang in Language], default="en")
     parser.add_argument("--no-sms", action="store_true", help="do not offer an SMS reminder")
     parser.add_argument("--timezone", default="Africa/Nairobi")
@@ -132,7 +135,11 @@ def parse_settings(
         server_url=(args.server or env.get(SERVER_ENV, "")).rstrip("/"),
         token=args.token or env.get(TOKEN_ENV, ""),
         printer=printer_settings(args.printer or env.get(PRINTER_ENV, "recording")),
-        windowed=args.windowed,
+        windowed=(
+            args.windowed
+            if args.windowed is not None
+            else env.get(WINDOWED_ENV, "").lower() in {"1", "true", "yes"}
+        ),
         language=Language(args.language),
         ask_phone=not args.no_sms,
         timezone=args.timezone,

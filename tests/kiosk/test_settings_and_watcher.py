@@ -43,6 +43,18 @@ def test_the_token_and_printer_may_come_from_the_environment():
     assert settings.token == "tok"
     assert settings.printer.file_path == "/dev/usb/lp0"
     assert not settings.windowed
+    windowed = parse_settings(
+        ["--server", "http://127.0.0.1:8000", "--token", "t"],
+        environ={"FOLENI_KIOSK_WINDOWED": "1"},
+    )
+    assert windowed.windowed
+    assert (
+        parse_settings(
+            ["--server", "http://127.0.0.1:8000", "--token", "t", "--fullscreen"],
+            environ={"FOLENI_KIOSK_WINDOWED": "1"},
+        ).windowed
+        is False
+    )
 
 
 @pytest.mark.parametrize(
