@@ -52,6 +52,11 @@ RELOAD_ON = frozenset(
         "request_id_reused",
     }
 )
+CONNECTION_TEXTS = {
+    "connecting": "Connecting…",
+    "online": "Online",
+    "offline": "Offline · actions off",
+}
 # Codes that end the staff member's session.
 SESSION_ENDED = frozenset({"unauthenticated"})
 
@@ -180,7 +185,10 @@ class CounterViewModel(EventDispatcher):
     services_text = StringProperty("")
     counter_status = OptionProperty("open", options=["open", "paused", "closed"])
     status_text = StringProperty("")
-    online = BooleanProperty(True)
+    # Actions wait for the event stream: until it connects, the screen could be stale.
+    online = BooleanProperty(False)
+    connection = OptionProperty("connecting", options=["connecting", "online", "offline"])
+    connection_text = StringProperty("Connecting…")
     busy = BooleanProperty(False)
 
     has_ticket = BooleanProperty(False)
@@ -544,6 +552,8 @@ class CounterViewModel(EventDispatcher):
         """Take the stream's reachability; back online, reload everything."""
         was = self.online
         self.online = online
+        self.connection = "online" if online else "offline"
+        self.connection_text = CONNECTION_TEXTS[self.connection]
         if not online and was and not self._closed:
             self._fail(SERVER_UNREACHABLE)
         if online and not was and not self._closed:

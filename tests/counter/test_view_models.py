@@ -28,8 +28,12 @@ async def started(link: FakeLink, clock: FixedClock) -> CounterViewModel:
     vm = CounterViewModel(
         link=link, session=Session(staff_number="1001", counter="C1"), clock=clock
     )
+    assert not vm.online and vm.connection_text == "Connecting…"
+    assert not vm.can_call_next
     await vm.start()
+    await asyncio.sleep(0)  # the stream connects
     await vm.settle()
+    assert vm.online and vm.connection_text == "Online"
     return vm
 
 
@@ -138,7 +142,7 @@ async def test_offline_disables_every_action_until_back(link, clock):
     vm = await started(link, clock)
 
     vm.stream_online(False)
-    assert not vm.online
+    assert not vm.online and vm.connection_text == "Offline · actions off"
     assert vm.message_code == "server_unreachable"
     assert not any((vm.can_call_next, vm.can_serve, vm.can_pause))
     assert vm.perform("call_next") is False
