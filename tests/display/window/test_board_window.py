@@ -136,6 +136,8 @@ def test_a_call_at_a_counter_is_shown_at_once_and_announced_in_time(
                 hall_bodies.append((await http.get("/api/v1/hall", headers=kiosk)).text)
 
             assert display.view_model.highlighted
+            assert app.root.ids.connection_text.text == "Live · Moja kwa moja"
+            assert app.root.ids.current_counter.text.startswith("Counter ")
             rows = [row["number"] for row in display.view_model.recent_calls]
             assert rows == numbers[::-1]
             await asyncio.sleep(0.3)  # let a frame with the final state be drawn
