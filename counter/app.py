@@ -13,7 +13,7 @@ from kivy.clock import Clock as KivyClock
 from kivy.clock import ClockEvent
 from kivy.core.window import Keyboard, Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, StringProperty
+from kivy.properties import ColorProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -62,7 +62,7 @@ class UpcomingRow(ButtonBehavior, BoxLayout):
     number = StringProperty("")
     service = StringProperty("")
     reason = StringProperty("")
-    priority = StringProperty("")
+    tags = StringProperty("")
     waited = StringProperty("")
     ticket_id = StringProperty("")
     since = ObjectProperty(None, allownone=True)
@@ -132,7 +132,6 @@ class CounterApp(App):
     title = "Foleni counter"
     login_vm = ObjectProperty(None)
     vm = ObjectProperty(None, allownone=True)
-    stopped = BooleanProperty(False)
 
     def __init__(
         self,
@@ -161,10 +160,9 @@ class CounterApp(App):
         return manager
 
     def on_stop(self) -> None:
-        """Stop following the centre when the window closes."""
+        """Unbind the keys and stop the clock tick when the window closes."""
         Window.unbind(on_key_down=self.key_down)
         self._stop_ticker()
-        self.stopped = True
 
     async def aclose(self) -> None:
         """End the counter's background work (after the window closed)."""

@@ -33,6 +33,7 @@ from counter.model import (
     Session,
     StaffFigures,
     WaitingList,
+    WaitingTicket,
 )
 from counter.plain_words import message_for
 from counter.shortcuts import PAUSE_REASON_KEYS, SERVE_ROWS, label_for
@@ -648,18 +649,17 @@ class CounterViewModel(EventDispatcher):
     def _show_waiting(self, waiting: WaitingList) -> None:
         self._waiting = waiting
         self.waiting_count = waiting.count
+        several = len({key.split(".", 1)[0] for key in self._queues}) != 1
         self.upcoming = [
             {
                 "row": index,
                 "key": str(index),
                 "ticket_id": ticket.ticket_id,
                 "number": ticket.number,
-                "service": self._service_name(ticket.service_code),
+                # A counter of one service needs no service name on every row.
+                "service": self._service_name(ticket.service_code) if several else "",
                 "reason": ticket.reason,
-                # A priority the policy's reason already names is not repeated.
-                "priority": ""
-                if ticket.reason_code == ReasonCode.priority_turn
-                else self._priority_name(ticket.priority),
+                "tags": self._tags(ticket),
                 "since": ticket.waiting_since,
                 "waited": "",
             }
@@ -667,6 +667,16 @@ class CounterViewModel(EventDispatcher):
         ]
         self.tick()
         self._update()
+
+    def _tags(self, ticket: WaitingTicket) -> str:
+        """Priority and source of a waiting ticket, unless the policy's reason names them."""
+        tags = []
+        if ticket.priority and ticket.reason_code != ReasonCode.priority_turn:
+            tags.append(self._priority_name(ticket.priority))
+        named_by_reason = {"appointment": ReasonCode.appointment_due}
+        if ticket.source != "walk_in" and ticket.reason_code != named_by_reason.get(ticket.source):
+            tags.append(wording.source(ticket.source))
+        return " · ".join(tags)
 
     def _show_figures(self) -> None:
         figures = self._server_figures or self._tally.figures(self._today())

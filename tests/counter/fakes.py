@@ -165,6 +165,7 @@ class FakeLink:
                         waiting_since=t.arrived,
                         reason="first in line",
                         priority=t.priority,
+                        source=t.source,
                     )
                     for t in waiting[:limit]
                 ),

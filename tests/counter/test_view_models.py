@@ -229,7 +229,8 @@ async def test_serve_a_particular_waiting_ticket_by_its_row(link, clock):
     wanted = link.add("A-002", priority="elderly")
     vm = await started(link, clock)
     assert [row["number"] for row in vm.upcoming] == ["A-001", "A-002"]
-    assert vm.upcoming[1]["priority"] == "Elderly"
+    assert vm.upcoming[1]["tags"] == "Elderly"
+    assert vm.upcoming[1]["service"] == "National ID"  # C1 serves two services
 
     assert vm.perform("serve_3") is False
     assert vm.perform("serve_2")
@@ -432,10 +433,11 @@ async def test_log_out_while_the_centre_is_unreachable_still_leaves(link, clock)
     assert ended == [True]
 
 
-async def test_a_priority_the_reason_names_is_not_repeated(link, clock):
-    link.add("A-001", priority="elderly")
+async def test_priority_and_source_are_tagged_unless_the_reason_names_them(link, clock):
+    link.add("A-001", priority="elderly", source="collection")
     vm = await started(link, clock)
-    assert vm.upcoming[0]["priority"] == "Elderly"  # the fake's reason is "first in line"
+    # The fake's reason is "first in line": priority and source are said beside it.
+    assert vm.upcoming[0]["tags"] == "Elderly · Document collection"
 
     async def priority_first(*, limit):
         queue = await FakeLink.counter_queue(link, limit=limit)
@@ -445,4 +447,17 @@ async def test_a_priority_the_reason_names_is_not_repeated(link, clock):
     link.counter_queue = priority_first
     vm.stream_changes([Reset(seq=9)])
     await vm.settle()
-    assert vm.upcoming[0]["priority"] == ""
+    assert vm.upcoming[0]["tags"] == "Document collection"
+
+
+async def test_a_counter_of_one_service_lists_no_service_names(clock):
+    link = FakeLink(clock=clock, counter="C2")
+    link.add("G-001", "GC")
+    vm = CounterViewModel(
+        link=link, session=Session(staff_number="1002", counter="C2"), clock=clock
+    )
+    await vm.start()
+    await asyncio.sleep(0)
+    await vm.settle()
+    assert vm.services_text == "Good conduct"
+    assert [(row["number"], row["service"]) for row in vm.upcoming] == [("G-001", "")]
