@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from centre_core.centre import CentreConfig, load_centre_config
 from centre_core.clock import Clock
 from centre_core.errors import CentreConfigError
 from centre_server.db.engine import create_db_engine
-from centre_server.db.tables import CounterRow
+from centre_server.db.tables import CounterRow, IdempotencyRow
 from centre_server.db.transactions import Database
 from centre_server.hub import Hub
 from centre_server.settings import Settings
+
+IDEMPOTENCY_KEEP = timedelta(days=2)
 
 
 class SystemClock:
@@ -86,8 +88,17 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> ServerCo
 
 
 def prepare_state(context: ServerContext) -> None:
-    """Give each counter of the centre file a (closed) state row; start the hub at the last seq."""
+    """Give each counter of the centre file a (closed) state row; start the hub at the last seq.
+
+    Also forgets idempotency keys older than `IDEMPOTENCY_KEEP`: a client retries for
+    seconds or minutes after a network blip, never days later.
+    """
     with context.db.write() as transaction:
+        transaction.session.execute(
+            delete(IdempotencyRow).where(
+                IdempotencyRow.created_at < context.now() - IDEMPOTENCY_KEEP
+            )
+        )
         known = set(transaction.session.scalars(select(CounterRow.code)))
         for counter in context.centre.counters:
             if counter.code not in known:

@@ -29,6 +29,7 @@ from centre_server.schemas import (
     NextTicketOut,
     PriorityOut,
     QueueCountOut,
+    ReasonOut,
     ServiceOut,
     ServicesOut,
     TicketPublic,
@@ -291,7 +292,7 @@ def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) 
         next=[
             NextTicketOut(
                 ticket=views.ticket_staff_view(choice.ticket, phone=phones.get(choice.ticket.id)),
-                reason=views.reason_out(choice.reason),  # type: ignore[arg-type]
+                reason=ReasonOut(code=choice.reason.code, explanation=choice.reason.explanation),
             )
             for choice in order
         ],

@@ -97,8 +97,9 @@ async def stream(websocket: WebSocket) -> None:
     subscription = context.hub.subscribe()
     try:
         await _serve(websocket, context, subscription, after=after, principal=principal)
-    except WebSocketDisconnect:
-        pass
+    except (WebSocketDisconnect, OSError, RuntimeError):
+        # The client went away mid-send; it resumes from its last applied seq.
+        logger.debug("stream client disconnected")
     finally:
         context.hub.unsubscribe(subscription)
 
