@@ -198,7 +198,7 @@ def test_a_working_counter_for_the_docs(centre, artifacts, window, h):
         await h.wait_for(lambda: mine.has_ticket)
         await h.press("s")
         await h.wait_for(lambda: mine.ticket_phone and len(mine.upcoming) == 5)
-        await asyncio.sleep(1.1)
+        await h.wait_for(lambda: mine.ticket_elapsed not in {"", "00:00"})
         shot = await h.screenshot(artifacts, "counter-serving")
         shutil.copyfile(shot, DOCS_IMG / "counter-screen.png")
 
