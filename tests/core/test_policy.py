@@ -353,3 +353,39 @@ def test_preview_order_lists_the_next_calls_without_calling() -> None:
     ]
     called, _, _ = call_order(CENTRE, "C1", [*normal, elderly], MONDAY_9AM + minutes(10), 4)
     assert [t.id for t in called] == [c.ticket.id for c in preview]
+
+
+def test_a_late_appointment_going_first_does_not_reset_the_pass_over_count() -> None:
+    """The walk-in at the head keeps its count while an older-slot appointment is served."""
+    centre = small_centre(max_pass_over=2)
+    kra = issue(centre, "KRA", MONDAY_9AM + minutes(20))  # 60 min target: easily passed over
+    pcc = [issue(centre, "PCC", MONDAY_9AM + minutes(21 + i), sequence=i + 1) for i in range(3)]
+    state, counter = open_state("C3"), centre.counter("C3")
+    waiting = [kra, *pcc]
+    order = []
+
+    def call(at_minute: int) -> None:
+        nonlocal state, waiting
+        now = MONDAY_9AM + minutes(at_minute)
+        outcome = policy.call_next(
+            centre=centre, counter=counter, state=state, waiting=waiting, now=now
+        )
+        order.append(outcome.ticket.number)
+        waiting = [t for t in waiting if t.id != outcome.ticket.id]
+        state = tickets.finish_ticket(
+            outcome.ticket, counter=outcome.counter, centre=centre, now=now
+        ).counter
+
+    call(24)  # P-001 passes the KRA ticket once
+    # Slot 09:15, checked in at 09:25 (inside the 15 min late window): its place is 09:15.
+    waiting.append(
+        appointment_ticket(
+            centre, "PCC", slot=MONDAY_9AM + minutes(15), checked_in=MONDAY_9AM + minutes(25)
+        )
+    )
+    call(25)  # the appointment: not a pass of the KRA ticket, which arrived after the slot
+    call(26)  # P-002 passes the KRA ticket a second time
+    call(27)  # bound reached: the KRA ticket
+    assert order[0] == "P-001" and order[2] == "P-002"
+    assert order[1].startswith("P-")  # the appointment ticket
+    assert order[3] == kra.number
