@@ -9,18 +9,19 @@ from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 from kivy.app import App
 from kivy.clock import Clock as KivyClock
 from kivy.lang import Builder
 
+from centre_client.api import CentreClient
+from centre_client.errors import CentreApiError
 from centre_client.mirror import Change, CounterChanged, QueueMirror, Reset, TicketChanged
 from centre_client.stream import EventStream
 from centre_core.clock import Clock
 from display.announcements import Announcement
 from display.announcer import Announcer, Synthesizer
 from display.board import BoardCall, BoardViewModel
-from display.directory import directory_from_mapping
+from display.directory import directory_from_hall
 from display.fonts import register_fonts
 from display.outputs import choose_player
 from display.players import AudioPlayer
@@ -31,8 +32,6 @@ from display.widgets import BoardScreen
 log = logging.getLogger(__name__)
 
 KV_FILE = Path(__file__).with_name("board.kv")
-HALL_PATH = "/api/v1/hall"
-STATUS_PATH = "/api/v1/devices/status"
 STATUS_CHECK_SECONDS = 30.0
 # Rendered once at start-up to load the voices; never played.
 WARM_UP = Announcement(seq=0, ticket_number="A-000", counter="1")
@@ -115,6 +114,10 @@ class HallDisplay:
             announcer = Announcer(synthesizer, player)
             self.view_model.bind(on_announce=lambda _vm, call: announcer.announce(spoken(call)))
             self.announcer = announcer
+        # Reads and reports are retried once: a board must not wait long on a blip.
+        self.client = CentreClient(
+            settings.server_url, settings.token, timeout=FETCH_TIMEOUT_SECONDS, retries=1
+        )
         self.stream = EventStream(
             settings.server_url,
             settings.token,
@@ -165,19 +168,16 @@ class HallDisplay:
         await self.stream.aclose()
         if self.announcer is not None:
             await self.announcer.aclose()
+        await self.client.aclose()
 
     async def fetch_directory(self) -> None:
-        """Fetch the centre's names, services and counters; keep the old ones on failure."""
+        """Fetch the centre's names and figures from its hall; keep the old ones on failure."""
         try:
-            async with self._client() as client:
-                response = await client.get(HALL_PATH)
-                response.raise_for_status()
-                body = response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            log.warning("cannot fetch the centre's services and counters: %s", error)
+            hall = await self.client.hall_snapshot()
+        except CentreApiError as error:
+            log.warning("cannot read the centre's hall: %s", error)
             return
-        if isinstance(body, dict):
-            self.view_model.use_directory(directory_from_mapping(body), self.mirror)
+        self.view_model.use_directory(directory_from_hall(hall), self.mirror)
 
     def _show(self, changes: list[Change]) -> None:
         self.view_model.show_changes(changes, self.mirror)
@@ -216,10 +216,8 @@ class HallDisplay:
         """Tell the centre this board is up and how its sound is (sent as `device.status`)."""
         message = self.status_message()
         try:
-            async with self._client() as client:
-                response = await client.post(STATUS_PATH, json={"message": message})
-                response.raise_for_status()
-        except httpx.HTTPError as error:
+            await self.client.report_device_status(message=message)
+        except CentreApiError as error:
             log.warning("cannot report the board's status: %s", error)
             return
         self._reported = message
@@ -231,14 +229,6 @@ class HallDisplay:
             await asyncio.sleep(STATUS_CHECK_SECONDS)
             if self.stream.online and self.status_message() != self._reported:
                 await self.report_status()
-
-    def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.settings.server_url,
-            headers={"Authorization": f"Bearer {self.settings.token}"},
-            timeout=FETCH_TIMEOUT_SECONDS,
-            trust_env=False,  # a display talks to its centre on the LAN, never via a proxy
-        )
 
     def _in_background(self, work: Coroutine[object, object, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)

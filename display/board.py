@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,14 +10,12 @@ from zoneinfo import ZoneInfo
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
-from centre_client.mirror import Call, Called, Change, CounterView, QueueMirror, Reset
+from centre_client.mirror import Call, Called, Change, QueueMirror, Reset
 from centre_core.clock import Clock
 from display.directory import CentreDirectory, service_of_selector
 from display.waits import wait_text
 from display.zone import WHOLE_CENTRE, Zone
 
-# Counter states in which a counter is staffed and will call the next ticket.
-STAFFED_STATUSES = frozenset({"open"})
 # Waiting tiles shown at once; a centre with more services turns pages (15 services: 3 pages).
 WAITING_PAGE_SIZE = 5
 WAITING_PAGE_SECONDS = 8.0
@@ -229,11 +227,9 @@ class BoardViewModel(EventDispatcher):
         return rows
 
     def _waiting_rows(self, mirror: QueueMirror) -> list[dict[str, str]]:
-        served_by_zone = self._directory.services_of(self._zone.counters)
-        counters = mirror.counters
         rows = []
         for service in self._directory.services:
-            if not self._zone.shows_service(service.code, served_by_zone=served_by_zone):
+            if not self._zone.shows_service(service.code):
                 continue
             waiting = mirror.waiting_count(service.code)
             rows.append(
@@ -243,24 +239,12 @@ class BoardViewModel(EventDispatcher):
                     "waiting": str(waiting),
                     "wait": wait_text(
                         waiting=waiting,
-                        counters_open=self._staffed(service.code, counters),
+                        counters_open=service.counters_open,
                         estimated_minutes=service.estimated_wait_minutes,
                     ),
                 }
             )
         return rows
-
-    def _staffed(self, service_code: str, counters: Mapping[str, CounterView]) -> int:
-        """Counters open now for this service; all open counters when the server gave no map."""
-        if any(c.services for c in self._directory.counters):
-            codes = [c.code for c in self._directory.counters_serving(service_code)]
-        else:
-            codes = list(counters)
-        return sum(
-            1
-            for code in codes
-            if (state := counters.get(code)) is not None and state.status in STAFFED_STATUSES
-        )
 
 
 def _both_names(english: str, swahili: str) -> str:

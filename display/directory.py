@@ -1,33 +1,39 @@
-"""What the board knows about the centre's services and counters: names and who serves what."""
+"""What the board knows about the centre's services and counters, from the server's hall."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from centre_client.models import HallSnapshot
 
 
 @dataclass(frozen=True)
 class ServiceInfo:
-    """A service as the hall sees it: code, names in both languages, the server's wait estimate."""
+    """A service as the hall sees it: names in both languages and the server's figures.
+
+    `counters_open` and `estimated_wait_minutes` are the server's (it knows which counters
+    serve the service and the recent service times); they are fetched again shortly after
+    queue events.
+    """
 
     code: str
     name_en: str
     name_sw: str
     estimated_wait_minutes: int | None = None
+    counters_open: int = 0
 
 
 @dataclass(frozen=True)
 class CounterInfo:
-    """A counter's code, the name painted above it and the queues it serves."""
+    """A counter's code and the name painted above it."""
 
     code: str
     name: str
-    services: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
 class CentreDirectory:
-    """The centre's services and counters by code, fetched once per connection."""
+    """The centre's name, services and counters by code."""
 
     name: str = ""
     services: tuple[ServiceInfo, ...] = ()
@@ -47,66 +53,25 @@ class CentreDirectory:
                 return counter
         return CounterInfo(code=code, name=code)
 
-    def services_of(self, counter_codes: Iterable[str]) -> frozenset[str]:
-        """Service codes served by any of these counters."""
-        wanted = set(counter_codes)
-        return frozenset(
-            service for c in self.counters if c.code in wanted for service in c.services
-        )
-
-    def counters_serving(self, service_code: str) -> tuple[CounterInfo, ...]:
-        """Counters that serve some stage of this service."""
-        return tuple(c for c in self.counters if service_code in c.services)
-
 
 def service_of_selector(selector: str) -> str:
     """Return the service code of a queue key or selector (`NID.biometrics` -> `NID`)."""
     return selector.split(".", 1)[0]
 
 
-def directory_from_mapping(data: Mapping[str, object]) -> CentreDirectory:
-    """Build a directory from the server's hall snapshot (centre name, services, counters).
-
-    Counters may list the queues they serve (`services`: selectors, as in the centre's TOML);
-    without them a zone of counters shows every service's queue.
-    """
-    services = tuple(
-        ServiceInfo(
-            code=str(item["code"]),
-            name_en=str(item.get("name_en") or item["code"]),
-            name_sw=str(item.get("name_sw") or item.get("name_en") or item["code"]),
-            estimated_wait_minutes=_minutes(item.get("estimated_wait_minutes")),
-        )
-        for item in _records(data.get("services"))
+def directory_from_hall(hall: HallSnapshot) -> CentreDirectory:
+    """Build the directory from the server's hall snapshot (`GET /api/v1/hall`)."""
+    return CentreDirectory(
+        name=hall.centre_name,
+        services=tuple(
+            ServiceInfo(
+                code=service.code,
+                name_en=service.name_en,
+                name_sw=service.name_sw,
+                estimated_wait_minutes=service.estimated_wait_minutes,
+                counters_open=service.counters_open,
+            )
+            for service in hall.services
+        ),
+        counters=tuple(CounterInfo(code=c.code, name=c.name) for c in hall.counters),
     )
-    counters = tuple(
-        CounterInfo(
-            code=str(item["code"]),
-            name=str(item.get("name") or item["code"]),
-            services=frozenset(service_of_selector(str(s)) for s in _selectors(item)),
-        )
-        for item in _records(data.get("counters"))
-    )
-    name = data.get("centre_name") or data.get("name") or ""
-    return CentreDirectory(name=str(name), services=services, counters=counters)
-
-
-def _records(value: object) -> list[Mapping[str, object]]:
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, Mapping) and "code" in item]
-
-
-def _selectors(item: Mapping[str, object]) -> list[object]:
-    services = item.get("services")
-    if isinstance(services, Mapping):
-        return list(services)
-    if isinstance(services, list):
-        return list(services)
-    return []
-
-
-def _minutes(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return max(0, round(value))

@@ -29,19 +29,13 @@ class Zone:
             return False
         return not self.counters or counter in self.counters
 
-    def shows_service(self, service_code: str, *, served_by_zone: Iterable[str] = ()) -> bool:
-        """Whether the waiting line of a service belongs on this board.
+    def shows_service(self, service_code: str) -> bool:
+        """Whether the waiting tile of a service belongs on this board.
 
-        With a service filter, exactly those services. With only a counter filter, the
-        services those counters serve (`served_by_zone`, known from the centre's counters).
+        Only a service filter narrows the tiles: the server's hall does not say which queues
+        each counter serves, so a zone of counters shows every service's waiting line.
         """
-        if self.services:
-            return service_code in self.services
-        if self.counters:
-            served = set(served_by_zone)
-            # Without the map of who serves what, showing every queue beats showing none.
-            return not served or service_code in served
-        return True
+        return not self.services or service_code in self.services
 
 
 WHOLE_CENTRE = Zone()

@@ -16,17 +16,66 @@ SERVICE_CODES = {"N": "NID", "B": "BC", "G": "GC"}
 DIRECTORY = CentreDirectory(
     name="Huduma Centre GPO",
     services=(
-        ServiceInfo("NID", "National ID", "Kitambulisho cha Taifa", estimated_wait_minutes=23),
-        ServiceInfo("BC", "Birth certificate", "Cheti cha kuzaliwa", estimated_wait_minutes=83),
+        ServiceInfo("NID", "National ID", "Kitambulisho cha Taifa", 23, counters_open=1),
+        ServiceInfo("BC", "Birth certificate", "Cheti cha kuzaliwa", 83, counters_open=0),
         ServiceInfo("GC", "Good conduct", "Cheti cha tabia njema"),
     ),
-    counters=(
-        CounterInfo("1", "Counter 1", frozenset({"NID"})),
-        CounterInfo("2", "Counter 2", frozenset({"NID", "BC"})),
-        CounterInfo("3", "Counter 3", frozenset({"BC"})),
-        CounterInfo("4", "Counter 4", frozenset({"GC"})),
-    ),
+    counters=tuple(CounterInfo(str(n), f"Counter {n}") for n in range(1, 5)),
 )
+
+
+def hall(
+    name: str,
+    services: list[tuple[str, str, str, int | None, int]],
+    counters: list[tuple[str, str]],
+) -> dict[str, Any]:
+    """The server's hall snapshot (`GET /api/v1/hall`): (code, en, sw, estimate, open) each."""
+    return {
+        "seq": 0,
+        "at": START.isoformat(),
+        "business_day": START.date().isoformat(),
+        "centre_code": "TEST",
+        "centre_name": name,
+        "services": [
+            {
+                "code": code,
+                "name_en": name_en,
+                "name_sw": name_sw,
+                "waiting": 0,
+                "longest_wait_minutes": 0,
+                "estimated_wait_minutes": estimate,
+                "counters_open": counters_open,
+            }
+            for code, name_en, name_sw, estimate, counters_open in services
+        ],
+        "counters": [
+            {
+                "code": code,
+                "name": counter_name,
+                "status": "open",
+                "staff_number": None,
+                "ticket_id": None,
+                "number": None,
+                "pause_reason": None,
+                "status_since": None,
+            }
+            for code, counter_name in counters
+        ],
+        "totals": dict.fromkeys(
+            (
+                "waiting",
+                "longest_wait_minutes",
+                "counters_open",
+                "counters_serving",
+                "counters_paused",
+                "counters_closed",
+            ),
+            0,
+        ),
+        "called_now": [],
+        "recent_calls": [],
+        "tickets": [],
+    }
 
 
 def ticket(ticket_id: str, number: str, **fields: Any) -> dict[str, Any]:

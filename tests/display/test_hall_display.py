@@ -13,20 +13,13 @@ from display.players import RecordingPlayer
 from display.settings import DisplaySettings
 from display.speech import Rendering
 from tests.display.fake_centre import FakeCentre
-from tests.display.messages import Log
+from tests.display.messages import Log, hall
 
-HALL = {  # the parts of the server's hall snapshot the board reads
-    "centre_name": "Huduma Centre Nakuru",
-    "services": [
-        {
-            "code": "NID",
-            "name_en": "National ID",
-            "name_sw": "Kitambulisho",
-            "estimated_wait_minutes": 12,
-        }
-    ],
-    "counters": [{"code": "c2", "name": "Counter 2", "status": "open"}],
-}
+HALL = hall(
+    "Huduma Centre Nakuru",
+    [("NID", "National ID", "Kitambulisho", 12, 1)],
+    [("c2", "Counter 2")],
+)
 
 
 class ToneSynthesizer:
@@ -143,6 +136,7 @@ def test_a_board_without_speech_says_so_in_its_status(tmp_path: Path) -> None:
                 return display.status_message(), silent.status_message()
             finally:
                 await display.aclose()
+                await silent.aclose()
 
     with_fault, without_sound = asyncio.run(scenario())
     assert with_fault == "board up; sound fault: speech_engine_missing"

@@ -1,7 +1,9 @@
-"""Zones filter calls and queues; the directory is read from the server's centre description."""
+"""Zones filter calls and queues; the directory is read from the server's hall snapshot."""
 
-from display.directory import directory_from_mapping, service_of_selector
+from centre_client.models import HallSnapshot
+from display.directory import directory_from_hall, service_of_selector
 from display.zone import Zone
+from tests.display.messages import hall
 
 
 def test_an_empty_zone_shows_everything() -> None:
@@ -11,45 +13,39 @@ def test_an_empty_zone_shows_everything() -> None:
     assert zone.shows_service("NID")
 
 
-def test_a_zone_filters_by_service_and_by_counter() -> None:
+def test_a_zone_filters_calls_by_service_and_by_counter() -> None:
     zone = Zone.of(services=["NID"], counters=["1", "2"])
     assert zone.shows_call(service_code="NID", counter="2")
     assert not zone.shows_call(service_code="NID", counter="3")
     assert not zone.shows_call(service_code="BC", counter="1")
-    assert zone.shows_service("NID", served_by_zone={"BC"})
-    assert not zone.shows_service("BC", served_by_zone={"BC"})
+    assert zone.shows_service("NID")
+    assert not zone.shows_service("BC")
 
 
-def test_a_counter_zone_shows_the_queues_its_counters_serve() -> None:
+def test_a_zone_of_counters_keeps_every_waiting_tile() -> None:
     zone = Zone.of(counters=["1"])
-    assert zone.shows_service("BC", served_by_zone={"BC"})
-    assert not zone.shows_service("NID", served_by_zone={"BC"})
-    assert zone.shows_service("NID", served_by_zone=())  # no map from the server: show all
+    assert not zone.is_whole_centre
+    assert zone.shows_service("BC") and zone.shows_service("NID")
 
 
-def test_the_directory_reads_names_and_served_services() -> None:
-    directory = directory_from_mapping(
-        {
-            "centre_name": "Huduma Centre GPO",
-            "services": [
-                {"code": "NID", "name_en": "National ID", "name_sw": "Kitambulisho"},
-                {"code": "BC", "name_en": "Birth certificate", "estimated_wait_minutes": 17.6},
-                {"name_en": "no code: ignored"},
-            ],
-            "counters": [
-                {"code": "1", "name": "Counter 1", "services": {"NID.biometrics": 2, "BC": 1}},
-                {"code": "2", "services": ["NID"]},
-            ],
-        }
+def test_the_directory_reads_the_hall() -> None:
+    snapshot = HallSnapshot.model_validate(
+        hall(
+            "Huduma Centre GPO",
+            [("NID", "National ID", "Kitambulisho", 18, 2), ("BC", "Birth", "Kuzaliwa", None, 0)],
+            [("C01", "Counter 1")],
+        )
     )
+    directory = directory_from_hall(snapshot)
     assert directory.name == "Huduma Centre GPO"
     assert [s.code for s in directory.services] == ["NID", "BC"]
-    assert directory.service("BC").name_sw == "Birth certificate"
-    assert directory.service("BC").estimated_wait_minutes == 18
-    assert directory.service("NID").estimated_wait_minutes is None
-    assert directory.counter("1").services == {"NID", "BC"}
-    assert directory.counter("2").name == "2"
-    assert directory.counter("9").name == "9"  # unknown: shown by its code
-    assert directory.services_of(["2"]) == {"NID"}
-    assert [c.code for c in directory.counters_serving("BC")] == ["1"]
+    assert directory.service("NID").name_sw == "Kitambulisho"
+    assert (
+        directory.service("NID").estimated_wait_minutes,
+        directory.service("NID").counters_open,
+    ) == (18, 2)
+    assert directory.service("BC").estimated_wait_minutes is None
+    assert directory.counter("C01").name == "Counter 1"
+    assert directory.counter("C99").name == "C99"  # unknown: shown by its code
+    assert directory.service("XX").name_en == "XX"
     assert service_of_selector("NID.biometrics") == "NID"
