@@ -3,10 +3,12 @@
 import inspect
 
 import pytest
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from centre_client import models
 from centre_server import schemas
+from centre_server.api.routes import auth, counters, hall, health, status_page, stream, tickets
 
 CLIENT_ONLY = {"WireModel", "PrinterStatus"}
 MODELS = [
@@ -29,3 +31,19 @@ def test_each_response_model_has_the_servers_fields(name: str) -> None:
 
 def test_the_printer_report_has_the_servers_request_fields() -> None:
     assert models.PrinterStatus.model_fields.keys() == schemas.PrinterStatusIn.model_fields.keys()
+
+
+# Manager and admin routes no app of this client calls (the manager dashboard is a web page).
+NOT_WRAPPED = {"AppointmentImportOut", "AppointmentListOut"}
+
+
+def test_every_model_a_route_answers_with_is_mirrored() -> None:
+    answered = {
+        route.response_model.__name__
+        for module in (auth, counters, hall, health, status_page, stream, tickets)
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+        and isinstance(route.response_model, type)
+        and issubclass(route.response_model, BaseModel)
+    }
+    assert answered - NOT_WRAPPED <= set(MODELS)
