@@ -5,14 +5,17 @@ from dataclasses import replace
 import pytest
 
 from centre_core import policy, tickets
+from centre_core.centre import PolicySettings
 from centre_core.counters import CounterState
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import Ticket, TicketSource
 from tests.core.factory import (
     MONDAY_9AM,
     appointment_ticket,
+    example_centre,
     issue,
     minutes,
+    nairobi,
     open_state,
     small_centre,
 )
@@ -389,3 +392,59 @@ def test_a_late_appointment_going_first_does_not_reset_the_pass_over_count() -> 
     assert order[0] == "P-001" and order[2] == "P-002"
     assert order[1].startswith("P-")  # the appointment ticket
     assert order[3] == kra.number
+
+
+def test_the_worked_example_of_docs_calling_policy() -> None:
+    """docs/calling-policy.md walks through these five calls; keep the page true."""
+    centre = replace(example_centre(), policy=PolicySettings(max_pass_over=2))
+    counter = centre.counter("C02")
+
+    def at(hour: int, minute: int):
+        return nairobi(2026, 11, 23, hour, minute)
+
+    def make(service: str, sequence: int, arrived, **options: object) -> Ticket:
+        return issue(centre, service, arrived, sequence=sequence, **options)
+
+    waiting = [
+        make("NID", 31, at(9, 40)),
+        make("BC", 17, at(9, 30)),
+        make("BC", 18, at(9, 50), priority="elderly"),
+        make(
+            "BC",
+            19,
+            at(9, 45),
+            source=TicketSource.appointment,
+            appointment_slot=at(10, 0),
+            ready_at=at(10, 0),
+        ),
+        make("NID", 32, at(9, 55)),
+    ]
+    state = replace(open_state("C02"), normal_streak=1)
+    preview = policy.preview_order(
+        centre=centre, counter=counter, state=state, waiting=waiting, now=at(10, 0)
+    )
+    calls = []
+    for minute in (0, 5, 10, 15, 20):
+        outcome = policy.call_next(
+            centre=centre, counter=counter, state=state, waiting=waiting, now=at(10, minute)
+        )
+        calls.append(
+            (
+                outcome.ticket.number,
+                outcome.reason.explanation,
+                outcome.counter.normal_streak,
+                outcome.counter.passover_count,
+            )
+        )
+        waiting = [t for t in waiting if t.id != outcome.ticket.id]
+        state = tickets.finish_ticket(
+            outcome.ticket, counter=outcome.counter, centre=centre, now=at(10, minute)
+        ).counter
+    assert calls == [
+        ("B-019", "appointment 10:00", 2, 1),
+        ("B-018", "priority (Elderly (65 and over))", 0, 2),
+        ("B-017", "in line since 09:30, passed over 2 times", 1, 2),
+        ("A-031", "waited 35 min of a 30 min target (queue weight 2)", 2, 0),
+        ("A-032", "waited 25 min of a 30 min target (queue weight 2)", 2, 0),
+    ]
+    assert [c.ticket.number for c in preview] == [number for number, *_ in calls]
