@@ -11,12 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from counter.window_setup import configure
-
-# Before anything imports Kivy's window: a fixed-size window, never full screen.
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-configure(windowed=True)
-
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "artifacts" / "counter"
 FOLENI = Path(sys.executable).with_name("foleni")

@@ -20,7 +20,11 @@ DOCS_IMG = Path(__file__).resolve().parents[3] / "docs" / "img"
 
 @pytest.fixture(scope="module")
 def h():
-    # Imported here: importing Kivy's window opens one, which the headless run must not do.
+    # Configured and imported here, not at collection: importing Kivy's window opens one, which
+    # the headless run (`-m "not window"`) must not do. A fixed-size window, never full screen.
+    from counter.window_setup import configure
+
+    configure(windowed=True)
     from tests.counter.window import harness
 
     return harness
