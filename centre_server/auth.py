@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -57,7 +58,14 @@ def staff_roles(*, staff_role: str, counter: str | None) -> frozenset[Role]:
 
 def authenticate(db: Database, token: str, *, now: datetime) -> Principal | None:
     """Return the principal holding this bearer token, or None when it is unknown or expired."""
-    token_hash = hash_token(token)
+    found = _lookup(db, hash_token(token), now=now)
+    return None if found is None else found[0]
+
+
+def _lookup(
+    db: Database, token_hash: str, *, now: datetime
+) -> tuple[Principal, datetime | None] | None:
+    """Return the principal of a token hash and when its session expires (None: a device)."""
     with db.read() as session:
         device = session.execute(
             select(DeviceRow).where(DeviceRow.token_hash == token_hash)
@@ -65,9 +73,10 @@ def authenticate(db: Database, token: str, *, now: datetime) -> Principal | None
         if device is not None:
             if device.revoked_at is not None:
                 return None
-            return Principal(
+            principal = Principal(
                 kind="device", id=device.id, name=device.name, roles=frozenset({Role(device.role)})
             )
+            return principal, None
         found = session.execute(
             select(StaffSessionRow, StaffRow)
             .join(StaffRow, StaffRow.staff_number == StaffSessionRow.staff_number)
@@ -78,7 +87,7 @@ def authenticate(db: Database, token: str, *, now: datetime) -> Principal | None
     staff_session, staff = found
     if staff_session.revoked_at is not None or staff_session.expires_at <= now or not staff.active:
         return None
-    return Principal(
+    principal = Principal(
         kind="staff",
         id=staff.staff_number,
         name=staff.name,
@@ -86,3 +95,52 @@ def authenticate(db: Database, token: str, *, now: datetime) -> Principal | None
         counter=staff_session.counter,
         session_hash=token_hash,
     )
+    return principal, staff_session.expires_at
+
+
+@dataclass(frozen=True)
+class _Cached:
+    principal: Principal
+    expires_at: datetime | None
+    fresh_until: datetime
+
+
+class PrincipalCache:
+    """Recently authenticated tokens, so most requests skip a database read.
+
+    Staff logins and logouts happen in this process and clear the cache, so a revoked session
+    stops working at once; an expiry is checked on every hit. What changes outside the
+    process (a device removed by hand in the database) takes effect within `ttl`.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, *, ttl: timedelta = timedelta(seconds=30)) -> None:
+        self._ttl = ttl
+        self._entries: dict[str, _Cached] = {}
+        self._lock = threading.Lock()
+
+    def authenticate(self, db: Database, token: str, *, now: datetime) -> Principal | None:
+        """Return the principal of a bearer token (cached), or None."""
+        token_hash = hash_token(token)
+        cached = self._entries.get(token_hash)
+        if (
+            cached is not None
+            and now < cached.fresh_until
+            and (cached.expires_at is None or now < cached.expires_at)
+        ):
+            return cached.principal
+        found = _lookup(db, token_hash, now=now)
+        if found is None:
+            return None
+        principal, expires_at = found
+        with self._lock:
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[token_hash] = _Cached(principal, expires_at, now + self._ttl)
+        return principal
+
+    def clear(self) -> None:
+        """Forget every cached token (after a login or logout changed the sessions)."""
+        with self._lock:
+            self._entries.clear()

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from centre_core.centre import CentreConfig, load_centre_config
 from centre_core.clock import Clock
 from centre_core.errors import CentreConfigError
+from centre_server.auth import PrincipalCache
 from centre_server.db.engine import create_db_engine
 from centre_server.db.tables import CounterRow, IdempotencyRow
 from centre_server.db.transactions import Database
@@ -39,6 +40,7 @@ class ServerContext:
     clock: Clock
     # Queue keys (service or service.stage) each counter serves, computed once.
     counter_queues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
 
     def now(self) -> datetime:
         """Return the current time from the context's clock."""

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 
 from centre_core.errors import QueueError
 from centre_server.api.context import server_context
-from centre_server.auth import Principal, Role, authenticate
+from centre_server.auth import Principal, Role
 from centre_server.error_codes import ServerErrorCode
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,7 +43,11 @@ class RoleGuard:
             return None
         context = server_context(connection)
         token = bearer_token(connection, allow_query=allow_query)
-        principal = None if token is None else authenticate(context.db, token, now=context.now())
+        principal = (
+            None
+            if token is None
+            else context.principals.authenticate(context.db, token, now=context.now())
+        )
         if principal is None:
             raise QueueError(ServerErrorCode.unauthenticated, "a valid token is required")
         if not principal.has_any(self.roles):

@@ -96,6 +96,7 @@ def login(
             result = _record_attempt(
                 context, transaction, staff_number=staff_number, correct=correct, counter=counter
             )
+        context.principals.clear()  # the login may have ended another session
         if result is None:
             raise _invalid_credentials()
         return result
@@ -170,10 +171,13 @@ def logout(context: ServerContext, *, principal: Principal) -> None:
             select(StaffSessionRow).where(StaffSessionRow.token_hash == principal.session_hash)
         ).scalar_one()
         row.revoked_at = now
-        if principal.counter is None:
-            return
-        state = counter_repo.load(session, principal.counter)
-        if state.status != CounterStatus.closed and state.staff_number == principal.id:
+        state = counter_repo.load(session, principal.counter) if principal.counter else None
+        if (
+            state is not None
+            and state.status != CounterStatus.closed
+            and state.staff_number == principal.id
+        ):
             outcome = counter_rules.close_counter(state, now=now)
             counter_repo.save(session, outcome.counter)
             transaction.append(outcome.events)
+    context.principals.clear()
