@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from centre_core.clock import FixedClock
 from centre_server.api.app import build_app
 from centre_server.auth import Role
+from centre_server.context import ServerContext
 from centre_server.schemas import AppointmentIn
 from centre_server.services import appointment_service, device_service, staff_service
 from centre_server.settings import EXAMPLE_CENTRE_FILE, Settings
@@ -23,7 +24,7 @@ PIN = "482913"
 class LiveCentre:
     """A centre server on an SQLite file that can be stopped and started again on its port."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **settings: object) -> None:
         self.clock = FixedClock(AT)
         self.settings = Settings(
             database_url=f"sqlite:///{data_dir / 'centre.sqlite3'}",
@@ -31,12 +32,14 @@ class LiveCentre:
             centre_file=EXAMPLE_CENTRE_FILE,
             public_base_url="http://centre.test",
             stream_heartbeat_seconds=0.2,
+            **settings,
         )
         self.port = 0
         self.tokens: dict[str, str] = {}
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._migrated = False
+        self.context: ServerContext | None = None
 
     @property
     def url(self) -> str:
@@ -75,7 +78,9 @@ class LiveCentre:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
         self.port = listener.getsockname()[1]
-        config = uvicorn.Config(self.app(), log_level="warning", lifespan="on")
+        app = self.app()
+        self.context = app.state.context
+        config = uvicorn.Config(app, log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[listener]))
         async with asyncio.timeout(10):

@@ -186,3 +186,38 @@ async def test_server_down_goes_offline_and_after_restart_nothing_is_missed(
     # It resumed by replay from seq 1, not by a fresh snapshot.
     assert sum(isinstance(c, Reset) for c in changes) == resets_before
     assert states[:3] == [True, False, True]
+
+
+async def test_many_restarts_and_a_resume_older_than_the_replay_window_end_in_step(
+    tmp_path,
+) -> None:
+    centre = LiveCentre(tmp_path, stream_replay_window=3)
+    await centre.start()
+    changes: list = []
+    kiosk = CentreClient(centre.url, centre.tokens["kiosk"])
+    counter = CentreClient(centre.url)
+    try:
+        async with kiosk, counter, display_stream(centre, on_changes=changes.extend) as stream:
+            async with asyncio.timeout(30):
+                await counter.login_staff(staff_number="S1", pin=PIN, counter="C07")
+                for round_ in range(4):
+                    await kiosk.issue_ticket(service_code="BC")
+                    called = await counter.call_next(counter="C07")
+                    await stream.wait_for_seq(called.seq)
+                    await centre.stop()
+                    await stream.wait_online(False)
+                    # Missed while away: within the replay window on even rounds, beyond it on
+                    # odd ones (the server then answers the resume with a snapshot).
+                    context = centre.app().state.context
+                    for _ in range(2 + 2 * (round_ % 2)):
+                        queue_service.issue_ticket(context, service_code="DC")
+                    context.db.engine.dispose()
+                    await centre.start()
+                    await counter.finish(counter="C07")
+                    health = await kiosk.health()
+                    await stream.wait_for_seq(health.seq)
+                await assert_mirror_equals_the_hall(stream, centre)
+                assert centre.context.hub.subscriber_count == 1
+    finally:
+        await centre.stop()
+    assert sum(isinstance(change, Reset) for change in changes) == 1 + 2
