@@ -55,6 +55,8 @@ def test_waiting_tickets_by_service_and_stage_in_arrival_order() -> None:
     assert mirror.waiting_count() == 4
     assert mirror.waiting_count("DL") == 0
     assert mirror.last_seq == 4
+    assert mirror.find_number("B-001").ticket_id == "t3"
+    assert mirror.find_number("B-002") is None
 
 
 def test_a_ticket_called_served_and_finished_frees_its_counter() -> None:
