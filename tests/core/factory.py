@@ -1,6 +1,5 @@
 """Small builders for the core tests: a test centre, Nairobi times, tickets in a few lines."""
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -113,7 +112,3 @@ def appointment_ticket(
 
 def open_state(code: str, at: datetime = MONDAY_9AM) -> CounterState:
     return counters.open_counter(CounterState(code), staff_number="S-1", now=at).counter
-
-
-def waiting_again(ticket: Ticket) -> Ticket:
-    return replace(ticket, status=tickets.TicketStatus.waiting, counter=None)

@@ -44,7 +44,7 @@ class QueueMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.clock = FixedClock(nairobi(2026, 11, 23, 21, 30))
+        self.clock = FixedClock(nairobi(2026, 11, 23, 22, 30))
         self.tickets: dict[str, Ticket] = {}
         self.states: dict[str, CounterState] = {}
         self.sequences: Counter[tuple[date, str]] = Counter()
@@ -53,10 +53,18 @@ class QueueMachine(RuleBasedStateMachine):
         self.watch = PolicyWatch(self.centre.policy)
         self.next_id = 0
 
-    @initialize()
-    def open_counters(self) -> None:
+    @initialize(
+        crowd=st.lists(
+            st.tuples(st.sampled_from(SERVICES), st.sampled_from(PRIORITIES)), max_size=12
+        )
+    )
+    def open_the_hall(self, crowd: list[tuple[str, str | None]]) -> None:
+        """Counters open on a hall where a crowd has been arriving for the past hour."""
         for code in COUNTERS:
             self.states[code] = open_state(code, self.clock.now())
+        for service, priority in crowd:
+            self.issue_one(service, priority, TicketSource.walk_in)
+            self.clock.advance(minutes=5)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -131,7 +139,10 @@ class QueueMachine(RuleBasedStateMachine):
 
     @rule(minutes=st.integers(min_value=0, max_value=20))
     def time_passes(self, minutes: int) -> None:
+        before = business_day(self.clock.now(), timezone=self.centre.timezone)
         self.clock.advance(minutes=minutes)
+        if business_day(self.clock.now(), timezone=self.centre.timezone) != before:
+            event("crossed Nairobi midnight")
 
     @rule(
         arrivals=st.lists(
