@@ -120,16 +120,23 @@ class PrincipalCache:
         self._entries: dict[str, _Cached] = {}
         self._lock = threading.Lock()
 
-    def authenticate(self, db: Database, token: str, *, now: datetime) -> Principal | None:
-        """Return the principal of a bearer token (cached), or None."""
-        token_hash = hash_token(token)
-        cached = self._entries.get(token_hash)
+    def cached(self, token: str, *, now: datetime) -> Principal | None:
+        """Return the principal of a token if it is cached and fresh (no database read)."""
+        cached = self._entries.get(hash_token(token))
         if (
             cached is not None
             and now < cached.fresh_until
             and (cached.expires_at is None or now < cached.expires_at)
         ):
             return cached.principal
+        return None
+
+    def authenticate(self, db: Database, token: str, *, now: datetime) -> Principal | None:
+        """Return the principal of a bearer token (from the cache or the database), or None."""
+        principal = self.cached(token, now=now)
+        if principal is not None:
+            return principal
+        token_hash = hash_token(token)
         found = _lookup(db, token_hash, now=now)
         if found is None:
             return None

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from starlette.routing import BaseRoute
 
@@ -48,15 +49,29 @@ class RoleGuard:
             if token is None
             else context.principals.authenticate(context.db, token, now=context.now())
         )
+        return self._admit(principal)
+
+    def _admit(self, principal: Principal | None) -> Principal:
         if principal is None:
             raise QueueError(ServerErrorCode.unauthenticated, "a valid token is required")
         if not principal.has_any(self.roles):
             raise QueueError(ServerErrorCode.forbidden, "this role may not do that")
         return principal
 
-    def __call__(self, request: Request) -> Principal | None:
-        """Check an HTTP request (FastAPI runs this in its thread pool: it reads the database)."""
-        return self.check(request)
+    async def __call__(self, request: Request) -> Principal | None:
+        """Check an HTTP request: from the token cache on the loop, else in a worker thread."""
+        if self.public:
+            return None
+        context = server_context(request)
+        token = bearer_token(request)
+        principal = None
+        if token is not None:
+            principal = context.principals.cached(token, now=context.now())
+            if principal is None:
+                principal = await run_in_threadpool(
+                    context.principals.authenticate, context.db, token, now=context.now()
+                )
+        return self._admit(principal)
 
 
 def requires(*roles: Role) -> RoleGuard:
