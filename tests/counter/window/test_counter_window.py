@@ -230,7 +230,16 @@ def test_offline_is_visible_and_actions_wait_until_back(centre, artifacts, windo
 
         await window.proxy.open()
         await h.wait_for(lambda: mine.online and mine.can_call_next, within=15)
-        await h.press("f1")
+        # Back: a touch on the second row calls that ticket, out of the policy's order.
+        second = await h.issue(centre.url, centre.kiosk_token, "NHIF")
+        await h.wait_for(lambda: len(mine.upcoming) == 2)
+        await h.frames(2)
+        rows = screen.ids.upcoming.children[0].children
+        await h.click(next(row for row in rows if row.number == second))
+        await h.wait_for(lambda: mine.ticket_number == second)
+        await h.press("f")
+        await h.wait_for(lambda: not mine.has_ticket)
+        await h.press("1")
         await h.wait_for(lambda: mine.has_ticket)
         await h.press("f")
         await h.wait_for(lambda: not mine.has_ticket)
