@@ -51,7 +51,7 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, busy_timeout_ms=busy_timeout_ms)
     try:
-        return create_engine(parsed, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        return create_engine(parsed, pool_size=20, max_overflow=20, pool_recycle=1800)
     except NoSuchModuleError as exc:
         raise DatabaseUrlError(f"no driver for {url!r}: {exc}") from exc
 
