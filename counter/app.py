@@ -227,7 +227,8 @@ class CounterApp(App):
         self._tasks.spawn(vm.start())
         self._ticker = KivyClock.schedule_interval(lambda _dt: vm.tick(), 1.0)
 
-    def _logged_out(self, vm: CounterViewModel) -> None:
+    def _logged_out(self, vm: CounterViewModel, reason: str) -> None:
+        self.login_vm.logged_out(reason)
         self._stop_ticker()
         self._close_dialog()
         self.screens.current = "login"

@@ -170,6 +170,12 @@ class LoginViewModel(EventDispatcher):
     def on_logged_in(self, session: Session) -> None:
         """Default handler: the app switches to the counter screen."""
 
+    def logged_out(self, reason: str) -> None:
+        """Show the form again, saying why when the centre ended the session."""
+        self.pin = ""
+        self.error_code = reason
+        self.error = message_for(reason) if reason else ""
+
 
 class CounterViewModel(EventDispatcher):
     """The counter screen: the held ticket, the waiting list, the staff's figures and actions.
@@ -494,11 +500,11 @@ class CounterViewModel(EventDispatcher):
                 self._fail(error.code)
                 return False
         await self.stop()
-        self.dispatch("on_logged_out")
+        self.dispatch("on_logged_out", "")
         return True
 
-    def on_logged_out(self) -> None:
-        """Default handler: the app shows the login form again."""
+    def on_logged_out(self, reason: str) -> None:
+        """Default handler: the app shows the login form again (`reason`: a code, or "")."""
 
     # The running clock --------------------------------------------------------------------
 
@@ -591,7 +597,7 @@ class CounterViewModel(EventDispatcher):
             self._fail(error.code)
             if error.code in SESSION_ENDED:
                 await self.stop()
-                self.dispatch("on_logged_out")
+                self.dispatch("on_logged_out", error.code)
                 return False
             if error.code in RELOAD_ON:
                 await self._reload({"queue"})

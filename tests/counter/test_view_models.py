@@ -351,16 +351,16 @@ async def test_a_snapshot_reloads_the_held_ticket(link, clock):
     assert vm.ticket_number == "A-001"
 
 
-async def test_an_ended_session_goes_back_to_login(link, clock):
+async def test_an_ended_session_goes_back_to_login_saying_why(link, clock):
     link.add("A-001")
     vm = await started(link, clock)
-    ended = []
-    vm.bind(on_logged_out=lambda *_: ended.append(True))
+    login = LoginViewModel(link=link, counter="C1")
+    vm.bind(on_logged_out=lambda _, reason: login.logged_out(reason))
     link.refuse_next = "unauthenticated"
 
     await vm.call_next()
 
-    assert ended == [True]
+    assert login.error_code == "unauthenticated" and login.error
     assert vm.message_code == "unauthenticated"
     assert not vm.can_call_next
 
@@ -368,10 +368,10 @@ async def test_an_ended_session_goes_back_to_login(link, clock):
 async def test_log_out_closes_the_counter_and_returns_to_login(link, clock):
     vm = await started(link, clock)
     ended = []
-    vm.bind(on_logged_out=lambda *_: ended.append(True))
+    vm.bind(on_logged_out=lambda _, reason: ended.append(reason))
     assert vm.perform("log_out")
     await vm.settle()
-    assert ended == [True]
+    assert ended == [""]
     assert link.status == "closed"
 
 
