@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -53,7 +54,11 @@ def save(session: Session, state: CounterState) -> None:
     row.passover_count = state.passover_count
 
 
-def load_all(session: Session) -> list[CounterState]:
-    """Return every counter's state, by code."""
+def load_all(session: Session, *, codes: Collection[str]) -> list[CounterState]:
+    """Return the states of these counters, by code.
+
+    The centre file says which counters exist: a row left by a counter since removed from it
+    is ignored.
+    """
     rows = session.execute(select(*CounterRow.__table__.columns).order_by(CounterRow.code))
-    return [to_state(row) for row in rows]
+    return [to_state(row) for row in rows if row.code in codes]

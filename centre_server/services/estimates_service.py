@@ -66,7 +66,7 @@ def ticket_wait(
     waiting = ticket_repo.waiting_in(session, queues)
     if all(t.id != ticket.id for t in waiting):
         waiting.append(ticket)  # not flushed yet (just issued)
-    counters = counter_repo.load_all(session)
+    counters = counter_repo.load_all(session, codes=context.counter_queues)
     waits = estimates.estimate_waits(
         centre=context.centre,
         waiting=waiting,

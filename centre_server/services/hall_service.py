@@ -53,7 +53,7 @@ class _Figures:
         self.rows = ticket_repo.active(session)
         self.tickets = [ticket_repo.to_ticket(row) for row in self.rows]
         self.waiting = [t for t in self.tickets if t.status == TicketStatus.waiting]
-        self.counters = counter_repo.load_all(session)
+        self.counters = counter_repo.load_all(session, codes=context.counter_queues)
         self.means = estimates_service.mean_seconds(session, context, context.centre.queue_keys)
 
     def waiting_for(self, service_code: str) -> list[Ticket]:
@@ -65,7 +65,6 @@ class _Figures:
             1
             for state in self.counters
             if state.status == CounterStatus.open
-            and state.code in self.context.counter_queues
             and any(key in self.context.counter_queues[state.code] for key in service.queue_keys)
         )
 
@@ -183,7 +182,6 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
     counters = [
         _public_counter(context, state, numbers.get(state.current_ticket_id or ""))
         for state in figures.counters
-        if state.code in context.counter_queues
     ]
     by_status = defaultdict(int)
     for state in figures.counters:

@@ -149,3 +149,15 @@ def test_device_status_is_an_event_and_managers_see_it(harness):
     hall = harness.client.get("/api/v1/hall", headers=harness.auth("manager")).json()
     kiosks = [d for d in hall["devices"] if d["role"] == "kiosk"]
     assert kiosks[0]["status"]["printer"]["paper"] == "out"
+
+
+def test_a_counter_removed_from_the_centre_file_is_ignored(harness):
+    from centre_server.db.tables import CounterRow
+
+    with harness.context.db.write() as transaction:
+        transaction.session.add(CounterRow(code="OLD", status="open", normal_streak=0))
+    harness.issue("BC")
+    hall = harness.client.get("/api/v1/hall", headers=harness.auth("display"))
+    assert hall.status_code == 200
+    assert "OLD" not in {c["code"] for c in hall.json()["counters"]}
+    assert harness.client.get("/api/v1/services", headers=harness.auth("kiosk")).status_code == 200
