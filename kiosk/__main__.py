@@ -7,6 +7,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+# Our options are ours: Kivy (imported by the settings' catalogue) must not parse sys.argv.
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+
 from kiosk.settings import KioskSettings, SettingsError, parse_settings
 
 WINDOWED_SIZE = (1280, 800)
@@ -14,8 +17,6 @@ WINDOWED_SIZE = (1280, 800)
 
 def configure_kivy(settings: KioskSettings) -> None:
     """Set Kivy's window options; must run before anything imports Kivy's window."""
-    # Our options are ours: Kivy must not read (and reject) the command line itself.
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
     from kivy.config import Config
 
     # The kiosk brings its own keypads: never Kivy's virtual keyboard.

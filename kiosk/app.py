@@ -63,6 +63,8 @@ class KioskApp(App):
         Builder.unload_file(str(KV_FILE))
 
     def _touched(self, *_args: Any) -> bool:
+        if not self.vm.accepts_touch():
+            return True  # swallowed: the tail of a double tap on the screen before
         self.vm.note_activity()
         return False  # the touch goes on to the widgets
 

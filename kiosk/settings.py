@@ -115,13 +115,24 @@ def build_parser() -> argparse.ArgumentParser:
     screen = (
         parser.add_mutually_exclusive_group()
     )  # default: full screen, or $FOLENI_KIOSK_WINDOWED
-    screen.add_argument("--fullscreen", dest="windowed", action="store_false")
-    screen.add_argument("--windowed", dest="windowed", action="store_true")
+    screen.add_argument(
+        "--fullscreen", dest="windowed", action="store_false", help="full screen (the default)"
+    )
+    screen.add_argument(
+        "--windowed", dest="windowed", action="store_true", help=f"a window (or {WINDOWED_ENV}=1)"
+    )
     parser.set_defaults(windowed=None)
-    parser.add_argument("--language", choices=[lang.value for lang in Language], default="en")
+    parser.add_argument(
+        "--language",
+        choices=[lang.value for lang in Language],
+        default="en",
+        help="the language the kiosk returns to after each citizen",
+    )
     parser.add_argument("--no-sms", action="store_true", help="do not offer an SMS reminder")
-    parser.add_argument("--timezone", default="Africa/Nairobi")
-    parser.add_argument("--poll-seconds", type=float, default=5.0)
+    parser.add_argument("--timezone", default="Africa/Nairobi", help="for times on slips")
+    parser.add_argument(
+        "--poll-seconds", type=float, default=5.0, help="how often to refresh the queues"
+    )
     return parser
 
 

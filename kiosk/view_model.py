@@ -91,6 +91,9 @@ class KioskTimings:
     # "Finish" sits where the last button of the previous screen was: a double tap there must
     # not take the ticket off the screen before the citizen has read it.
     finish_guard: float = 2.0
+    # Touches this soon after a new screen appears are dropped: the second tap of a double tap
+    # would otherwise land on whatever the new screen has there (a priority category, a key).
+    touch_settle: float = 0.4
     # Backoff between resends of one attempt (same request id) when the server does not answer.
     retry_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
     # After an outage, an attempt this recent is resent: the citizen is probably still there.
@@ -179,6 +182,7 @@ class KioskViewModel(EventDispatcher):
         self._attempt: TicketAttempt | None = None
         self._ticket: IssuedTicket | None = None
         self._ticket_shown_at = 0.0
+        self._screen_since = float("-inf")
         self._message_key = ""
         self._printer_reported: str | None = None
         self._timers: dict[str, Timer] = {}
@@ -216,7 +220,7 @@ class KioskViewModel(EventDispatcher):
         self._go(KioskScreen.WELCOME if self.online else KioskScreen.OUT_OF_SERVICE)
 
     def go_back(self) -> None:
-        """One step back in the flow."""
+        """Go one step back in the flow."""
         if self.busy:
             return
         if self.screen == KioskScreen.PHONE and self._wants_priority(self._service):
@@ -226,8 +230,12 @@ class KioskViewModel(EventDispatcher):
         else:
             self.start_again()
 
+    def accepts_touch(self) -> bool:
+        """Tell whether a touch now is meant for the screen shown (not left from the last one)."""
+        return self._now() - self._screen_since >= self._timings.touch_settle
+
     def note_activity(self) -> None:
-        """Restart on a touch or key press the inactivity countdown where it applies."""
+        """Restart the inactivity countdown (where it applies) after a touch or key press."""
         if KioskScreen(self.screen) in _CHOOSING:
             self._start_timer("inactivity", self._timings.inactivity, self.start_again)
 
@@ -574,6 +582,8 @@ class KioskViewModel(EventDispatcher):
 
     def _go(self, screen: KioskScreen) -> None:
         self._clear_message()
+        if self.screen != screen:
+            self._screen_since = self._now()
         self.screen = screen.value
         if screen in _CHOOSING:
             self._start_timer("inactivity", self._timings.inactivity, self.start_again)

@@ -83,10 +83,18 @@ class TileGrid(GridLayout):
     __events__ = ("on_choose",)
 
     def on_tiles(self, _instance: TileGrid, tiles: list[dict[str, Any]]) -> None:
-        """Rebuild the tiles."""
-        self.clear_widgets()
+        """Update the tiles in place, or rebuild them when their number changed."""
         if not self.viewclass:
             return
+        # The menu refreshes every few seconds: a tile replaced under a finger would lose
+        # the touch, so tiles that stay are updated rather than rebuilt.
+        current = list(reversed(self.children))
+        if len(current) == len(tiles):
+            for tile, properties in zip(current, tiles, strict=True):
+                for name, value in properties.items():
+                    setattr(tile, name, value)
+            return
+        self.clear_widgets()
         for properties in tiles:
             tile = Factory.get(self.viewclass)(**properties)
             tile.bind(on_release=lambda chosen: self.dispatch("on_choose", chosen.code))

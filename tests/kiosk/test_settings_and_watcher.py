@@ -127,3 +127,10 @@ def test_the_watcher_takes_the_kiosk_out_of_service_and_back():
         task.cancel()
 
     asyncio.run(scenario())
+
+
+def test_foleni_kiosk_refuses_unusable_settings_before_opening_a_window(capsys):
+    from kiosk.__main__ import main
+
+    assert main(["--server", "http://127.0.0.1:8000"]) == 2
+    assert "(missing_token)" in capsys.readouterr().err

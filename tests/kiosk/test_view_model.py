@@ -451,3 +451,15 @@ async def test_a_double_tap_on_the_last_step_does_not_take_the_ticket_off_the_sc
     await kiosk.clock.advance(KioskTimings().finish_guard)
     kiosk.vm.finish()
     assert kiosk.screen is KioskScreen.WELCOME
+
+
+@async_test
+async def test_touches_just_after_a_new_screen_appears_are_not_for_it():
+    kiosk = Kiosk()
+    assert kiosk.vm.accepts_touch()
+    kiosk.vm.choose_language("en")
+    assert not kiosk.vm.accepts_touch()
+    await kiosk.clock.advance(KioskTimings().touch_settle + 0.01)
+    assert kiosk.vm.accepts_touch()
+    kiosk.vm.toggle_language()
+    assert kiosk.vm.accepts_touch()

@@ -31,7 +31,6 @@ from printers.fake_network import FakeNetworkPrinter  # noqa: E402
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "artifacts" / "kiosk"
 WAIT_SECONDS = 15.0
-FINISH_GUARD_SECONDS = 0.5
 
 
 class KioskDriver:
@@ -57,9 +56,7 @@ class KioskDriver:
         ).validated()
         backend = CentreBackend.connect(settings.server_url, settings.token)
         station = PrinterStation(printer_from_settings(settings.printer), timezone=settings.zone)
-        # A short guard on "Finish", so the tests need not wait two seconds per ticket.
-        timings = KioskTimings(finish_guard=FINISH_GUARD_SECONDS)
-        return cls(Kiosk(settings, backend=backend, station=station, timings=timings), backend)
+        return cls(Kiosk(settings, backend=backend, station=station), backend)
 
     @property
     def vm(self) -> KioskViewModel:
@@ -99,7 +96,7 @@ class KioskDriver:
 
     async def tap(self, widget: Widget) -> None:
         """Touch the widget's centre and lift the finger, through the window like a finger."""
-        await self.frames(2)
+        await self.wait_until(self.vm.accepts_touch)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
@@ -107,9 +104,21 @@ class KioskDriver:
         touch.touch_up()
         await self.frames(2)
 
+    async def double_tap(self, widget: Widget) -> None:
+        """Two quick touches on the same spot, as an impatient finger gives them."""
+        await self.wait_until(self.vm.accepts_touch)
+        x, y = widget.to_window(*widget.center)
+        for _ in range(2):
+            touch = UnitTestTouch(x, y)
+            touch.touch_down()
+            await self.frames(1)
+            touch.touch_up()
+            await self.frames(1)
+        await self.frames(2)
+
     async def finish(self) -> None:
         """Touch "Finish" once its guard against double taps is over."""
-        await asyncio.sleep(FINISH_GUARD_SECONDS)
+        await asyncio.sleep(KioskTimings().finish_guard)
         await self.tap(self.by_id("done"))
         await self.wait_for_screen("welcome")
 

@@ -1,10 +1,15 @@
 """The kiosk in a real window: touches in, tickets on the real server and the 9100 printer."""
 
+import os
+import subprocess
+import time
+
 import pytest
 
 from kiosk.view_model import TicketStage
 from printers.decode import decode_escpos
-from printers.fake_network import FakePrinterState
+from printers.fake_network import FakeNetworkPrinter, FakePrinterState
+from tests.kiosk.window.centre import FOLENI
 
 pytestmark = pytest.mark.window
 
@@ -13,6 +18,11 @@ def hall_ticket(centre, number):
     with centre.http("manager") as http:
         hall = http.get("/api/v1/hall").raise_for_status().json()
     return next(ticket for ticket in hall["tickets"] if ticket["number"] == number), hall
+
+
+def someone_else_takes_a_ticket(centre, service_code):
+    with centre.http("kiosk") as http:
+        http.post("/api/v1/tickets", json={"service_code": service_code}).raise_for_status()
 
 
 async def start_over(kiosk):
@@ -26,6 +36,11 @@ def test_a_walk_in_touches_a_service_and_takes_a_printed_ticket(kiosk, centre, p
         await kiosk.screenshot("kiosk-welcome")
         await kiosk.tap(kiosk.by_id("choose_en"))
         await kiosk.wait_for_screen("services")
+        nid = kiosk.find(lambda w: getattr(w, "code", None) == "NID")
+        assert nid.detail == "No one waiting"
+        someone_else_takes_a_ticket(centre, "NID")
+        await kiosk.wait_until(lambda: nid.detail == "1 person waiting")
+        assert kiosk.find(lambda w: getattr(w, "code", None) == "NID") is nid
         await kiosk.screenshot("kiosk-services")
         await kiosk.tap(kiosk.find(lambda w: getattr(w, "code", None) == "BC"))
         await kiosk.wait_for_screen("priority")
@@ -35,9 +50,7 @@ def test_a_walk_in_touches_a_service_and_takes_a_printed_ticket(kiosk, centre, p
         for digit in "0712345678":
             await kiosk.tap(kiosk.find(lambda w, d=digit: getattr(w, "key", None) == d))
         await kiosk.screenshot("kiosk-phone")
-        submit = kiosk.by_id("submit_phone")
-        await kiosk.tap(submit)
-        await kiosk.tap(submit)  # a double tap: still one ticket
+        await kiosk.double_tap(kiosk.by_id("submit_phone"))  # still one ticket
         await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
         await kiosk.screenshot("kiosk-ticket")
         number = kiosk.vm.ticket_number
@@ -52,7 +65,8 @@ def test_a_walk_in_touches_a_service_and_takes_a_printed_ticket(kiosk, centre, p
         "elderly",
         "waiting",
     )
-    assert len([t for t in hall["tickets"] if t["service_code"] == "BC"]) == 2  # the demo's + ours
+    # One ticket from the double tap: the demo's example ticket and ours.
+    assert len([t for t in hall["tickets"] if t["service_code"] == "BC"]) == 2
     slip = decode_escpos(printer.received)
     assert slip.line_containing(number).bold
     assert "Cheti cha Kuzaliwa" in slip.text
@@ -129,3 +143,30 @@ def test_the_kiosk_goes_out_of_service_with_the_server_and_recovers_by_itself(ki
     centre.start()
     kiosk.run(kiosk.wait_for_screen("welcome"))
     kiosk.run(kiosk.wait_until(lambda: kiosk.vm.online))
+
+
+def test_foleni_kiosk_starts_a_kiosk_that_reports_to_its_centre(centre, tmp_path):
+    with FakeNetworkPrinter() as own_printer:
+        own_printer.set_state(FakePrinterState.PAPER_LOW)
+        command = [str(FOLENI), "kiosk", "--server", centre.url, "--windowed"]
+        command += ["--printer", f"network:{own_printer.host}:{own_printer.port}"]
+        env = {**os.environ, "FOLENI_KIOSK_TOKEN": centre.token("kiosk")}
+        with (tmp_path / "kiosk.log").open("wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+            try:
+                # A kiosk reports its printer on start: managers see the low paper.
+                deadline = time.monotonic() + 30
+                while kiosk_printer_paper(centre) != "low":
+                    assert process.poll() is None, (tmp_path / "kiosk.log").read_text()
+                    assert time.monotonic() < deadline
+                    time.sleep(0.2)
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+def kiosk_printer_paper(centre):
+    with centre.http("manager") as http:
+        hall = http.get("/api/v1/hall").raise_for_status().json()
+    device = next(d for d in hall["devices"] if d["role"] == "kiosk")
+    return ((device["status"] or {}).get("printer") or {}).get("paper")
