@@ -11,6 +11,5 @@ REFERENCE_KEYS = (
     *"QWERTYUIOP",
     *"ASDFGHJKL-",
     *"ZXCVBNM",
-    CLEAR_KEY,
     DELETE_KEY,
 )
