@@ -26,7 +26,7 @@ from kiosk.widgets import register_fonts
 from printers.factory import printer_from_settings
 
 KV_FILE = Path(__file__).with_name("screens.kv")
-ENTER_KEYS = frozenset({13, 271})  # Return and keypad Enter: a wedge scanner ends a code so
+ENTER_KEYS = frozenset({13, 271})  # Return and keypad Enter: how a wedge scanner ends a code
 BACKGROUND = (0.04, 0.09, 0.16, 1)
 
 
