@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from centre_core.events import DomainEvent, EventMessage
 from centre_server.db.engine import WRITE_OPTION, is_sqlite
 from centre_server.db.tables import CentreStateRow, EventRow, OutboxRow
+from centre_server.db.waiting_index import WaitingIndex, saved_tickets
 from centre_server.hub import Hub
 
 CENTRE_ROW_ID = 1
@@ -89,6 +90,7 @@ class Database:
     def __init__(self, engine: Engine, *, hub: Hub) -> None:
         self.engine = engine
         self.hub = hub
+        self.waiting = WaitingIndex()
         self._writer = threading.Lock()
         self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
         # A snapshot (hall state + the seq it is at) must come from one point in time; SQLite's
@@ -111,15 +113,20 @@ class Database:
         # In-process writers queue on this lock rather than in SQLite's busy handler (which
         # sleeps in coarse steps); the database lock still guards other processes (the CLI).
         with self._writer:
-            with (
-                Session(self._write_engine, expire_on_commit=False) as session,
-                session.begin(),
-            ):
-                state = session.execute(
-                    select(CentreStateRow)
-                    .where(CentreStateRow.id == CENTRE_ROW_ID)
-                    .with_for_update()
-                ).scalar_one()
-                transaction = WriteTransaction(session, state)
-                yield transaction
+            session = Session(self._write_engine, expire_on_commit=False)
+            try:
+                with session, session.begin():
+                    state = session.execute(
+                        select(CentreStateRow)
+                        .where(CentreStateRow.id == CENTRE_ROW_ID)
+                        .with_for_update()
+                    ).scalar_one()
+                    transaction = WriteTransaction(session, state)
+                    yield transaction
+            except BaseException:
+                if self.waiting.loaded_in(session):
+                    self.waiting.invalidate()
+                raise
+            # Committed: only now may the in-memory index see this transaction's tickets.
+            self.waiting.apply(saved_tickets(session))
             self.hub.publish(transaction.messages)

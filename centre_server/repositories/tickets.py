@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import Ticket, TicketStatus
 from centre_server.db.tables import DailySequenceRow, TicketRow
+from centre_server.db.waiting_index import record_saved
 
 ACTIVE = (str(TicketStatus.waiting), str(TicketStatus.called), str(TicketStatus.serving))
 
@@ -79,6 +80,7 @@ def add(session: Session, ticket: Ticket, *, sequence: int, phone: str | None) -
     )
     _copy(ticket, row)
     session.add(row)
+    record_saved(session, ticket)
     return row
 
 
@@ -99,6 +101,7 @@ def save(session: Session, ticket: Ticket) -> None:
     """Write a ticket's new state to its row."""
     row = get_row(session, ticket.id)
     _copy(ticket, row)
+    record_saved(session, ticket)
     # Flush now: the partial unique index (one active ticket per counter) must see each
     # change in order, not a batch where a freed and a newly held row swap places.
     session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -57,15 +57,26 @@ def mean_seconds(
 
 
 def ticket_wait(
-    session: Session, context: ServerContext, ticket: Ticket, *, now: datetime
+    session: Session,
+    context: ServerContext,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    waiting_in: Callable[[Iterable[str]], list[Ticket]] | None = None,
 ) -> tuple[int, timedelta | None]:
-    """Return the people ahead of a ticket in its queue and its estimated wait."""
+    """Return the people ahead of a ticket in its queue and its estimated wait.
+
+    `waiting_in` gives the waiting tickets of some queues (default: read from the database;
+    the write path passes the writer's in-memory index).
+    """
     if ticket.status != TicketStatus.waiting:
         return 0, None
     queues = related_queues(context, ticket.queue_key)
-    waiting = ticket_repo.waiting_in(session, queues)
-    if all(t.id != ticket.id for t in waiting):
-        waiting.append(ticket)  # not flushed yet (just issued)
+    waiting = (
+        waiting_in(queues) if waiting_in is not None else ticket_repo.waiting_in(session, queues)
+    )
+    # The ticket itself may not be there yet (just issued, not committed) or be older.
+    waiting = [t for t in waiting if t.id != ticket.id] + [ticket]
     counters = counter_repo.load_all(session, codes=context.counter_queues)
     waits = estimates.estimate_waits(
         centre=context.centre,

@@ -7,9 +7,11 @@ response, which `run_once` stores under the client's `request_id`.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from centre_core import counters as counter_rules
@@ -29,6 +31,7 @@ from centre_server.schemas import CounterCommandOut, TicketPublic
 from centre_server.services import estimates_service, views
 from centre_server.services.idempotency import run_once
 
+logger = logging.getLogger(__name__)
 TOKEN_BYTES = 16  # 128 bits: the status page cannot be found by guessing
 
 
@@ -111,12 +114,27 @@ def business_day_of(context: ServerContext, now: datetime) -> date:
     return business_day(now, timezone=context.centre.timezone)
 
 
+def waiting_tickets(
+    context: ServerContext, transaction: WriteTransaction, queue_keys: Iterable[str]
+) -> list[Ticket]:
+    """Return the waiting tickets of some queues from the writer's in-memory index."""
+    index = context.db.waiting
+    if not index.loaded:
+        session = transaction.session
+        index.load(session, ticket_repo.waiting_in(session, context.centre.queue_keys))
+    return index.waiting_in(queue_keys)
+
+
 def public_view(
     context: ServerContext, transaction: WriteTransaction, ticket: Ticket, *, phone: str | None
 ) -> TicketPublic:
     """Return the citizen's view of a ticket with its place and estimated wait."""
     ahead, wait = estimates_service.ticket_wait(
-        transaction.session, context, ticket, now=context.now()
+        transaction.session,
+        context,
+        ticket,
+        now=context.now(),
+        waiting_in=lambda keys: waiting_tickets(context, transaction, keys),
     )
     return views.ticket_public(context, ticket, people_ahead=ahead, wait=wait, phone=phone)
 
@@ -187,16 +205,18 @@ def call_next(
     """Call the next ticket by the calling policy."""
 
     def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
-        # Checked before loading the queue: a closed or busy counter costs one row read.
+        # Checked before looking at the queue: a closed or busy counter costs one row read.
         counter_rules.require_ready_to_call(state)
-        waiting = ticket_repo.waiting_in(transaction.session, context.counter_queues[state.code])
-        return policy.call_next(
-            centre=context.centre,
-            counter=context.centre.counter(state.code),
-            state=state,
-            waiting=waiting,
-            now=context.now(),
-        )
+        queues = context.counter_queues[state.code]
+        outcome = _choose(context, state, waiting_tickets(context, transaction, queues))
+        chosen = ticket_repo.load(transaction.session, outcome.ticket.id)
+        if chosen != outcome.previous:
+            # The index disagrees with the database (it never should): rebuild it and decide
+            # again from the rows themselves.
+            logger.warning("waiting index out of date at ticket %s: rebuilt", chosen.id)
+            context.db.waiting.invalidate()
+            outcome = _choose(context, state, waiting_tickets(context, transaction, queues))
+        return outcome.call
 
     return _counter_command(
         context,
@@ -206,6 +226,30 @@ def call_next(
         args={},
         step=step,
     )
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """A call-next decision and the ticket as it was before the call."""
+
+    call: CallOutcome
+    previous: Ticket
+
+    @property
+    def ticket(self) -> Ticket:
+        return self.call.ticket
+
+
+def _choose(context: ServerContext, state: CounterState, waiting: list[Ticket]) -> _Choice:
+    call = policy.call_next(
+        centre=context.centre,
+        counter=context.centre.counter(state.code),
+        state=state,
+        waiting=waiting,
+        now=context.now(),
+    )
+    previous = next(ticket for ticket in waiting if ticket.id == call.ticket.id)
+    return _Choice(call=call, previous=previous)
 
 
 def call_ticket(

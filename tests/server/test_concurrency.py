@@ -160,3 +160,4 @@ def test_many_kiosks_and_counters_concurrently(load_server):
         elif event.type in ("ticket.done", "ticket.no_show", "ticket.transferred"):
             assert holder.pop(ticket_id) == counter_code
     assert holder == {}
+    assert context.db.waiting.waiting_in(context.centre.queue_keys) == []
