@@ -126,11 +126,11 @@ def waiting_in(session: Session, queue_keys: Iterable[str]) -> list[Ticket]:
     return [to_ticket(row) for row in rows]
 
 
-def active(session: Session) -> list[TicketRow]:
+def active(session: Session) -> list[Row[Any]]:
     """Return every ticket still in the hall (waiting, called or serving), oldest first."""
     return list(
-        session.scalars(
-            select(TicketRow)
+        session.execute(
+            select(*TicketRow.__table__.columns)
             .where(TicketRow.status.in_(ACTIVE))
             .order_by(TicketRow.issued_at, TicketRow.number)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from centre_core import estimates
@@ -39,19 +39,32 @@ def mean_seconds(
     session: Session, context: ServerContext, queue_keys: Iterable[str]
 ) -> dict[str, float]:
     """Return the planning mean service time of each queue from its recent service times."""
-    means: dict[str, float] = {}
-    for queue_key in queue_keys:
-        service, _ = context.centre.queue(queue_key)
-        durations = list(
-            session.scalars(
-                select(ServiceTimeRow.seconds)
-                .where(ServiceTimeRow.queue_key == queue_key)
-                .order_by(ServiceTimeRow.finished_at.desc())
-                .limit(RECENT_SERVICE_TIMES)
+    keys = list(queue_keys)
+    # One query for every queue: the last RECENT_SERVICE_TIMES durations of each.
+    recent = (
+        select(
+            ServiceTimeRow.queue_key,
+            ServiceTimeRow.seconds,
+            func.row_number()
+            .over(
+                partition_by=ServiceTimeRow.queue_key,
+                order_by=ServiceTimeRow.finished_at.desc(),
             )
+            .label("recency"),
         )
+        .where(ServiceTimeRow.queue_key.in_(keys))
+        .subquery()
+    )
+    durations: dict[str, list[float]] = {key: [] for key in keys}
+    for queue_key, seconds in session.execute(
+        select(recent.c.queue_key, recent.c.seconds).where(recent.c.recency <= RECENT_SERVICE_TIMES)
+    ):
+        durations[queue_key].append(seconds)
+    means: dict[str, float] = {}
+    for queue_key in keys:
+        service, _ = context.centre.queue(queue_key)
         means[queue_key] = estimates.mean_service_seconds(
-            durations, prior_seconds=service.prior_service_minutes * 60.0
+            durations[queue_key], prior_seconds=service.prior_service_minutes * 60.0
         )
     return means
 

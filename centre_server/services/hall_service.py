@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from centre_core import estimates, policy
@@ -120,7 +121,7 @@ def services_menu(context: ServerContext) -> ServicesOut:
     )
 
 
-def _ticket_record(row: TicketRow) -> dict[str, object]:
+def _ticket_record(row: Row[Any]) -> dict[str, object]:
     """Return a ticket as the stream's ticket events carry it (no personal data)."""
     return {
         "ticket_id": row.id,

@@ -170,3 +170,31 @@ def test_counter_queue_view_lists_next_tickets_with_reasons_and_masks_phones(c07
     assert [n["ticket"]["number"] for n in body["next"]] == ["B-001", "C-001"]
     assert body["next"][0]["ticket"]["phone_masked"] == "+254 7** *** 678"
     assert all(n["reason"]["explanation"] for n in body["next"])
+
+
+def test_estimates_use_the_last_twenty_service_times_of_each_queue(harness, clock):
+    from datetime import timedelta
+
+    from centre_core import estimates
+    from centre_server.db.tables import ServiceTimeRow
+    from centre_server.services import estimates_service
+
+    with harness.context.db.write() as transaction:
+        for index in range(25):
+            seconds = 2000.0 if index < 5 else 60.0 + index  # the five oldest are left out
+            transaction.session.add(
+                ServiceTimeRow(
+                    queue_key="BC",
+                    counter="C07",
+                    finished_at=clock.now() + timedelta(minutes=index),
+                    seconds=seconds,
+                )
+            )
+    with harness.context.db.read() as session:
+        means = estimates_service.mean_seconds(session, harness.context, ["BC", "DC"])
+    prior = harness.context.centre.service("BC").prior_service_minutes * 60
+    expected = estimates.mean_service_seconds(
+        [60.0 + index for index in range(5, 25)], prior_seconds=prior
+    )
+    assert means["BC"] == pytest.approx(expected)
+    assert means["DC"] == harness.context.centre.service("DC").prior_service_minutes * 60
