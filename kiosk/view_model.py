@@ -466,28 +466,26 @@ class KioskViewModel(EventDispatcher):
         await self._deliver(ticket)
 
     async def _send(self, attempt: TicketAttempt) -> IssuedTicket:
-        delays = self._timings.retry_delays
-        for try_number in range(len(delays) + 1):
+        """Send the attempt, resending it (same request id) while the server does not answer."""
+        for delay in self._timings.retry_delays:
             try:
-                if attempt.is_check_in:
-                    return await self._backend.check_in(
-                        reference=attempt.reference,
-                        phone=attempt.phone,
-                        request_id=attempt.request_id,
-                    )
-                assert attempt.service_code is not None
-                return await self._backend.issue_ticket(
-                    service_code=attempt.service_code,
-                    priority=attempt.priority,
-                    phone=attempt.phone,
-                    request_id=attempt.request_id,
-                )
+                return await self._command(attempt)
             except ServerUnreachable:
-                if try_number == len(delays):
-                    raise
                 log.warning("server unreachable, resending %s", attempt.request_id)
-                await self._scheduler.sleep(delays[try_number])
-        raise AssertionError("unreachable")
+                await self._scheduler.sleep(delay)
+        return await self._command(attempt)
+
+    async def _command(self, attempt: TicketAttempt) -> IssuedTicket:
+        if attempt.service_code is None:
+            return await self._backend.check_in(
+                reference=attempt.reference, phone=attempt.phone, request_id=attempt.request_id
+            )
+        return await self._backend.issue_ticket(
+            service_code=attempt.service_code,
+            priority=attempt.priority,
+            phone=attempt.phone,
+            request_id=attempt.request_id,
+        )
 
     def _show_refusal(self, attempt: TicketAttempt, code: str) -> None:
         if attempt.is_check_in:
