@@ -15,6 +15,5 @@ class ServerErrorCode(StrEnum):
     request_id_reused = "request_id_reused"
     invalid_phone = "invalid_phone"
     invalid_id_number = "invalid_id_number"
-    staff_not_found = "staff_not_found"
     device_exists = "device_exists"
     internal_error = "internal_error"

@@ -19,7 +19,6 @@ STATUS_BY_CODE: dict[str, int] = {
     ServerErrorCode.invalid_credentials: 401,
     ServerErrorCode.forbidden: 403,
     ServerErrorCode.not_found: 404,
-    ServerErrorCode.staff_not_found: 404,
     ErrorCode.counter_not_found: 404,
     ErrorCode.ticket_not_found: 404,
     ErrorCode.service_not_found: 404,
@@ -97,7 +96,9 @@ async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
         return error_response(ServerErrorCode.not_found, "no such route")
     if exc.status_code == 405:
         return error_response(ServerErrorCode.method_not_allowed, "method not allowed here")
-    code = ServerErrorCode.invalid_request if exc.status_code < 500 else "internal_error"
+    code = (
+        ServerErrorCode.invalid_request if exc.status_code < 500 else ServerErrorCode.internal_error
+    )
     return error_response(code, str(exc.detail), status=exc.status_code)
 
 
