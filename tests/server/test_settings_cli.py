@@ -140,3 +140,11 @@ def test_demo_serves_and_writes_its_credentials(tmp_path):
         process.terminate()
         output, _ = process.communicate(timeout=20)
     assert "demo-credentials.json" in output
+
+
+def test_serve_refuses_an_unsafe_production_setup_in_one_line(run, tmp_path):
+    env = {"FOLENI_MODE": "production", "FOLENI_DATA_DIR": str(tmp_path)}
+    code, _out, err = run(["serve"], env)
+    assert code == 2
+    assert "production mode refuses" in err and "PUBLIC_BASE_URL" in err
+    assert len(err.strip().splitlines()) == 1
