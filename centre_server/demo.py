@@ -122,26 +122,42 @@ def _banner(credentials: dict[str, Any], path: Path) -> str:
 def start_clients(credentials: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
     """Start the kiosk, a counter and the display when they are installed (needs a display)."""
     url = credentials["server_url"]
+    # On one desktop the three apps run in windows, not full screen.
     settings_by_app = {
-        "kiosk": {"FOLENI_KIOSK_SERVER": url, "FOLENI_KIOSK_TOKEN": credentials["tokens"]["kiosk"]},
-        "counter": {
-            "FOLENI_COUNTER_SERVER": url,
-            "FOLENI_COUNTER_COUNTER": credentials["staff"][0]["counter"],
-        },
-        "display": {
-            "FOLENI_DISPLAY_SERVER": url,
-            "FOLENI_DISPLAY_TOKEN": credentials["tokens"]["display"],
-        },
+        "kiosk": (
+            [],
+            {
+                "FOLENI_KIOSK_SERVER": url,
+                "FOLENI_KIOSK_TOKEN": credentials["tokens"]["kiosk"],
+                "FOLENI_KIOSK_WINDOWED": "1",
+            },
+        ),
+        "counter": (
+            [],
+            {
+                "FOLENI_COUNTER_SERVER": url,
+                "FOLENI_COUNTER_COUNTER": credentials["staff"][0]["counter"],
+                "FOLENI_COUNTER_WINDOWED": "1",
+            },
+        ),
+        "display": (
+            ["--windowed"],
+            {
+                "FOLENI_DISPLAY_SERVER": url,
+                "FOLENI_DISPLAY_TOKEN": credentials["tokens"]["display"],
+            },
+        ),
     }
     children = []
-    for app, env in settings_by_app.items():
+    for app, (args, env) in settings_by_app.items():
         if (
             importlib.util.find_spec(app) is None
             or importlib.util.find_spec(f"{app}.__main__") is None
         ):
             print(f"  ({app} app not installed: not started)")
             continue
-        children.append(subprocess.Popen([sys.executable, "-m", app], env={**os.environ, **env}))
+        command = [sys.executable, "-m", app, *args]
+        children.append(subprocess.Popen(command, env={**os.environ, **env}))
         print(f"  started the {app} app (pid {children[-1].pid})")
     return children
 

@@ -148,3 +148,30 @@ def test_serve_refuses_an_unsafe_production_setup_in_one_line(run, tmp_path):
     assert code == 2
     assert "production mode refuses" in err and "PUBLIC_BASE_URL" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_demo_starts_the_installed_apps_in_windows_with_their_settings(monkeypatch):
+    from centre_server import demo
+
+    started = []
+
+    class FakeProcess:
+        pid = 1
+
+        def __init__(self, command, env):
+            started.append((command[2:], env))
+
+    monkeypatch.setattr(demo.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(
+        demo.importlib.util, "find_spec", lambda name: None if "display" in name else object()
+    )
+    credentials = {
+        "server_url": "http://127.0.0.1:9",
+        "tokens": {"kiosk": "k-token", "display": "d-token"},
+        "staff": [{"staff_number": "D101", "pin": "1", "counter": "C01"}],
+    }
+    demo.start_clients(credentials)
+    (kiosk_args, kiosk_env), (counter_args, counter_env) = started
+    assert kiosk_args == ["kiosk"] and kiosk_env["FOLENI_KIOSK_TOKEN"] == "k-token"
+    assert kiosk_env["FOLENI_KIOSK_SERVER"] == "http://127.0.0.1:9"
+    assert counter_args == ["counter"] and counter_env["FOLENI_COUNTER_COUNTER"] == "C01"
