@@ -49,6 +49,13 @@ class CheckInIn(Request):
     request_id: RequestId | None = None
 
 
+class CancelIn(Request):
+    """Withdraw a waiting ticket (e.g. its slip could not be printed, or the citizen left)."""
+
+    reason: Literal["not_printed", "left", "duplicate", "other"] = "other"
+    request_id: RequestId | None = None
+
+
 class AppointmentIn(Request):
     """One appointment to import."""
 

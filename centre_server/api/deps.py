@@ -13,6 +13,8 @@ from centre_server.schemas import ErrorOut
 EVERY_ROLE = (Role.kiosk, Role.display, Role.counter, Role.manager, Role.admin)
 HALL_AUDIENCE = requires(*EVERY_ROLE)
 ISSUERS = requires(Role.kiosk, Role.counter, Role.manager)
+# A kiosk voids the ticket it could not print; a manager any waiting ticket.
+VOIDERS = requires(Role.kiosk, Role.manager)
 COUNTER_STAFF = requires(Role.counter, Role.manager)
 MANAGERS = requires(Role.manager, Role.admin)
 ADMINS = requires(Role.admin)

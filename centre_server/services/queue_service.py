@@ -109,6 +109,30 @@ def issue_in(
     return outcome.ticket
 
 
+def cancel_ticket(
+    context: ServerContext, *, ticket_id: str, reason: str, request_id: str | None = None
+) -> TicketPublic:
+    """Withdraw a waiting ticket (a called one ends at its counter instead)."""
+
+    def run(transaction: WriteTransaction) -> TicketPublic:
+        row = ticket_repo.get_row(transaction.session, ticket_id)
+        outcome = ticket_rules.cancel_ticket(
+            ticket_repo.to_ticket(row), now=context.now(), reason=reason
+        )
+        ticket_repo.save(transaction.session, outcome.ticket)
+        transaction.append(outcome.events)
+        return public_view(context, transaction, outcome.ticket, phone=None)
+
+    return run_once(
+        context,
+        command="ticket.cancel",
+        request_id=request_id,
+        args={"ticket_id": ticket_id, "reason": reason},
+        model=TicketPublic,
+        run=run,
+    )
+
+
 def business_day_of(context: ServerContext, now: datetime) -> date:
     """Return the centre-local day of `now` (numbers restart with it)."""
     return business_day(now, timezone=context.centre.timezone)

@@ -22,7 +22,7 @@ PUBLIC_ROUTES = {
     "/redoc",
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-SAMPLE_PATH_PARAMS = {"counter": "C07", "token": "abcdefghijklmnop"}
+SAMPLE_PATH_PARAMS = {"counter": "C07", "token": "abcdefghijklmnop", "ticket_id": "0" * 32}
 
 
 def login(harness, staff_number="SC07", pin=PIN, counter="C07"):

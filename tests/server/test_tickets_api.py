@@ -140,3 +140,22 @@ def test_unknown_route_and_method(harness):
 
 def test_healthz(harness):
     assert harness.client.get("/healthz").json()["status"] == "ok"
+
+
+def test_a_waiting_ticket_can_be_voided_once_with_its_event(harness):
+    ticket = harness.issue("BC")
+    seq = harness.last_seq()
+    path = f"/api/v1/tickets/{ticket['ticket_id']}/cancel"
+    response = harness.client.post(
+        path, json={"reason": "not_printed"}, headers=harness.auth("kiosk")
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    assert [e["type"] for e in harness.events_after(seq)] == ["ticket.cancelled"]
+    again = harness.client.post(path, json={}, headers=harness.auth("manager"))
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "invalid_transition"
+    unknown = harness.client.post(
+        "/api/v1/tickets/nope/cancel", json={}, headers=harness.auth("manager")
+    )
+    assert unknown.json()["error"]["code"] == "ticket_not_found"

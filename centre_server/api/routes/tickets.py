@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from centre_server.api.context import server_context
-from centre_server.api.deps import ADMINS, ERROR_RESPONSES, HALL_AUDIENCE, ISSUERS, MANAGERS
+from centre_server.api.deps import (
+    ADMINS,
+    ERROR_RESPONSES,
+    HALL_AUDIENCE,
+    ISSUERS,
+    MANAGERS,
+    VOIDERS,
+)
 from centre_server.schemas import (
     AppointmentImportIn,
     AppointmentImportOut,
     AppointmentListOut,
+    CancelIn,
     CheckInIn,
     CheckInOut,
     ServicesOut,
@@ -46,6 +54,26 @@ def issue_ticket(body: TicketIssueIn, request: Request) -> TicketPublic:
         service_code=body.service_code,
         priority=body.priority,
         phone=body.phone,
+        request_id=body.request_id,
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/cancel",
+    response_model=TicketPublic,
+    dependencies=[Depends(VOIDERS)],
+    tags=["kiosk"],
+)
+def cancel_ticket(
+    ticket_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")],
+    body: CancelIn,
+    request: Request,
+) -> TicketPublic:
+    """Withdraw a waiting ticket: a slip that could not be printed, a citizen who left."""
+    return queue_service.cancel_ticket(
+        server_context(request),
+        ticket_id=ticket_id,
+        reason=body.reason,
         request_id=body.request_id,
     )
 
