@@ -30,15 +30,15 @@ class CallNextOptions:
     """How hard and how long: levels of concurrency, tickets per level, seconds per ceiling."""
 
     levels: tuple[int, ...] = (1, 8, 32, 64)
-    tickets: int = 1000
-    trivial_seconds: float = 3.0
+    tickets: int = 400
+    trivial_seconds: float = 2.0
     databases: tuple[str, ...] = ("sqlite", "postgresql")
     drain_timeout: float = 120.0
 
     @classmethod
     def quick(cls) -> CallNextOptions:
         """Return the smoke-run settings (well under a minute)."""
-        return cls(levels=(1, 8), tickets=150, trivial_seconds=1.0, databases=("sqlite",))
+        return cls(levels=(1, 8), tickets=100, trivial_seconds=0.5, databases=("sqlite",))
 
 
 def services_served(counters: int) -> list[str]:

@@ -48,7 +48,7 @@ class DisplayOptions:
     @classmethod
     def quick(cls) -> DisplayOptions:
         """Return the smoke-run settings."""
-        return cls(counters=4, seconds=5.0)
+        return cls(counters=2, seconds=3.0, settle_seconds=1.0)
 
 
 class Subscriber:

@@ -47,8 +47,8 @@ class PeakDayOptions:
 
     @classmethod
     def quick(cls) -> PeakDayOptions:
-        """Return the smoke-run settings: a small centre (a counter a queue), 2,000x faster."""
-        return cls(tickets=400, counters=17, compression=2000.0, drain_seconds=20.0)
+        """Return the smoke-run settings: a small centre (a counter a queue), 4,000x faster."""
+        return cls(tickets=200, counters=17, compression=4000.0, drain_seconds=20.0)
 
 
 class Hall:

@@ -93,6 +93,9 @@ class ServerStartError(RuntimeError):
 class CentreServer:
     """One `foleni serve` process on a provisioned database; use as a context manager."""
 
+    # `foleni serve`, run by this interpreter (the console script is the same entry point).
+    COMMAND = ("-m", "centre_server.cli", "serve")
+
     def __init__(
         self, *, workdir: Path, database_url: str, centre_file: Path, staff: int = 0
     ) -> None:
@@ -147,7 +150,7 @@ class CentreServer:
         with self.log_path.open("wb") as log:
             # Its own session: Ctrl-C in the terminal reaches us, and we stop it in order.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "centre_server.cli", "serve"],
+                [sys.executable, *self.COMMAND],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
