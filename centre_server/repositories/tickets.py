@@ -102,9 +102,6 @@ def save(session: Session, ticket: Ticket) -> None:
     row = get_row(session, ticket.id)
     _copy(ticket, row)
     record_saved(session, ticket)
-    # Flush now: the partial unique index (one active ticket per counter) must see each
-    # change in order, not a batch where a freed and a newly held row swap places.
-    session.flush()
 
 
 def by_token(session: Session, token: str) -> TicketRow | None:
