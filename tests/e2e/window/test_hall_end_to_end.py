@@ -225,7 +225,8 @@ def test_a_walk_in_is_printed_called_at_a_counter_shown_and_announced_in_the_hal
     display.bring_forward()
     time.sleep(0.5)  # a frame drawn on top
     board = screen.screenshot(artifacts / "e2e-display-called.png")
-    assert len(Image.open(board).convert("RGB").getcolors(1 << 16) or range(1 << 16)) > 2
+    darkest, brightest = Image.open(board).convert("L").getextrema()
+    assert brightest - darkest > 100  # a drawn board, not a blank screen
     wav = display.wait_for(
         lambda: announcement(audio_dir, number),
         f"an announcement of {number}",
@@ -251,7 +252,8 @@ def test_a_walk_in_is_printed_called_at_a_counter_shown_and_announced_in_the_hal
     # The printer: the slip's text and its QR code, the ticket's status page.
     issued = kiosk_answer(kiosk_proxy, "POST /api/v1/tickets ", 201)
     assert issued["number"] == number
-    assert issued["phone_masked"] and "334" not in issued["phone_masked"]
+    # The centre has the number for the SMS (so there is personal data to leak), shown masked.
+    assert issued["phone_masked"].replace(" ", "").endswith("455")
     slip = decode_escpos(printer.received)
     assert slip.line_containing(number).bold
     assert issued["status_url"] in [qr.payload for qr in slip.qr_codes]
@@ -270,18 +272,16 @@ def test_a_walk_in_is_printed_called_at_a_counter_shown_and_announced_in_the_hal
     assert any("GET /api/v1/hall" in where for where, _ in display_texts)
     rules = personal_data_rules(centre)
     assert personal_data.found(display_texts + kiosk_texts, rules) == []
-    assert personal_data.shaped_like_phone_or_id(display_texts) == []
+    assert personal_data.shaped_like_phone_or_id(display_texts + kiosk_texts) == []
 
 
 def announcement(folder, number):
-    """The WAV announcing `number`, once it is whole."""
+    """The WAV announcing `number`, once it is whole (its RIFF header gives its length)."""
     for path in sorted(folder.glob("*.wav")) if folder.exists() else []:
         if number in path.name:
-            try:
-                audio.from_wav(path.read_bytes())
-            except (audio.AudioError, EOFError, ValueError):
-                return None
-            return path
+            data = path.read_bytes()
+            whole = len(data) > 8 and int.from_bytes(data[4:8], "little") + 8 == len(data)
+            return path if whole else None
     return None
 
 
