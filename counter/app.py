@@ -133,6 +133,10 @@ class CounterApp(App):
     login_vm = ObjectProperty(None)
     vm = ObjectProperty(None, allownone=True)
 
+    def open_settings(self, *_args: Any) -> bool:
+        """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
+        return False
+
     def __init__(
         self,
         *,

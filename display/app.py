@@ -8,6 +8,7 @@ import logging
 from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock as KivyClock
@@ -55,6 +56,10 @@ class DisplayApp(App):
     """The Kivy app: one window holding the board, redrawn from the view-model."""
 
     title = "Foleni hall display"
+
+    def open_settings(self, *_args: Any) -> bool:
+        """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
+        return False
 
     def __init__(self, view_model: BoardViewModel, **kwargs: object) -> None:
         super().__init__(**kwargs)

@@ -35,6 +35,10 @@ class KioskApp(App):
 
     title = "Foleni kiosk"
 
+    def open_settings(self, *_args: Any) -> bool:
+        """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
+        return False
+
     def __init__(self, view_model: KioskViewModel, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # kv reaches these as `app.vm` and `app.tr`.

@@ -28,13 +28,6 @@ def nowhere():
         yield f"http://127.0.0.1:{held.getsockname()[1]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: no app overrides App.open_settings, so F1 opens Kivy's settings panel "
-    "(counter/app.py CounterApp.key_down returns False for F1 on the login form; kiosk/app.py "
-    "and display/app.py do not handle F1 at all)",
-)
 @pytest.mark.parametrize(
     ("app", "args"),
     [
