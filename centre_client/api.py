@@ -19,6 +19,7 @@ from centre_client.models import (
     Health,
     PrinterStatus,
     ServicesOut,
+    StaffFiguresOut,
     StaffLoginOut,
     TicketPublic,
 )
@@ -203,6 +204,10 @@ class CentreClient:
     async def counter_queue(self, *, counter: str, limit: int = 5) -> CounterQueueOut:
         """Return the counter's view: state, held ticket, waiting per queue, next in order."""
         return await self._get(f"{API}/counters/{counter}/queue", CounterQueueOut, limit=limit)
+
+    async def staff_figures(self) -> StaffFiguresOut:
+        """Return the logged-in staff member's figures for the day (a counter session only)."""
+        return await self._get(f"{API}/staff/me/figures", StaffFiguresOut)
 
     # Displays and managers -------------------------------------------------------------------
 

@@ -175,6 +175,14 @@ class StaffLoginOut(WireModel):
     counter: str | None
 
 
+class StaffFiguresOut(WireModel):
+    """The logged-in staff member's figures for the centre-local day."""
+
+    served: int
+    mean_handling_seconds: float | None
+    longest_handling_seconds: float | None
+
+
 class CheckInOut(WireModel):
     """A checked-in appointment and its ticket."""
 

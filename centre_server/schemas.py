@@ -304,6 +304,17 @@ class StaffLoginOut(BaseModel):
     counter: str | None
 
 
+class StaffFiguresOut(BaseModel):
+    """A staff member's figures for the centre-local day: stages finished and handling times."""
+
+    served: int
+    mean_handling_seconds: float | None = Field(
+        description="From the start of serving (or the call, when serving never started) to "
+        "the finish; null when nothing was served today."
+    )
+    longest_handling_seconds: float | None
+
+
 class CheckInOut(BaseModel):
     """A checked-in appointment and its ticket."""
 

@@ -20,6 +20,8 @@ from counter.model import (
     WaitingTicket,
 )
 
+NOT_FOUND = "not_found"  # the server's code for a route it does not have
+
 
 class CentreCounterLink:
     """One staff session at one counter of a centre server (meets `counter.link.CounterLink`)."""
@@ -93,8 +95,19 @@ class CentreCounterLink:
         )
 
     async def staff_figures(self) -> StaffFigures | None:
-        """Return None: the centre has no route for a staff member's own figures yet."""
-        return None
+        """Return the staff member's figures for today; None from a centre without the route."""
+        try:
+            figures = await self.client.staff_figures()
+        except CentreApiError as error:
+            # A centre server older than the figures route: the counter keeps its own tally.
+            if error.code == NOT_FOUND:
+                return None
+            raise
+        return StaffFigures(
+            served=figures.served,
+            mean_handling_seconds=figures.mean_handling_seconds,
+            longest_handling_seconds=figures.longest_handling_seconds,
+        )
 
     async def call_next(self) -> HeldTicket:
         """Call the next ticket the policy chooses for this counter."""

@@ -10,7 +10,16 @@ from fastapi import FastAPI
 
 from centre_core.clock import Clock
 from centre_server.api.errors import install_error_handlers
-from centre_server.api.routes import auth, counters, hall, health, status_page, stream, tickets
+from centre_server.api.routes import (
+    auth,
+    counters,
+    hall,
+    health,
+    staff,
+    status_page,
+    stream,
+    tickets,
+)
 from centre_server.context import ServerContext, build_context, prepare_state
 from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
@@ -44,7 +53,7 @@ def create_app(context: ServerContext) -> FastAPI:
     )
     app.state.context = context
     install_error_handlers(app)
-    for module in (health, auth, tickets, counters, hall, status_page, stream):
+    for module in (health, auth, tickets, counters, hall, staff, status_page, stream):
         app.include_router(module.router)
     return app
 

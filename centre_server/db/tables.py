@@ -251,13 +251,22 @@ class IdempotencyRow(Base):
 
 
 class ServiceTimeRow(Base):
-    """How long one stage of one ticket took at a counter (input of the wait estimate)."""
+    """How long one stage of one ticket took at a counter, and who served it.
+
+    Input of the wait estimate and of a staff member's figures for the day. The ticket row
+    cannot say who served it: the next stage overwrites its counter and times.
+    """
 
     __tablename__ = "service_times"
-    __table_args__ = (Index("ix_service_times_queue_key_finished_at", "queue_key", "finished_at"),)
+    __table_args__ = (
+        Index("ix_service_times_queue_key_finished_at", "queue_key", "finished_at"),
+        Index("ix_service_times_staff_number_finished_at", "staff_number", "finished_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     queue_key: Mapped[str] = mapped_column(String(80))
     counter: Mapped[str] = mapped_column(String(32))
     finished_at: Mapped[datetime]
     seconds: Mapped[float] = mapped_column(Float)
+    # The staff member logged in at the counter when the stage finished (None before 0002).
+    staff_number: Mapped[str | None] = mapped_column(String(32))

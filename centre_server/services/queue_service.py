@@ -377,6 +377,7 @@ def finish(
                     counter=state.code,
                     finished_at=now,
                     seconds=max(0.0, (now - started).total_seconds()),
+                    staff_number=state.staff_number,
                 )
             )
         return outcome

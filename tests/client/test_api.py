@@ -270,3 +270,30 @@ async def test_reads_go_to_their_routes() -> None:
         "/healthz",
         "/api/v1/tickets/status/tok-abcdefgh",
     ]
+
+
+async def test_staff_figures_read_the_sessions_own_day() -> None:
+    figures = {"served": 3, "mean_handling_seconds": 400.0, "longest_handling_seconds": 1322.0}
+    server = Recorder(
+        reply(200, figures),
+        reply(
+            200,
+            {
+                **figures,
+                "served": 0,
+                "mean_handling_seconds": None,
+                "longest_handling_seconds": None,
+            },
+        ),
+    )
+    async with client_for(server, token="session-token") as client:
+        mine = await client.staff_figures()
+        empty = await client.staff_figures()
+    assert (mine.served, mine.mean_handling_seconds, mine.longest_handling_seconds) == (
+        3,
+        400.0,
+        1322.0,
+    )
+    assert (empty.served, empty.mean_handling_seconds) == (0, None)
+    assert [r.url.path for r in server.requests] == ["/api/v1/staff/me/figures"] * 2
+    assert server.requests[0].headers["authorization"] == "Bearer session-token"

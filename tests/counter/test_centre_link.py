@@ -7,6 +7,7 @@ import pytest
 from centre_client.api import CentreClient
 from centre_client.errors import CentreApiError
 from counter.centre_link import CentreCounterLink
+from counter.model import StaffFigures
 
 pytestmark = pytest.mark.anyio
 AT = "2026-03-02T06:30:00+00:00"
@@ -51,7 +52,9 @@ COUNTER = {
 }
 
 
-def centre(requests):
+def centre(requests, figures=None):
+    """A fake centre; `figures` None: a centre older than the figures route."""
+
     def answer(request: httpx.Request) -> httpx.Response:
         requests.append((request.method, request.url.path, request.content))
         path = request.url.path
@@ -86,6 +89,10 @@ def centre(requests):
         if path == "/api/v1/counters/C02/recall":
             held = ticket("A-001", "no_show", recalls=3)
             return httpx.Response(200, json={"counter": COUNTER, "ticket": held, "seq": 9})
+        if path == "/api/v1/staff/me/figures" and figures is not None:
+            return httpx.Response(200, json=figures)
+        if path == "/api/v1/staff/me/figures":
+            return httpx.Response(404, json={"error": {"code": "not_found", "message": "no"}})
         if path == "/api/v1/counters/C02/call-next":
             return httpx.Response(200, json={"counter": COUNTER, "ticket": None, "seq": 9})
         return httpx.Response(
@@ -95,12 +102,18 @@ def centre(requests):
     return httpx.MockTransport(answer)
 
 
-@pytest.fixture
-async def link():
+def make_link(figures=None):
     requests = []
-    client = CentreClient("http://centre.test", transport=centre(requests), retries=0)
+    transport = centre(requests, figures)
+    client = CentreClient("http://centre.test", transport=transport, retries=0)
     link = CentreCounterLink("http://centre.test", client=client)
     link.requests = requests
+    return link
+
+
+@pytest.fixture
+async def link():
+    link = make_link()
     yield link
     await link.aclose()
 
@@ -146,3 +159,21 @@ async def test_refusals_keep_the_centres_code(link):
     with pytest.raises(CentreApiError) as refused:
         await link.serve_ticket("id-A-009")
     assert refused.value.code == "no_waiting_tickets"
+
+
+async def test_staff_figures_come_from_the_centre():
+    figures = {"served": 31, "mean_handling_seconds": 400.0, "longest_handling_seconds": 1322.0}
+    link = make_link(figures)
+    try:
+        await link.log_in(staff_number="D102", pin="1234", counter="C02")
+        assert await link.staff_figures() == StaffFigures(
+            served=31, mean_handling_seconds=400.0, longest_handling_seconds=1322.0
+        )
+        assert link.requests[-1][1] == "/api/v1/staff/me/figures"
+    finally:
+        await link.aclose()
+
+
+async def test_a_centre_without_the_figures_route_leaves_the_counter_its_tally(link):
+    await link.log_in(staff_number="D102", pin="1234", counter="C02")
+    assert await link.staff_figures() is None

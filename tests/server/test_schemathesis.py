@@ -11,8 +11,9 @@ from schemathesis.generation.modes import GenerationMode
 from centre_server.api.roles import route_table
 from centre_server.auth import Role
 
-# Prefer the broadest role a route admits, so requests get past the guard and reach the code.
-ROLE_PREFERENCE = (Role.manager, Role.admin, Role.kiosk, Role.display)
+# Prefer the broadest role a route admits, so requests get past the guard and reach the code;
+# a route only for staff at a counter gets C07's session.
+ROLE_PREFERENCE = (Role.manager, Role.admin, Role.kiosk, Role.display, Role.counter)
 EXAMPLES_PER_OPERATION_AND_MODE = 12
 
 
@@ -24,8 +25,13 @@ def test_no_valid_or_invalid_request_makes_the_server_fail(sqlite_harness):
     for entry in route_table(app):
         if entry.guard is not None and not entry.guard.public:
             role = next(r for r in ROLE_PREFERENCE if r in entry.guard.roles)
+            token = (
+                sqlite_harness.counter_tokens["C07"]
+                if role == Role.counter
+                else sqlite_harness.tokens[str(role)]
+            )
             for method in entry.methods:
-                tokens[(method, entry.path)] = sqlite_harness.tokens[str(role)]
+                tokens[(method, entry.path)] = token
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20

@@ -1,0 +1,44 @@
+"""A staff member's figures for the day, from the service times recorded at each finish."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from centre_core.clock import business_day
+from centre_server.context import ServerContext
+from centre_server.db.tables import ServiceTimeRow
+from centre_server.schemas import StaffFiguresOut
+
+
+def local_day_bounds(context: ServerContext, now: datetime) -> tuple[datetime, datetime]:
+    """Return the UTC start and end of the centre-local day holding `now`."""
+    zone = ZoneInfo(context.centre.timezone)
+    day = business_day(now, timezone=context.centre.timezone)
+    start = datetime.combine(day, time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def staff_figures(context: ServerContext, *, staff_number: str) -> StaffFiguresOut:
+    """Return what a staff member finished today (centre-local) and how long it took."""
+    start, end = local_day_bounds(context, context.now())
+    with context.db.read() as session:
+        served, mean, longest = session.execute(
+            select(
+                func.count(ServiceTimeRow.id),
+                func.avg(ServiceTimeRow.seconds),
+                func.max(ServiceTimeRow.seconds),
+            ).where(
+                ServiceTimeRow.staff_number == staff_number,
+                ServiceTimeRow.finished_at >= start,
+                ServiceTimeRow.finished_at < end,
+            )
+        ).one()
+    return StaffFiguresOut(
+        served=served,
+        mean_handling_seconds=None if mean is None else float(mean),
+        longest_handling_seconds=None if longest is None else float(longest),
+    )
