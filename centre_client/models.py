@@ -230,6 +230,12 @@ class DeviceOut(WireModel):
     status_at: datetime | None
 
 
+class HallCounterOut(CounterOut):
+    """A counter as the hall sees it: its live state and the services it serves."""
+
+    services: list[str]
+
+
 class HallSnapshot(WireModel):
     """The whole hall at one seq: what a display or manager needs to start from."""
 
@@ -239,7 +245,7 @@ class HallSnapshot(WireModel):
     centre_code: str
     centre_name: str
     services: list[HallServiceOut]
-    counters: list[CounterOut]
+    counters: list[HallCounterOut]
     totals: HallTotalsOut
     called_now: list[dict[str, Any]]
     recent_calls: list[dict[str, Any]]

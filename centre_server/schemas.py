@@ -389,6 +389,15 @@ class DeviceOut(BaseModel):
     status_at: datetime | None
 
 
+class HallCounterOut(CounterOut):
+    """A counter as the hall sees it: its live state and the services it serves."""
+
+    services: list[str] = Field(
+        description="Codes of the services the counter serves (any stage of them), in the "
+        "centre file's order: a display zoned to some counters shows these services' queues."
+    )
+
+
 class HallSnapshot(BaseModel):
     """The whole hall at one seq: what a display or manager needs to start from."""
 
@@ -398,7 +407,7 @@ class HallSnapshot(BaseModel):
     centre_code: str
     centre_name: str
     services: list[HallServiceOut]
-    counters: list[CounterOut]
+    counters: list[HallCounterOut]
     totals: HallTotalsOut
     called_now: list[dict[str, Any]]
     recent_calls: list[dict[str, Any]]

@@ -228,8 +228,9 @@ class BoardViewModel(EventDispatcher):
 
     def _waiting_rows(self, mirror: QueueMirror) -> list[dict[str, str]]:
         rows = []
+        services_of = self._directory.services_of_counters()
         for service in self._directory.services:
-            if not self._zone.shows_service(service.code):
+            if not self._zone.shows_service(service.code, services_of=services_of):
                 continue
             waiting = mirror.waiting_count(service.code)
             rows.append(

@@ -25,10 +25,11 @@ class ServiceInfo:
 
 @dataclass(frozen=True)
 class CounterInfo:
-    """A counter's code and the name painted above it."""
+    """A counter's code, the name painted above it and the codes of the services it serves."""
 
     code: str
     name: str
+    services: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class CentreDirectory:
                 return counter
         return CounterInfo(code=code, name=code)
 
+    def services_of_counters(self) -> dict[str, frozenset[str]]:
+        """Return the services each counter serves, by counter code."""
+        return {counter.code: counter.services for counter in self.counters}
+
 
 def service_of_selector(selector: str) -> str:
     """Return the service code of a queue key or selector (`NID.biometrics` -> `NID`)."""
@@ -73,5 +78,8 @@ def directory_from_hall(hall: HallSnapshot) -> CentreDirectory:
             )
             for service in hall.services
         ),
-        counters=tuple(CounterInfo(code=c.code, name=c.name) for c in hall.counters),
+        counters=tuple(
+            CounterInfo(code=c.code, name=c.name, services=frozenset(c.services))
+            for c in hall.counters
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -29,13 +29,19 @@ class Zone:
             return False
         return not self.counters or counter in self.counters
 
-    def shows_service(self, service_code: str) -> bool:
+    def shows_service(
+        self, service_code: str, *, services_of: Mapping[str, Collection[str]]
+    ) -> bool:
         """Whether the waiting tile of a service belongs on this board.
 
-        Only a service filter narrows the tiles: the server's hall does not say which queues
-        each counter serves, so a zone of counters shows every service's waiting line.
+        A zone of counters shows the services at least one of its counters serves
+        (`services_of`: each counter's services, from the server's hall).
         """
-        return not self.services or service_code in self.services
+        if self.services and service_code not in self.services:
+            return False
+        return not self.counters or any(
+            service_code in services_of.get(counter, ()) for counter in self.counters
+        )
 
 
 WHOLE_CENTRE = Zone()

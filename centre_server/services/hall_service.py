@@ -21,9 +21,9 @@ from centre_server.db.transactions import CENTRE_ROW_ID
 from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import tickets as ticket_repo
 from centre_server.schemas import (
-    CounterOut,
     CounterQueueOut,
     DeviceOut,
+    HallCounterOut,
     HallServiceOut,
     HallSnapshot,
     HallTotalsOut,
@@ -61,12 +61,11 @@ class _Figures:
         return [t for t in self.waiting if t.service_code == service_code]
 
     def counters_open_for(self, service_code: str) -> int:
-        service = self.context.centre.service(service_code)
         return sum(
             1
             for state in self.counters
             if state.status == CounterStatus.open
-            and any(key in self.context.counter_queues[state.code] for key in service.queue_keys)
+            and _serves(self.context, state.code, service_code)
         )
 
     def new_ticket_wait(self, service_code: str) -> int | None:
@@ -140,10 +139,26 @@ def _ticket_record(row: Row[Any]) -> dict[str, object]:
     }
 
 
-def _public_counter(context: ServerContext, state: CounterState, number: str | None) -> CounterOut:
+def _serves(context: ServerContext, counter_code: str, service_code: str) -> bool:
+    """Whether a counter serves any stage of a service."""
+    service = context.centre.service(service_code)
+    return any(key in context.counter_queues[counter_code] for key in service.queue_keys)
+
+
+def _hall_counter(
+    context: ServerContext, state: CounterState, number: str | None
+) -> HallCounterOut:
     # Displays get the snapshot too: no staff number on it.
     out = views.counter_out(context, state, number=number)
-    return out.model_copy(update={"staff_number": None})
+    return HallCounterOut(
+        **out.model_dump(exclude={"staff_number"}),
+        staff_number=None,
+        services=[
+            service.code
+            for service in context.centre.services
+            if _serves(context, state.code, service.code)
+        ],
+    )
 
 
 def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> HallSnapshot:
@@ -181,7 +196,7 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
             else None
         )
     counters = [
-        _public_counter(context, state, numbers.get(state.current_ticket_id or ""))
+        _hall_counter(context, state, numbers.get(state.current_ticket_id or ""))
         for state in figures.counters
     ]
     by_status = defaultdict(int)

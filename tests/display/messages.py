@@ -20,16 +20,24 @@ DIRECTORY = CentreDirectory(
         ServiceInfo("BC", "Birth certificate", "Cheti cha kuzaliwa", 83, counters_open=0),
         ServiceInfo("GC", "Good conduct", "Cheti cha tabia njema"),
     ),
-    counters=tuple(CounterInfo(str(n), f"Counter {n}") for n in range(1, 5)),
+    counters=(
+        CounterInfo("1", "Counter 1", frozenset({"NID"})),
+        CounterInfo("2", "Counter 2", frozenset({"NID"})),
+        CounterInfo("3", "Counter 3", frozenset({"BC"})),
+        CounterInfo("4", "Counter 4", frozenset({"BC", "GC"})),
+    ),
 )
 
 
 def hall(
     name: str,
     services: list[tuple[str, str, str, int | None, int]],
-    counters: list[tuple[str, str]],
+    counters: list[tuple[str, str] | tuple[str, str, list[str]]],
 ) -> dict[str, Any]:
-    """The server's hall snapshot (`GET /api/v1/hall`): (code, en, sw, estimate, open) each."""
+    """The server's hall snapshot (`GET /api/v1/hall`).
+
+    Services as (code, en, sw, estimate, open); counters as (code, name[, services]).
+    """
     return {
         "seq": 0,
         "at": START.isoformat(),
@@ -58,8 +66,9 @@ def hall(
                 "number": None,
                 "pause_reason": None,
                 "status_since": None,
+                "services": list(served[0]) if served else [],
             }
-            for code, counter_name in counters
+            for code, counter_name, *served in counters
         ],
         "totals": dict.fromkeys(
             (

@@ -184,7 +184,7 @@ def test_a_zone_of_services_shows_and_announces_only_its_calls_and_queues() -> N
     assert [row["service"] for row in board.vm.waiting_rows] == ["Birth certificate"]
 
 
-def test_a_zone_of_counters_shows_and_announces_only_their_calls() -> None:
+def test_a_zone_of_counters_shows_and_announces_only_their_calls_and_queues() -> None:
     clock = FixedClock(START)
     log, board = Log(clock), Board(clock, zone=Zone.of(counters=["3", "4"]))
     board.feed(log.issue("t1", "N-001"), log.issue("t2", "B-001"), log.issue("t3", "G-001"))
@@ -193,8 +193,21 @@ def test_a_zone_of_counters_shows_and_announces_only_their_calls() -> None:
 
     assert [number for _, number, _ in board.announced_numbers] == ["B-001", "G-001"]
     assert board.vm.current_number == "G-001"
-    # The server does not say which queues a counter serves: every waiting tile stays.
-    assert len(board.vm.waiting_rows) == len(DIRECTORY.services)
+    # Counters 3 and 4 serve BC and GC (the hall says so): no National ID tile.
+    assert [row["service"] for row in board.vm.waiting_rows] == [
+        "Birth certificate",
+        "Good conduct",
+    ]
+
+
+def test_a_zone_of_services_and_counters_shows_the_tiles_both_allow() -> None:
+    clock = FixedClock(START)
+    board = Board(clock, zone=Zone.of(services=["NID", "GC"], counters=["1", "4"]))
+    board.feed(Log(clock).issue("t1", "N-001"))
+    assert [row["service"] for row in board.vm.waiting_rows] == ["National ID", "Good conduct"]
+    board = Board(clock, zone=Zone.of(services=["NID"], counters=["3"]))
+    board.feed(Log(clock).issue("t1", "N-001"))
+    assert board.vm.waiting_rows == []
 
 
 def test_waiting_counts_follow_the_events_and_waits_need_an_open_counter() -> None:

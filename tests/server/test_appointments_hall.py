@@ -135,6 +135,15 @@ def test_hall_snapshot_counts_waiting_counters_and_calls(harness, clock):
     assert "712345678" not in hall.text and "SC07" not in hall.text
 
 
+def test_each_hall_counter_names_the_services_it_serves(harness):
+    hall = harness.client.get("/api/v1/hall", headers=harness.auth("display")).json()
+    served = {counter["code"]: counter["services"] for counter in hall["counters"]}
+    assert served["C01"] == ["NID"]  # one stage of NID is enough to serve NID
+    assert served["C03"] == ["NID"]
+    assert served["C02"] == ["NID", "BC"]  # in the centre file's order
+    assert served["C08"] == ["BC", "DC", "MAR"]
+
+
 def test_device_status_is_an_event_and_managers_see_it(harness):
     seq = harness.last_seq()
     response = harness.client.post(
