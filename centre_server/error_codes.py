@@ -16,7 +16,4 @@ class ServerErrorCode(StrEnum):
     invalid_phone = "invalid_phone"
     invalid_id_number = "invalid_id_number"
     device_exists = "device_exists"
-    # Not sent by this version (a login never says whether the staff number exists); kept
-    # because the counter app's catalogue of messages names it.
-    staff_not_found = "staff_not_found"
     internal_error = "internal_error"

@@ -30,7 +30,6 @@ MESSAGES: dict[str, str] = {
     "invalid_config": "The centre's configuration has an error. Call the centre manager.",
     # Logging in and sessions.
     "invalid_credentials": "Staff number or PIN is wrong. Try again.",
-    "staff_not_found": "Staff number or PIN is wrong. Try again.",
     "unauthenticated": "Your session has ended. Log in again.",
     "forbidden": "You are not allowed to do that at this counter.",
     # Requests the centre could not take.

@@ -19,7 +19,6 @@ STATUS_BY_CODE: dict[str, int] = {
     ServerErrorCode.invalid_credentials: 401,
     ServerErrorCode.forbidden: 403,
     ServerErrorCode.not_found: 404,
-    ServerErrorCode.staff_not_found: 404,
     ErrorCode.counter_not_found: 404,
     ErrorCode.ticket_not_found: 404,
     ErrorCode.service_not_found: 404,
