@@ -308,6 +308,30 @@ def call_ticket(
     )
 
 
+def _held_ticket_command(
+    context: ServerContext,
+    *,
+    command: str,
+    counter_code: str,
+    ticket_id: str | None,
+    request_id: str | None,
+    act: Callable[[WriteTransaction, CounterState, Ticket], CallOutcome],
+) -> CounterCommandOut:
+    """Run a command on the ticket the counter holds (checked against `ticket_id` when given)."""
+
+    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+        return act(transaction, state, _held_ticket(transaction, state, ticket_id))
+
+    return _counter_command(
+        context,
+        command=command,
+        counter_code=counter_code,
+        request_id=request_id,
+        args={"ticket_id": ticket_id},
+        step=step,
+    )
+
+
 def recall(
     context: ServerContext,
     *,
@@ -316,20 +340,15 @@ def recall(
     request_id: str | None = None,
 ) -> CounterCommandOut:
     """Announce the held ticket again (past the recall limit it becomes a no-show)."""
-
-    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
-        ticket = _held_ticket(transaction, state, ticket_id)
-        return ticket_rules.recall_ticket(
-            ticket, counter=state, centre=context.centre, now=context.now()
-        )
-
-    return _counter_command(
+    return _held_ticket_command(
         context,
         command="counter.recall",
         counter_code=counter_code,
+        ticket_id=ticket_id,
         request_id=request_id,
-        args={"ticket_id": ticket_id},
-        step=step,
+        act=lambda _t, state, ticket: ticket_rules.recall_ticket(
+            ticket, counter=state, centre=context.centre, now=context.now()
+        ),
     )
 
 
@@ -341,18 +360,15 @@ def start_serving(
     request_id: str | None = None,
 ) -> CounterCommandOut:
     """Start serving the held ticket: the citizen reached the counter."""
-
-    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
-        ticket = _held_ticket(transaction, state, ticket_id)
-        return ticket_rules.start_serving(ticket, counter=state, now=context.now())
-
-    return _counter_command(
+    return _held_ticket_command(
         context,
         command="counter.start",
         counter_code=counter_code,
+        ticket_id=ticket_id,
         request_id=request_id,
-        args={"ticket_id": ticket_id},
-        step=step,
+        act=lambda _t, state, ticket: ticket_rules.start_serving(
+            ticket, counter=state, now=context.now()
+        ),
     )
 
 
@@ -365,8 +381,7 @@ def finish(
 ) -> CounterCommandOut:
     """Finish the held ticket (done, or on to its service's next stage); record the time."""
 
-    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
-        ticket = _held_ticket(transaction, state, ticket_id)
+    def act(transaction: WriteTransaction, state: CounterState, ticket: Ticket) -> CallOutcome:
         now = context.now()
         outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=context.centre, now=now)
         started = ticket.serving_at or ticket.called_at
@@ -382,13 +397,13 @@ def finish(
             )
         return outcome
 
-    return _counter_command(
+    return _held_ticket_command(
         context,
         command="counter.finish",
         counter_code=counter_code,
+        ticket_id=ticket_id,
         request_id=request_id,
-        args={"ticket_id": ticket_id},
-        step=step,
+        act=act,
     )
 
 
@@ -400,18 +415,15 @@ def mark_no_show(
     request_id: str | None = None,
 ) -> CounterCommandOut:
     """End the held ticket as a no-show: the called citizen did not come."""
-
-    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
-        ticket = _held_ticket(transaction, state, ticket_id)
-        return ticket_rules.mark_no_show(ticket, counter=state, now=context.now())
-
-    return _counter_command(
+    return _held_ticket_command(
         context,
         command="counter.no_show",
         counter_code=counter_code,
+        ticket_id=ticket_id,
         request_id=request_id,
-        args={"ticket_id": ticket_id},
-        step=step,
+        act=lambda _t, state, ticket: ticket_rules.mark_no_show(
+            ticket, counter=state, now=context.now()
+        ),
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from centre_server.api.context import server_context
 from centre_server.api.deps import COUNTER_STAFF, ERROR_RESPONSES, require_counter_access
 from centre_server.auth import Principal
+from centre_server.context import ServerContext
 from centre_server.schemas import (
     CallTicketIn,
     CounterCommandIn,
@@ -54,60 +55,52 @@ def call_ticket(
     )
 
 
-@router.post("/{counter}/recall", response_model=CounterCommandOut)
-def recall(
-    counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> CounterCommandOut:
-    """Announce the held ticket again."""
-    _allowed(principal, counter)
-    return queue_service.recall(
-        server_context(request),
-        counter_code=counter,
-        ticket_id=body.ticket_id,
-        request_id=body.request_id,
-    )
+class HeldTicketCommand(Protocol):
+    """A service function acting on the ticket a counter holds."""
+
+    def __call__(
+        self,
+        context: ServerContext,
+        *,
+        counter_code: str,
+        ticket_id: str | None = None,
+        request_id: str | None = None,
+    ) -> CounterCommandOut:
+        """Run the command at `counter_code` (e.g. `queue_service.finish`)."""
+        ...
 
 
-@router.post("/{counter}/start", response_model=CounterCommandOut)
-def start(
-    counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> CounterCommandOut:
-    """Start serving the held ticket."""
-    _allowed(principal, counter)
-    return queue_service.start_serving(
-        server_context(request),
-        counter_code=counter,
-        ticket_id=body.ticket_id,
-        request_id=body.request_id,
-    )
+def _held_ticket_route(path: str, name: str, doc: str, command: HeldTicketCommand) -> None:
+    """Add the route of a command on the held ticket (the same body, guard and answer)."""
+
+    def endpoint(
+        counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
+    ) -> CounterCommandOut:
+        _allowed(principal, counter)
+        return command(
+            server_context(request),
+            counter_code=counter,
+            ticket_id=body.ticket_id,
+            request_id=body.request_id,
+        )
+
+    # The name and docstring give the OpenAPI operation its id, summary and description.
+    endpoint.__name__ = endpoint.__qualname__ = name
+    endpoint.__doc__ = doc
+    router.post(f"/{{counter}}/{path}", response_model=CounterCommandOut)(endpoint)
 
 
-@router.post("/{counter}/finish", response_model=CounterCommandOut)
-def finish(
-    counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> CounterCommandOut:
-    """Finish the held ticket (done, or on to the next stage)."""
-    _allowed(principal, counter)
-    return queue_service.finish(
-        server_context(request),
-        counter_code=counter,
-        ticket_id=body.ticket_id,
-        request_id=body.request_id,
-    )
-
-
-@router.post("/{counter}/no-show", response_model=CounterCommandOut)
-def no_show(
-    counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> CounterCommandOut:
-    """Mark the held ticket as a no-show."""
-    _allowed(principal, counter)
-    return queue_service.mark_no_show(
-        server_context(request),
-        counter_code=counter,
-        ticket_id=body.ticket_id,
-        request_id=body.request_id,
-    )
+_held_ticket_route("recall", "recall", "Announce the held ticket again.", queue_service.recall)
+_held_ticket_route("start", "start", "Start serving the held ticket.", queue_service.start_serving)
+_held_ticket_route(
+    "finish",
+    "finish",
+    "Finish the held ticket (done, or on to the next stage).",
+    queue_service.finish,
+)
+_held_ticket_route(
+    "no-show", "no_show", "Mark the held ticket as a no-show.", queue_service.mark_no_show
+)
 
 
 @router.post("/{counter}/transfer", response_model=CounterCommandOut)
