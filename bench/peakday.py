@@ -202,8 +202,10 @@ async def counter(
                 connection, "finish", "POST", f"{base}/finish", {"ticket_id": ticket_id}
             )
             if finished is None or finished.status != 200:
+                # Counted as an error; the counter closes rather than turn one failure into
+                # a stream of `counter_busy` answers.
                 hall.ended()
-                continue
+                return
             after = finished.json()["ticket"]
             if after["status"] == "waiting":
                 hall.joined(after["queue_key"])

@@ -49,6 +49,9 @@ class Connection:
         self._writer: asyncio.StreamWriter | None = None
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self._reader is not None and self._reader.at_eof():
+            # The server closed the idle keep-alive connection (uvicorn: after 5 s).
+            await self.close()
         if self._reader is None or self._writer is None or self._writer.is_closing():
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         return self._reader, self._writer
@@ -65,13 +68,30 @@ class Connection:
         if body is not None:
             head.append("Content-Type: application/json")
         head.append(f"Content-Length: {len(payload)}")
-        reader, writer = await self._connect()
+        message = ("\r\n".join(head) + "\r\n\r\n").encode() + payload
+        reused = self._reader is not None
         try:
-            writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + payload)
-            return await self._read_response(reader)
+            return await self._exchange(message)
+        except asyncio.IncompleteReadError as exc:
+            await self.close()
+            if not reused or exc.partial:
+                raise HttpError(f"{method} {path}: {exc!r}") from exc
+        except (OSError, ValueError) as exc:
+            await self.close()
+            raise HttpError(f"{method} {path}: {exc!r}") from exc
+        # The server closed a reused keep-alive connection before reading the request (its
+        # idle timeout fired as we sent): nothing was processed, so send it once more, as
+        # HTTP clients do.
+        try:
+            return await self._exchange(message)
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             await self.close()
             raise HttpError(f"{method} {path}: {exc!r}") from exc
+
+    async def _exchange(self, message: bytes) -> Response:
+        reader, writer = await self._connect()
+        writer.write(message)
+        return await self._read_response(reader)
 
     async def _read_response(self, reader: asyncio.StreamReader) -> Response:
         header = await reader.readuntil(b"\r\n\r\n")

@@ -169,7 +169,8 @@ def kiosk_table(result: dict[str, Any]) -> str:
     f = result["sqlite"]
     rows = [
         [step, _n(f[step].get("count"), 0), _n(f[step].get("p50_ms")), _n(f[step].get("p95_ms"))]
-        for step in ("issue", "render", "print", "total")
+        for step in ("issue", "render", "status", "print", "kiosk", "total")
+        if step in f
     ]
     return _table(["step", "count", "p50 ms", "p95 ms"], rows) + f"\nerrors: {f['errors']:.0f}"
 
