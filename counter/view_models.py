@@ -258,6 +258,7 @@ class CounterViewModel(EventDispatcher):
         self._waiting = WaitingList(count=0, longest_since=None)
         self._tally = HandlingTally()
         self._server_figures: StaffFigures | None = None
+        self._figures_day: date | None = None
         self._queues: tuple[str, ...] = ()
         self._refresh_wanted: set[str] = set()
         self._refreshing = False
@@ -527,6 +528,15 @@ class CounterViewModel(EventDispatcher):
         ]
         if rows != self.upcoming:  # redraw the list only when a minute turned
             self.upcoming = rows
+        today = self._today()
+        if self._figures_day != today:
+            # A shift that runs past local midnight starts the new day at zero, then asks the
+            # centre for the new day's figures.
+            if self._figures_day is not None:
+                self._server_figures = None
+                if not self._closed:
+                    self._tasks.spawn(self._reload({"figures"}))
+            self._figures_day = today
         self._show_figures()
 
     # The stream -----------------------------------------------------------------------------

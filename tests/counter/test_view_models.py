@@ -310,6 +310,22 @@ async def test_figures_from_the_centre_win_when_it_has_them(link, clock):
     )
 
 
+async def test_figures_from_the_centre_start_afresh_after_local_midnight(link, clock):
+    link.figures = StaffFigures(
+        served=31, mean_handling_seconds=400.0, longest_handling_seconds=1322.0
+    )
+    vm = await started(link, clock)
+    vm.tick()
+    assert vm.served_today == 31
+
+    link.figures = StaffFigures(served=0, mean_handling_seconds=None, longest_handling_seconds=None)
+    clock.advance(minutes=15 * 60)  # 00:30 the next day in Nairobi
+    vm.tick()
+    assert vm.served_today == 0
+    await vm.settle()
+    assert (vm.served_today, vm.mean_handling) == (0, "–")
+
+
 async def test_the_waiting_list_follows_the_stream_for_this_counter_only(link, clock):
     vm = await started(link, clock)
     link.add("A-001")
