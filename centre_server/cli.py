@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from centre_core.errors import QueueError
 from centre_server import demo
-from centre_server.api.app import build_app
+from centre_server.api.app import UVICORN_OPTIONS, build_app
 from centre_server.auth import DEVICE_ROLES, STAFF_ROLES, Role
 from centre_server.context import ServerContext, build_context, load_centre_file
 from centre_server.db.engine import DatabaseUrlError, create_db_engine
@@ -67,7 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # A development server migrates itself; production wants an explicit `foleni db upgrade`.
     ensure_schema(settings, upgrade_if_behind=settings.mode == "development")
     app = build_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(app, host=settings.host, port=settings.port, **UVICORN_OPTIONS)
     return 0
 
 

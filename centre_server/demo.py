@@ -15,7 +15,7 @@ from typing import Any
 
 import uvicorn
 
-from centre_server.api.app import create_app
+from centre_server.api.app import UVICORN_OPTIONS, create_app
 from centre_server.auth import DEVICE_ROLES, Role
 from centre_server.context import ServerContext, build_context
 from centre_server.db.migrate import upgrade
@@ -192,7 +192,7 @@ def run_demo(*, data_dir: Path, port: int, host: str, clients: bool) -> int:
     print(_banner(credentials, path.resolve()), flush=True)
     children = start_clients(credentials) if clients and os.environ.get("DISPLAY") else []
     try:
-        uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[listener])
+        uvicorn.Server(uvicorn.Config(app, **UVICORN_OPTIONS)).run(sockets=[listener])
     finally:
         for child in children:
             child.terminate()

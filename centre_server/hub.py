@@ -12,19 +12,27 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from centre_core.events import EventMessage
+
+
+class Outgoing(NamedTuple):
+    """An event as its connections send it: its seq and its JSON text, serialised once."""
+
+    seq: int
+    text: str
 
 
 class Subscription:
     """One connection's bounded queue; `None` in it means "you fell behind: go and resume"."""
 
     def __init__(self, *, maxsize: int) -> None:
-        self.queue: asyncio.Queue[EventMessage | None] = asyncio.Queue(maxsize=maxsize + 1)
+        self.queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=maxsize + 1)
         self.maxsize = maxsize
         self.dropped = False
 
-    def offer(self, message: EventMessage) -> None:
+    def offer(self, message: Outgoing) -> None:
         """Queue a message, or drop the subscription when the client is too far behind."""
         if self.dropped:
             return
@@ -101,6 +109,8 @@ class Hub:
                 loop.call_soon_threadsafe(self._deliver, messages)
 
     def _deliver(self, messages: Sequence[EventMessage]) -> None:
+        # Serialise each event once, not once per connection: a hall has hundreds of them.
+        outgoing = [Outgoing(message.seq, message.model_dump_json()) for message in messages]
         for subscription in list(self._subscriptions):
-            for message in messages:
+            for message in outgoing:
                 subscription.offer(message)

@@ -24,6 +24,11 @@ from centre_server.context import ServerContext, build_context, prepare_state
 from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
 
+# Options for the uvicorn server that runs the app. Compression is off: events are a few hundred
+# bytes on the centre's LAN, and deflating each one once per connection costs the event loop
+# more than a hall full of displays can afford.
+UVICORN_OPTIONS = {"log_level": "info", "ws_per_message_deflate": False}
+
 API_DESCRIPTION = """The centre server of Foleni: the single source of truth of one centre.
 
 Authenticate with `Authorization: Bearer <token>`: a device token (kiosk, display, manager,

@@ -27,7 +27,7 @@ from centre_server.context import ServerContext
 from centre_server.db.tables import CentreStateRow, EventRow
 from centre_server.db.transactions import CENTRE_ROW_ID
 from centre_server.error_codes import ServerErrorCode
-from centre_server.hub import Subscription
+from centre_server.hub import Outgoing, Subscription
 from centre_server.services import hall_service
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ async def _serve(
         await websocket.send_text(text)
     heartbeat = context.settings.stream_heartbeat_seconds
     receiving: asyncio.Task[Any] = asyncio.ensure_future(websocket.receive())
-    getting: asyncio.Task[EventMessage | None] = asyncio.ensure_future(subscription.queue.get())
+    getting: asyncio.Task[Outgoing | None] = asyncio.ensure_future(subscription.queue.get())
     try:
         while True:
             done, _ = await asyncio.wait(
@@ -135,7 +135,7 @@ async def _serve(
                     await websocket.close(code=CLOSE_TOO_SLOW, reason="too slow: resume")
                     return
                 if message.seq > last_sent:
-                    await websocket.send_text(message.model_dump_json())
+                    await websocket.send_text(message.text)
                     last_sent = message.seq
                 getting = asyncio.ensure_future(subscription.queue.get())
             if receiving in done:
