@@ -144,18 +144,22 @@ async def measure(server: CentreServer, options: DisplayOptions) -> dict[str, An
     lag_task = asyncio.ensure_future(loop_lag(stop, lag))
     before = server.sample().cpu_seconds
     generator_before = procstat.own_cpu_seconds()
+    machine_before = procstat.machine_busy_seconds()
     started = time.perf_counter()
     await asyncio.gather(*(counter_task(i)() for i in range(len(codes))))
     await asyncio.sleep(options.settle_seconds)
     elapsed = time.perf_counter() - started
     server_cpu = server.sample().cpu_seconds - before
     generator_cpu = procstat.own_cpu_seconds() - generator_before
+    others = procstat.machine_busy_seconds() - machine_before - server_cpu - generator_cpu
     stop.set()
     await lag_task
     for subscriber in subscribers:
         await subscriber.close()
     await asyncio.gather(*listeners, return_exceptions=True)
-    return _figures(subscribers, answered, phase, elapsed, server_cpu, generator_cpu, lag)
+    figures = _figures(subscribers, answered, phase, elapsed, server_cpu, generator_cpu, lag)
+    figures["other_cpu_share"] = max(0.0, others) / elapsed
+    return figures
 
 
 def _figures(
