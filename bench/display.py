@@ -32,6 +32,7 @@ from bench.server import HOST, CentreServer, database, login_staff
 from bench.stats import summarise_ms
 
 CALLED = '"ticket.called"'
+LATE_SECONDS = 0.5  # a delivery this late counts its subscriber and its event as late
 
 
 @dataclass(frozen=True)
@@ -173,12 +174,21 @@ def _figures(
 ) -> dict[str, Any]:
     from_at: list[float] = []
     from_answer: list[float] = []
+    # Which connections and which events were late (a stall of a few sockets, or of the loop).
+    late_subscribers = 0
+    late_events: set[int] = set()
     for subscriber in subscribers:
+        late = False
         for received_at, text in subscriber.received:
             event = json.loads(text)
-            from_at.append(received_at - datetime.fromisoformat(event["at"]).timestamp())
+            latency = received_at - datetime.fromisoformat(event["at"]).timestamp()
+            from_at.append(latency)
+            if latency > LATE_SECONDS:
+                late = True
+                late_events.add(event["seq"])
             if event["seq"] in answered:
                 from_answer.append(received_at - answered[event["seq"]])
+        late_subscribers += late
     calls = len(answered)
     expected = calls * len(subscribers)
     return {
@@ -186,6 +196,8 @@ def _figures(
         "calls": calls,
         "deliveries": len(from_at),
         "missing_deliveries": max(0, expected - len(from_at)),
+        "subscribers_late_once": late_subscribers,
+        "events_late_somewhere": len(late_events),
         "at_to_receipt": summarise_ms(from_at),
         "answer_to_receipt": summarise_ms(from_answer),
         "commands": phase.recorder.summary(),
