@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from sqlalchemy import select
@@ -118,36 +117,70 @@ async def _serve(
     )
     for text in first:
         await websocket.send_text(text)
-    heartbeat = context.settings.stream_heartbeat_seconds
-    receiving: asyncio.Task[Any] = asyncio.ensure_future(websocket.receive())
-    getting: asyncio.Task[Outgoing | None] = asyncio.ensure_future(subscription.queue.get())
+    # One sender and one reader per connection, each a plain loop: waiting on both with fresh
+    # tasks for every event cost more than the send itself with hundreds of displays.
+    sending = asyncio.Lock()
+    cursor = _Cursor(last_sent)
+    sender = asyncio.ensure_future(
+        _send_events(websocket, context, subscription, sending=sending, cursor=cursor)
+    )
+    reader = asyncio.ensure_future(_answer_pings(websocket, sending=sending, cursor=cursor))
     try:
-        while True:
-            done, _ = await asyncio.wait(
-                {receiving, getting}, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
-            )
-            if not done:
-                head = max(last_sent, context.hub.last_seq)
-                await websocket.send_json({"type": "heartbeat", "seq": head})
-            if getting in done:
-                message = getting.result()
-                if message is None:
-                    await websocket.close(code=CLOSE_TOO_SLOW, reason="too slow: resume")
-                    return
-                if message.seq > last_sent:
-                    await websocket.send_text(message.text)
-                    last_sent = message.seq
-                getting = asyncio.ensure_future(subscription.queue.get())
-            if receiving in done:
-                received = receiving.result()
-                if received["type"] == "websocket.disconnect":
-                    return
-                if _is_ping(received.get("text")):
-                    await websocket.send_json({"type": "pong", "seq": last_sent})
-                receiving = asyncio.ensure_future(websocket.receive())
+        done, _ = await asyncio.wait({sender, reader}, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
     finally:
-        for task in (receiving, getting):
+        for task in (sender, reader):
             task.cancel()
+
+
+class _Cursor:
+    """The seq of the newest event sent on one connection, shared by its sender and reader."""
+
+    def __init__(self, last_sent: int) -> None:
+        self.last_sent = last_sent
+
+
+async def _send_events(
+    websocket: WebSocket,
+    context: ServerContext,
+    subscription: Subscription,
+    *,
+    sending: asyncio.Lock,
+    cursor: _Cursor,
+) -> None:
+    """Forward live events in seq order, with a heartbeat when the hall is quiet."""
+    heartbeat = context.settings.stream_heartbeat_seconds
+    while True:
+        message: Outgoing | None
+        try:
+            async with asyncio.timeout(heartbeat):
+                message = await subscription.queue.get()
+        except TimeoutError:
+            head = max(cursor.last_sent, context.hub.last_seq)
+            async with sending:
+                await websocket.send_json({"type": "heartbeat", "seq": head})
+            continue
+        if message is None:
+            # Out of the hub before the client hears it, so its reconnection is the only one.
+            context.hub.unsubscribe(subscription)
+            await websocket.close(code=CLOSE_TOO_SLOW, reason="too slow: resume")
+            return
+        if message.seq > cursor.last_sent:
+            async with sending:
+                await websocket.send_text(message.text)
+            cursor.last_sent = message.seq
+
+
+async def _answer_pings(websocket: WebSocket, *, sending: asyncio.Lock, cursor: _Cursor) -> None:
+    """Read the client's messages until it leaves, answering its pings."""
+    while True:
+        received = await websocket.receive()
+        if received["type"] == "websocket.disconnect":
+            return
+        if _is_ping(received.get("text")):
+            async with sending:
+                await websocket.send_json({"type": "pong", "seq": cursor.last_sent})
 
 
 def _is_ping(text: str | None) -> bool:
