@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.events import DomainEvent, EventMessage
@@ -24,6 +24,9 @@ from centre_server.db.waiting_index import WaitingIndex, saved_tickets
 from centre_server.hub import Hub
 
 CENTRE_ROW_ID = 1
+CENTRE_STATE = CentreStateRow.__table__
+EVENTS = EventRow.__table__
+OUTBOX = OutboxRow.__table__
 # What the national system must learn about (analytics, document status, feedback); the rest
 # of the stream is of interest inside the hall only.
 NATIONAL_EVENT_TYPES = frozenset(
@@ -40,34 +43,39 @@ NATIONAL_EVENT_TYPES = frozenset(
 
 
 class WriteTransaction:
-    """One open write transaction: the session, and the events it will commit."""
+    """One open write transaction: the session, its connection, and the events it will commit."""
 
-    def __init__(self, session: Session, state: CentreStateRow) -> None:
+    def __init__(self, session: Session, last_seq: int) -> None:
         self.session = session
-        self._state = state
+        # The hot path writes through Core on this connection: the ORM unit of work costs
+        # more than the rest of a command (py-spy, bench/RESULTS.md).
+        self.connection = session.connection()
+        self._stored_seq = last_seq
+        self._last_seq = last_seq
+        self._event_rows: list[dict[str, Any]] = []
+        self._outbox_rows: list[dict[str, Any]] = []
         self.messages: list[EventMessage] = []
 
     @property
     def last_seq(self) -> int:
         """Return the seq of the newest event, including those appended in this transaction."""
-        return self._state.last_seq
+        return self._last_seq
 
     def append(self, events: Iterable[DomainEvent]) -> list[EventMessage]:
         """Give the events the next seqs and add them (and their outbox rows)."""
         appended = []
         for event in events:
             message = EventMessage(
-                seq=self._state.last_seq + 1, type=event.type, at=event.at, data=dict(event.data)
+                seq=self._last_seq + 1, type=event.type, at=event.at, data=dict(event.data)
             )
-            self._state.last_seq = message.seq
-            data = message.model_dump(mode="json")["data"]
-            self.session.add(EventRow(seq=message.seq, type=message.type, at=message.at, data=data))
+            self._last_seq = message.seq
+            dumped = message.model_dump(mode="json")
+            self._event_rows.append(
+                {"seq": message.seq, "type": message.type, "at": message.at, "data": dumped["data"]}
+            )
             if message.type in NATIONAL_EVENT_TYPES:
                 self.add_outbox(
-                    topic=message.type,
-                    payload=message.model_dump(mode="json"),
-                    event_seq=message.seq,
-                    now=message.at,
+                    topic=message.type, payload=dumped, event_seq=message.seq, now=message.at
                 )
             appended.append(message)
         self.messages.extend(appended)
@@ -77,11 +85,32 @@ class WriteTransaction:
         self, *, topic: str, payload: Mapping[str, Any], now: datetime, event_seq: int | None = None
     ) -> None:
         """Queue a message for the national system, committed with the change."""
-        self.session.add(
-            OutboxRow(
-                topic=topic, payload=dict(payload), created_at=now, event_seq=event_seq, attempts=0
-            )
+        self._outbox_rows.append(
+            {
+                "topic": topic,
+                "payload": dict(payload),
+                "created_at": now,
+                "event_seq": event_seq,
+                "attempts": 0,
+                "sent_at": None,
+            }
         )
+
+    def write_appended(self) -> None:
+        """Insert the appended events and outbox rows and advance the centre's seq."""
+        # Events first: an outbox row refers to its event.
+        if self._event_rows:
+            self.connection.execute(insert(EVENTS), self._event_rows)
+        if self._outbox_rows:
+            self.connection.execute(insert(OUTBOX), self._outbox_rows)
+        if self._last_seq != self._stored_seq:
+            self.connection.execute(
+                update(CENTRE_STATE)
+                .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
+                .values(last_seq=self._last_seq)
+            )
+        self._event_rows, self._outbox_rows = [], []
+        self._stored_seq = self._last_seq
 
 
 class Database:
@@ -116,13 +145,14 @@ class Database:
             session = Session(self._write_engine, expire_on_commit=False)
             try:
                 with session, session.begin():
-                    state = session.execute(
-                        select(CentreStateRow)
-                        .where(CentreStateRow.id == CENTRE_ROW_ID)
+                    last_seq = session.execute(
+                        select(CENTRE_STATE.c.last_seq)
+                        .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
                         .with_for_update()
                     ).scalar_one()
-                    transaction = WriteTransaction(session, state)
+                    transaction = WriteTransaction(session, last_seq)
                     yield transaction
+                    transaction.write_appended()
             except BaseException:
                 if self.waiting.loaded_in(session):
                     self.waiting.invalidate()

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.counters import CounterState
 from centre_core.errors import ErrorCode, QueueError
 from centre_server.db.tables import CounterRow
+
+COUNTERS = CounterRow.__table__
+_BY_CODE = select(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))
+# The SET columns come from the parameters' names (every key but `counter_code`).
+_UPDATE = update(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))
 
 
 def to_state(row: CounterRow | Row[Any]) -> CounterState:
@@ -28,30 +33,39 @@ def to_state(row: CounterRow | Row[Any]) -> CounterState:
     )
 
 
-def get_row(session: Session, code: str) -> CounterRow:
-    """Return a counter's row; raise `counter_not_found`."""
-    row = session.get(CounterRow, code)
-    if row is None:
-        raise QueueError(ErrorCode.counter_not_found, f"no counter {code!r}")
-    return row
-
-
 def load(session: Session, code: str) -> CounterState:
     """Return a counter's domain state; raise `counter_not_found`."""
-    return to_state(get_row(session, code))
+    row = session.connection().execute(_BY_CODE, {"counter_code": code}).first()
+    if row is None:
+        raise QueueError(ErrorCode.counter_not_found, f"no counter {code!r}")
+    return to_state(row)
 
 
 def save(session: Session, state: CounterState) -> None:
     """Write a counter's domain state back to its row."""
-    row = get_row(session, state.code)
-    row.status = str(state.status)
-    row.staff_number = state.staff_number
-    row.current_ticket_id = state.current_ticket_id
-    row.normal_streak = state.normal_streak
-    row.pause_reason = state.pause_reason
-    row.status_since = state.status_since
-    row.passover_anchor = state.passover_anchor
-    row.passover_count = state.passover_count
+    _update(
+        session,
+        state.code,
+        status=str(state.status),
+        staff_number=state.staff_number,
+        current_ticket_id=state.current_ticket_id,
+        normal_streak=state.normal_streak,
+        pause_reason=state.pause_reason,
+        status_since=state.status_since,
+        passover_anchor=state.passover_anchor,
+        passover_count=state.passover_count,
+    )
+
+
+def set_staff(session: Session, code: str, staff_number: str) -> None:
+    """Record who now works at a counter (a colleague taking it over), state unchanged."""
+    _update(session, code, staff_number=staff_number)
+
+
+def _update(session: Session, code: str, **values: Any) -> None:
+    result = session.connection().execute(_UPDATE, {"counter_code": code, **values})
+    if result.rowcount != 1:
+        raise QueueError(ErrorCode.counter_not_found, f"no counter {code!r}")
 
 
 def load_all(session: Session, *, codes: Collection[str]) -> list[CounterState]:

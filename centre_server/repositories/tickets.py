@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.errors import ErrorCode, QueueError
@@ -15,6 +16,12 @@ from centre_server.db.tables import DailySequenceRow, TicketRow
 from centre_server.db.waiting_index import record_saved
 
 ACTIVE = (str(TicketStatus.waiting), str(TicketStatus.called), str(TicketStatus.serving))
+LOADED_TICKETS = "foleni.loaded_tickets"
+TICKETS = TicketRow.__table__
+SEQUENCES = DailySequenceRow.__table__
+_BY_ID = select(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))
+# The SET columns come from the parameters' names (every key but `ticket_id`).
+_UPDATE = update(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))
 
 
 def to_ticket(row: TicketRow | Row[Any]) -> Ticket:
@@ -45,62 +52,85 @@ def to_ticket(row: TicketRow | Row[Any]) -> Ticket:
     )
 
 
-def _copy(ticket: Ticket, row: TicketRow) -> None:
-    row.service_code = ticket.service_code
-    row.stage_index = ticket.stage_index
-    row.stage_code = ticket.stage_code
-    row.queue_key = ticket.queue_key
-    row.status = str(ticket.status)
-    row.source = str(ticket.source)
-    row.priority = ticket.priority
-    row.queued_at = ticket.queued_at
-    row.ready_at = ticket.ready_at
-    row.appointment_ref = ticket.appointment_ref
-    row.appointment_slot = ticket.appointment_slot
-    row.counter = ticket.counter
-    row.target_counter = ticket.target_counter
-    row.called_at = ticket.called_at
-    row.serving_at = ticket.serving_at
-    row.finished_at = ticket.finished_at
-    row.recalls = ticket.recalls
-    row.note = ticket.note
+def _state_values(ticket: Ticket) -> dict[str, Any]:
+    """Return the columns a ticket's life changes (all but identity, number and issue)."""
+    return {
+        "service_code": ticket.service_code,
+        "stage_index": ticket.stage_index,
+        "stage_code": ticket.stage_code,
+        "queue_key": ticket.queue_key,
+        "status": str(ticket.status),
+        "source": str(ticket.source),
+        "priority": ticket.priority,
+        "queued_at": ticket.queued_at,
+        "ready_at": ticket.ready_at,
+        "appointment_ref": ticket.appointment_ref,
+        "appointment_slot": ticket.appointment_slot,
+        "counter": ticket.counter,
+        "target_counter": ticket.target_counter,
+        "called_at": ticket.called_at,
+        "serving_at": ticket.serving_at,
+        "finished_at": ticket.finished_at,
+        "recalls": ticket.recalls,
+        "note": ticket.note,
+    }
 
 
-def add(session: Session, ticket: Ticket, *, sequence: int, phone: str | None) -> TicketRow:
+@dataclass(frozen=True)
+class StoredTicket:
+    """A ticket as read in this transaction, with the phone only the staff view shows."""
+
+    ticket: Ticket
+    phone: str | None
+
+
+def _loaded(session: Session) -> dict[str, StoredTicket]:
+    # Tickets read or written in this transaction: a command reads each at most once.
+    loaded: dict[str, StoredTicket] = session.info.setdefault(LOADED_TICKETS, {})
+    return loaded
+
+
+def add(session: Session, ticket: Ticket, *, sequence: int, phone: str | None) -> None:
     """Insert a newly issued ticket."""
-    row = TicketRow(
-        id=ticket.id,
-        token=ticket.token,
-        number=ticket.number,
-        sequence=sequence,
-        issued_service_code=ticket.service_code,
-        business_day=ticket.business_day,
-        issued_at=ticket.issued_at,
-        phone=phone,
+    session.connection().execute(
+        insert(TICKETS).values(
+            id=ticket.id,
+            token=ticket.token,
+            number=ticket.number,
+            sequence=sequence,
+            issued_service_code=ticket.service_code,
+            business_day=ticket.business_day,
+            issued_at=ticket.issued_at,
+            phone=phone,
+            **_state_values(ticket),
+        )
     )
-    _copy(ticket, row)
-    session.add(row)
+    _loaded(session)[ticket.id] = StoredTicket(ticket, phone)
     record_saved(session, ticket)
-    return row
 
 
-def get_row(session: Session, ticket_id: str) -> TicketRow:
-    """Return a ticket's row; raise `ticket_not_found`."""
-    row = session.get(TicketRow, ticket_id)
-    if row is None:
-        raise QueueError(ErrorCode.ticket_not_found, f"no ticket {ticket_id!r}")
-    return row
+def stored(session: Session, ticket_id: str) -> StoredTicket:
+    """Return a ticket and its phone; raise `ticket_not_found`."""
+    loaded = _loaded(session)
+    found = loaded.get(ticket_id)
+    if found is None:
+        row = session.connection().execute(_BY_ID, {"ticket_id": ticket_id}).first()
+        if row is None:
+            raise QueueError(ErrorCode.ticket_not_found, f"no ticket {ticket_id!r}")
+        found = loaded[ticket_id] = StoredTicket(to_ticket(row), row.phone)
+    return found
 
 
 def load(session: Session, ticket_id: str) -> Ticket:
     """Return a ticket; raise `ticket_not_found`."""
-    return to_ticket(get_row(session, ticket_id))
+    return stored(session, ticket_id).ticket
 
 
 def save(session: Session, ticket: Ticket) -> None:
     """Write a ticket's new state to its row."""
-    row = get_row(session, ticket.id)
-    _copy(ticket, row)
+    phone = stored(session, ticket.id).phone
+    session.connection().execute(_UPDATE, {"ticket_id": ticket.id, **_state_values(ticket)})
+    _loaded(session)[ticket.id] = StoredTicket(ticket, phone)
     record_saved(session, ticket)
 
 
@@ -134,10 +164,17 @@ def active(session: Session) -> list[Row[Any]]:
     )
 
 
-def day_counter(session: Session, *, business_day: date, service_code: str) -> DailySequenceRow:
-    """Return the row holding a service's last number of a day (created at 0)."""
-    row = session.get(DailySequenceRow, (business_day, service_code))
-    if row is None:
-        row = DailySequenceRow(business_day=business_day, service_code=service_code, last_number=0)
-        session.add(row)
-    return row
+def next_number(session: Session, *, business_day: date, service_code: str) -> int:
+    """Take a service's next ticket sequence of a day (1 for its first ticket)."""
+    connection = session.connection()
+    key = (SEQUENCES.c.business_day == business_day) & (SEQUENCES.c.service_code == service_code)
+    last = connection.execute(select(SEQUENCES.c.last_number).where(key)).scalar_one_or_none()
+    if last is None:
+        connection.execute(
+            insert(SEQUENCES).values(
+                business_day=business_day, service_code=service_code, last_number=1
+            )
+        )
+        return 1
+    connection.execute(update(SEQUENCES).where(key).values(last_number=last + 1))
+    return last + 1

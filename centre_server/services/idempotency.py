@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import insert, select
 
 from centre_core.errors import QueueError
 from centre_server.context import ServerContext
@@ -16,6 +17,7 @@ from centre_server.db.transactions import WriteTransaction
 from centre_server.error_codes import ServerErrorCode
 
 M = TypeVar("M", bound=BaseModel)
+KEYS = IdempotencyRow.__table__
 
 
 def fingerprint(command: str, args: Mapping[str, Any]) -> str:
@@ -41,7 +43,11 @@ def run_once(
     digest = fingerprint(command, args)
     with context.db.write() as transaction:
         if request_id is not None:
-            stored = transaction.session.get(IdempotencyRow, request_id)
+            stored = transaction.connection.execute(
+                select(KEYS.c.command, KEYS.c.fingerprint, KEYS.c.response).where(
+                    KEYS.c.request_id == request_id
+                )
+            ).first()
             if stored is not None:
                 if stored.command != command or stored.fingerprint != digest:
                     raise QueueError(
@@ -51,8 +57,8 @@ def run_once(
                 return model.model_validate(stored.response)
         result = run(transaction)
         if request_id is not None:
-            transaction.session.add(
-                IdempotencyRow(
+            transaction.connection.execute(
+                insert(KEYS).values(
                     request_id=request_id,
                     command=command,
                     fingerprint=digest,

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import insert
+
 from centre_core import counters as counter_rules
 from centre_core import policy
 from centre_core import tickets as ticket_rules
@@ -32,6 +34,7 @@ from centre_server.services import estimates_service, views
 from centre_server.services.idempotency import run_once
 
 logger = logging.getLogger(__name__)
+SERVICE_TIMES = ServiceTimeRow.__table__
 TOKEN_BYTES = 16  # 128 bits: the status page cannot be found by guessing
 
 
@@ -84,27 +87,25 @@ def issue_in(
     centre = context.centre
     service = centre.service(service_code)
     day = business_day_of(context, now)
-    day_counter = ticket_repo.day_counter(
+    # Taken before the rules run: if they refuse (daily cap, closed), the rollback returns it.
+    sequence = ticket_repo.next_number(
         transaction.session, business_day=day, service_code=service.code
     )
     outcome = ticket_rules.issue_ticket(
         centre=centre,
         service_code=service.code,
-        sequence=day_counter.last_number + 1,
+        sequence=sequence,
         ticket_id=uuid.uuid4().hex,
         token=secrets.token_urlsafe(TOKEN_BYTES),
         now=now,
-        issued_today=day_counter.last_number,
+        issued_today=sequence - 1,
         source=source,
         priority=priority,
         appointment_ref=appointment_ref,
         appointment_slot=appointment_slot,
         ready_at=ready_at,
     )
-    day_counter.last_number += 1
-    ticket_repo.add(
-        transaction.session, outcome.ticket, sequence=day_counter.last_number, phone=phone
-    )
+    ticket_repo.add(transaction.session, outcome.ticket, sequence=sequence, phone=phone)
     transaction.append(outcome.events)
     return outcome.ticket
 
@@ -115,9 +116,8 @@ def cancel_ticket(
     """Withdraw a waiting ticket (a called one ends at its counter instead)."""
 
     def run(transaction: WriteTransaction) -> TicketPublic:
-        row = ticket_repo.get_row(transaction.session, ticket_id)
         outcome = ticket_rules.cancel_ticket(
-            ticket_repo.to_ticket(row), now=context.now(), reason=reason
+            ticket_repo.load(transaction.session, ticket_id), now=context.now(), reason=reason
         )
         ticket_repo.save(transaction.session, outcome.ticket)
         transaction.append(outcome.events)
@@ -188,7 +188,7 @@ def _counter_command(
             ticket_repo.save(session, ticket)
         counter_repo.save(session, new_state)
         messages = transaction.append(outcome.events)
-        phone = ticket_repo.get_row(session, ticket.id).phone if ticket is not None else None
+        phone = ticket_repo.stored(session, ticket.id).phone if ticket is not None else None
         held = ticket if ticket is not None and ticket.id == new_state.current_ticket_id else None
         return CounterCommandOut(
             counter=views.counter_out(
@@ -216,7 +216,7 @@ def _held_ticket(
     if state.current_ticket_id is None:
         raise QueueError(ErrorCode.ticket_not_held, f"counter {state.code} holds no ticket")
     if ticket_id is not None and ticket_id != state.current_ticket_id:
-        ticket_repo.get_row(transaction.session, ticket_id)  # ticket_not_found first
+        ticket_repo.load(transaction.session, ticket_id)  # ticket_not_found first
         raise QueueError(
             ErrorCode.ticket_not_held, f"counter {state.code} does not hold ticket {ticket_id}"
         )
@@ -386,8 +386,8 @@ def finish(
         outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=context.centre, now=now)
         started = ticket.serving_at or ticket.called_at
         if started is not None:
-            transaction.session.add(
-                ServiceTimeRow(
+            transaction.connection.execute(
+                insert(SERVICE_TIMES).values(
                     queue_key=ticket.queue_key,
                     counter=state.code,
                     finished_at=now,

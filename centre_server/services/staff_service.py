@@ -139,7 +139,7 @@ def _record_attempt(
             transaction.append(outcome.events)
         else:
             # Taking over an open or paused counter (a colleague left it): same state, new staff.
-            counter_repo.get_row(session, counter).staff_number = staff_number
+            counter_repo.set_staff(session, counter, staff_number)
     session.add(
         StaffSessionRow(
             token_hash=hash_token(token),
