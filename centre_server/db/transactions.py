@@ -2,15 +2,18 @@
 
 Every state change runs in `Database.write()`: take the process's writer lock, begin (SQLite:
 `BEGIN IMMEDIATE`), lock the centre row (PostgreSQL: `SELECT ... FOR UPDATE`), let the caller
-load, decide and save, append its events with the next `seq`, commit, then publish the events
-to the hub before letting the next writer in, so the hub sees them in `seq` order.
+load, decide and save in a savepoint, append its events with the next `seq`, commit (shared by
+the writers queued at that moment: group commit), then publish the events to the hub before
+letting the next writer in, so the hub sees them in `seq` order.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +27,10 @@ from centre_server.db.waiting_index import WaitingIndex, saved_tickets
 from centre_server.hub import Hub
 
 CENTRE_ROW_ID = 1
+# A batch commits when nobody else is queued, or at these bounds (the first writer's answer
+# waits for the whole batch).
+BATCH_MAX_MEMBERS = 64
+BATCH_MAX_SECONDS = 0.025
 CENTRE_STATE = CentreStateRow.__table__
 EVENTS = EventRow.__table__
 OUTBOX = OutboxRow.__table__
@@ -113,6 +120,19 @@ class WriteTransaction:
         self._stored_seq = self._last_seq
 
 
+@dataclass
+class _Batch:
+    """Write transactions sharing one database transaction and its single commit."""
+
+    session: Session
+    last_seq: int
+    started: float
+    members: int = 0
+    messages: list[EventMessage] = field(default_factory=list)
+    committed: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
 class Database:
     """The engine, the process's writer lock and the hub that committed events go to."""
 
@@ -121,6 +141,9 @@ class Database:
         self.hub = hub
         self.waiting = WaitingIndex()
         self._writer = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queued = 0
+        self._batch: _Batch | None = None
         self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
         # A snapshot (hall state + the seq it is at) must come from one point in time; SQLite's
         # read transaction already is one, PostgreSQL's READ COMMITTED is not.
@@ -138,25 +161,88 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[WriteTransaction]:
-        """Run one serialised write transaction; publish its events after commit."""
+        """Run one serialised write transaction; return once it is committed and published.
+
+        Group commit: a commit waits for the disk (fsync, several ms here), which would cap
+        the centre at a few hundred commands a second. So while other writers are queued, a
+        finished transaction leaves the database transaction open (its own work is a released
+        savepoint) and the next writer continues it; the last one commits for all. Nobody
+        returns before the commit that holds their work, so an answer still means durable.
+        """
+        with self._queue_lock:
+            self._queued += 1
         # In-process writers queue on this lock rather than in SQLite's busy handler (which
         # sleeps in coarse steps); the database lock still guards other processes (the CLI).
         with self._writer:
-            session = Session(self._write_engine, expire_on_commit=False)
+            with self._queue_lock:
+                self._queued -= 1
+            batch = self._batch if self._batch is not None else self._begin_batch()
+            session = batch.session
+            # Per-transaction caches (tickets read, tickets saved) must not outlive a
+            # savepoint that may roll back.
+            session.info.clear()
+            failure: BaseException | None = None
             try:
-                with session, session.begin():
-                    last_seq = session.execute(
-                        select(CENTRE_STATE.c.last_seq)
-                        .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
-                        .with_for_update()
-                    ).scalar_one()
-                    transaction = WriteTransaction(session, last_seq)
+                with session.begin_nested():
+                    transaction = WriteTransaction(session, batch.last_seq)
                     yield transaction
                     transaction.write_appended()
-            except BaseException:
+            except BaseException as exc:
+                failure = exc
                 if self.waiting.loaded_in(session):
                     self.waiting.invalidate()
-                raise
-            # Committed: only now may the in-memory index see this transaction's tickets.
-            self.waiting.apply(saved_tickets(session))
-            self.hub.publish(transaction.messages)
+            else:
+                batch.members += 1
+                batch.last_seq = transaction.last_seq
+                batch.messages.extend(transaction.messages)
+                # The next writer of this batch must see these tickets; a failed commit
+                # invalidates the index.
+                self.waiting.apply(saved_tickets(session))
+            if self._should_commit(batch):
+                self._commit(batch)
+        batch.committed.wait()
+        if failure is not None:
+            raise failure
+        if batch.error is not None:
+            raise batch.error
+
+    def _begin_batch(self) -> _Batch:
+        session = Session(self._write_engine, expire_on_commit=False)
+        try:
+            session.begin()
+            last_seq = session.execute(
+                select(CENTRE_STATE.c.last_seq)
+                .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
+                .with_for_update()
+            ).scalar_one()
+        except BaseException:
+            session.close()
+            raise
+        self._batch = _Batch(session=session, last_seq=last_seq, started=time.monotonic())
+        return self._batch
+
+    def _should_commit(self, batch: _Batch) -> bool:
+        with self._queue_lock:
+            waiting = self._queued
+        return (
+            waiting == 0
+            or batch.members >= BATCH_MAX_MEMBERS
+            or time.monotonic() - batch.started >= BATCH_MAX_SECONDS
+        )
+
+    def _commit(self, batch: _Batch) -> None:
+        """Commit (or, with nothing in it, roll back) the batch; publish; wake its members."""
+        self._batch = None
+        try:
+            if batch.members:
+                batch.session.commit()
+            else:
+                batch.session.rollback()
+        except BaseException as exc:
+            batch.error = exc
+            self.waiting.invalidate()
+        finally:
+            batch.session.close()
+        if batch.error is None:
+            self.hub.publish(batch.messages)
+        batch.committed.set()
