@@ -231,15 +231,16 @@ def call_next(
     def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
         # Checked before looking at the queue: a closed or busy counter costs one row read.
         counter_rules.require_ready_to_call(state)
-        queues = context.counter_queues[state.code]
-        outcome = _choose(context, state, waiting_tickets(context, transaction, queues))
+        # One reading of the clock: which tickets can be chosen depends on it.
+        now = context.now()
+        outcome = _choose(context, transaction, state, now)
         chosen = ticket_repo.load(transaction.session, outcome.ticket.id)
         if chosen != outcome.previous:
             # The index disagrees with the database (it never should): rebuild it and decide
             # again from the rows themselves.
             logger.warning("waiting index out of date at ticket %s: rebuilt", chosen.id)
             context.db.waiting.invalidate()
-            outcome = _choose(context, state, waiting_tickets(context, transaction, queues))
+            outcome = _choose(context, transaction, state, now)
         return outcome.call
 
     return _counter_command(
@@ -264,13 +265,18 @@ class _Choice:
         return self.call.ticket
 
 
-def _choose(context: ServerContext, state: CounterState, waiting: list[Ticket]) -> _Choice:
+def _choose(
+    context: ServerContext, transaction: WriteTransaction, state: CounterState, now: datetime
+) -> _Choice:
+    waiting_tickets(context, transaction, ())  # loads the index on first use
+    # Only the tickets the policy could call at this counter now (exactly as among all).
+    waiting = context.db.waiting.candidates(context.counter_queues[state.code], state.code, now)
     call = policy.call_next(
         centre=context.centre,
         counter=context.centre.counter(state.code),
         state=state,
         waiting=waiting,
-        now=context.now(),
+        now=now,
     )
     previous = next(ticket for ticket in waiting if ticket.id == call.ticket.id)
     return _Choice(call=call, previous=previous)
