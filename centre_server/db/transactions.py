@@ -9,6 +9,7 @@ letting the next writer in, so the hub sees them in `seq` order.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -182,8 +183,11 @@ class Database:
             # savepoint that may roll back.
             session.info.clear()
             failure: BaseException | None = None
+            # The first writer of a batch needs no savepoint: if it fails, the whole (so far
+            # empty) transaction rolls back. Most batches have one writer at a real centre.
+            first = batch.members == 0
             try:
-                with session.begin_nested():
+                with contextlib.nullcontext() if first else session.begin_nested():
                     transaction = WriteTransaction(session, batch.last_seq)
                     yield transaction
                     transaction.write_appended()
@@ -198,7 +202,7 @@ class Database:
                 # The next writer of this batch must see these tickets; a failed commit
                 # invalidates the index.
                 self.waiting.apply(saved_tickets(session))
-            if self._should_commit(batch):
+            if (failure is not None and first) or self._should_commit(batch):
                 self._commit(batch)
         batch.committed.wait()
         if failure is not None:

@@ -106,3 +106,18 @@ def test_a_failing_writer_in_a_batch_loses_only_its_own_work(database):
     assert [message.data["writer"] for message in database.published] == [
         data["writer"] for _, data in rows
     ]
+
+
+def test_when_the_first_writer_of_a_batch_fails_the_queued_ones_still_commit(database):
+    def body(index, transaction):
+        append_one(index, transaction)
+        if index == 0:
+            raise ValueError("the first writer refuses")
+
+    outcomes = write_concurrently(database, body)
+
+    assert isinstance(outcomes.pop(0), ValueError)
+    rows = stored_events(database)
+    assert sorted(data["writer"] for _, data in rows) == list(range(1, WRITERS))
+    assert [seq for seq, _ in rows] == list(range(1, WRITERS))
+    assert sorted(outcomes.values()) == [(seq, True) for seq in range(1, WRITERS)]
