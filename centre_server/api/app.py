@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from centre_core.clock import Clock
 from centre_server.api.errors import install_error_handlers
+from centre_server.api.offload import install_command_threads
 from centre_server.api.routes import (
     auth,
     counters,
@@ -50,6 +51,7 @@ def create_app(context: ServerContext) -> FastAPI:
             yield
         finally:
             context.hub.bind(None)
+            command_threads.shutdown(wait=True)
 
     app = FastAPI(
         title="Foleni centre server",
@@ -58,6 +60,7 @@ def create_app(context: ServerContext) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    command_threads = install_command_threads(app)
     install_error_handlers(app)
     for module in (health, auth, tickets, counters, hall, staff, status_page, stream):
         app.include_router(module.router)

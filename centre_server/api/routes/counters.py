@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Protocol
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from centre_server.api.context import server_context
 from centre_server.api.deps import COUNTER_STAFF, ERROR_RESPONSES, require_counter_access
+from centre_server.api.offload import answer
 from centre_server.auth import Principal
 from centre_server.context import ServerContext
 from centre_server.schemas import (
@@ -31,27 +32,30 @@ def _allowed(principal: Principal, counter: str) -> None:
 
 
 @router.post("/{counter}/call-next", response_model=CounterCommandOut)
-def call_next(
+async def call_next(
     counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> CounterCommandOut:
+) -> Response:
     """Call the next ticket chosen by the calling policy."""
     _allowed(principal, counter)
-    return queue_service.call_next(
-        server_context(request), counter_code=counter, request_id=body.request_id
+    context = server_context(request)
+    return await answer(
+        request,
+        lambda: queue_service.call_next(context, counter_code=counter, request_id=body.request_id),
     )
 
 
 @router.post("/{counter}/call", response_model=CounterCommandOut)
-def call_ticket(
+async def call_ticket(
     counter: CounterCode, body: CallTicketIn, request: Request, principal: Staff
-) -> CounterCommandOut:
+) -> Response:
     """Call (serve) one specific waiting ticket."""
     _allowed(principal, counter)
-    return queue_service.call_ticket(
-        server_context(request),
-        counter_code=counter,
-        ticket_id=body.ticket_id,
-        request_id=body.request_id,
+    context = server_context(request)
+    return await answer(
+        request,
+        lambda: queue_service.call_ticket(
+            context, counter_code=counter, ticket_id=body.ticket_id, request_id=body.request_id
+        ),
     )
 
 
@@ -73,15 +77,16 @@ class HeldTicketCommand(Protocol):
 def _held_ticket_route(path: str, name: str, doc: str, command: HeldTicketCommand) -> None:
     """Add the route of a command on the held ticket (the same body, guard and answer)."""
 
-    def endpoint(
+    async def endpoint(
         counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-    ) -> CounterCommandOut:
+    ) -> Response:
         _allowed(principal, counter)
-        return command(
-            server_context(request),
-            counter_code=counter,
-            ticket_id=body.ticket_id,
-            request_id=body.request_id,
+        context = server_context(request)
+        return await answer(
+            request,
+            lambda: command(
+                context, counter_code=counter, ticket_id=body.ticket_id, request_id=body.request_id
+            ),
         )
 
     # The name and docstring give the OpenAPI operation its id, summary and description.
@@ -104,45 +109,52 @@ _held_ticket_route(
 
 
 @router.post("/{counter}/transfer", response_model=CounterCommandOut)
-def transfer(
+async def transfer(
     counter: CounterCode, body: TransferIn, request: Request, principal: Staff
-) -> CounterCommandOut:
+) -> Response:
     """Send the held ticket to another service, stage or counter."""
     _allowed(principal, counter)
-    return queue_service.transfer(
-        server_context(request),
-        counter_code=counter,
-        ticket_id=body.ticket_id,
-        to_service=body.to_service,
-        to_stage=body.to_stage,
-        to_counter=body.to_counter,
-        note=body.note,
-        request_id=body.request_id,
+    context = server_context(request)
+    return await answer(
+        request,
+        lambda: queue_service.transfer(
+            context,
+            counter_code=counter,
+            ticket_id=body.ticket_id,
+            to_service=body.to_service,
+            to_stage=body.to_stage,
+            to_counter=body.to_counter,
+            note=body.note,
+            request_id=body.request_id,
+        ),
     )
 
 
 @router.post("/{counter}/pause", response_model=CounterCommandOut)
-def pause(
+async def pause(
     counter: CounterCode, body: PauseIn, request: Request, principal: Staff
-) -> CounterCommandOut:
+) -> Response:
     """Pause the counter."""
     _allowed(principal, counter)
-    return queue_service.pause(
-        server_context(request),
-        counter_code=counter,
-        reason=body.reason,
-        request_id=body.request_id,
+    context = server_context(request)
+    return await answer(
+        request,
+        lambda: queue_service.pause(
+            context, counter_code=counter, reason=body.reason, request_id=body.request_id
+        ),
     )
 
 
 @router.post("/{counter}/resume", response_model=CounterCommandOut)
-def resume(
+async def resume(
     counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> CounterCommandOut:
+) -> Response:
     """Resume calling after a pause."""
     _allowed(principal, counter)
-    return queue_service.resume(
-        server_context(request), counter_code=counter, request_id=body.request_id
+    context = server_context(request)
+    return await answer(
+        request,
+        lambda: queue_service.resume(context, counter_code=counter, request_id=body.request_id),
     )
 
 

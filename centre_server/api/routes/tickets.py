@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from centre_server.api.context import server_context
 from centre_server.api.deps import (
@@ -16,6 +16,7 @@ from centre_server.api.deps import (
     MANAGERS,
     VOIDERS,
 )
+from centre_server.api.offload import answer
 from centre_server.schemas import (
     AppointmentImportIn,
     AppointmentImportOut,
@@ -47,14 +48,19 @@ def list_services(request: Request) -> ServicesOut:
     dependencies=[Depends(ISSUERS)],
     tags=["kiosk"],
 )
-def issue_ticket(body: TicketIssueIn, request: Request) -> TicketPublic:
+async def issue_ticket(body: TicketIssueIn, request: Request) -> Response:
     """Issue a walk-in ticket (idempotent by `request_id`)."""
-    return queue_service.issue_ticket(
-        server_context(request),
-        service_code=body.service_code,
-        priority=body.priority,
-        phone=body.phone,
-        request_id=body.request_id,
+    context = server_context(request)
+    return await answer(
+        request,
+        lambda: queue_service.issue_ticket(
+            context,
+            service_code=body.service_code,
+            priority=body.priority,
+            phone=body.phone,
+            request_id=body.request_id,
+        ),
+        status_code=201,
     )
 
 
