@@ -58,7 +58,6 @@ class WriteTransaction:
         # The hot path writes through Core on this connection: the ORM unit of work costs
         # more than the rest of a command (py-spy, bench/RESULTS.md).
         self.connection = session.connection()
-        self._stored_seq = last_seq
         self._last_seq = last_seq
         self._event_rows: list[dict[str, Any]] = []
         self._outbox_rows: list[dict[str, Any]] = []
@@ -105,20 +104,13 @@ class WriteTransaction:
         )
 
     def write_appended(self) -> None:
-        """Insert the appended events and outbox rows and advance the centre's seq."""
+        """Insert the appended events and outbox rows (the batch stores the new last seq)."""
         # Events first: an outbox row refers to its event.
         if self._event_rows:
             self.connection.execute(insert(EVENTS), self._event_rows)
         if self._outbox_rows:
             self.connection.execute(insert(OUTBOX), self._outbox_rows)
-        if self._last_seq != self._stored_seq:
-            self.connection.execute(
-                update(CENTRE_STATE)
-                .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
-                .values(last_seq=self._last_seq)
-            )
         self._event_rows, self._outbox_rows = [], []
-        self._stored_seq = self._last_seq
 
 
 @dataclass
@@ -128,6 +120,7 @@ class _Batch:
     session: Session
     last_seq: int
     started: float
+    stored_seq: int = 0
     members: int = 0
     messages: list[EventMessage] = field(default_factory=list)
     committed: threading.Event = field(default_factory=threading.Event)
@@ -222,7 +215,9 @@ class Database:
         except BaseException:
             session.close()
             raise
-        self._batch = _Batch(session=session, last_seq=last_seq, started=time.monotonic())
+        self._batch = _Batch(
+            session=session, last_seq=last_seq, stored_seq=last_seq, started=time.monotonic()
+        )
         return self._batch
 
     def _should_commit(self, batch: _Batch) -> bool:
@@ -239,6 +234,13 @@ class Database:
         self._batch = None
         try:
             if batch.members:
+                if batch.last_seq != batch.stored_seq:
+                    # Once per batch, not per writer: every writer's events are in by now.
+                    batch.session.execute(
+                        update(CENTRE_STATE)
+                        .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
+                        .values(last_seq=batch.last_seq)
+                    )
                 batch.session.commit()
             else:
                 batch.session.rollback()
