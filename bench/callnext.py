@@ -34,11 +34,22 @@ class CallNextOptions:
     trivial_seconds: float = 2.0
     databases: tuple[str, ...] = ("sqlite", "postgresql")
     drain_timeout: float = 120.0
+    # Then the same counters at a steady total rate, well under capacity: the latency a hall
+    # actually sees (a closed loop without think time only measures queueing, Little's law).
+    paced_commands_per_second: float = 100.0
+    paced_seconds: float = 10.0
 
     @classmethod
     def quick(cls) -> CallNextOptions:
         """Return the smoke-run settings (well under a minute)."""
-        return cls(levels=(1, 8), tickets=100, trivial_seconds=0.5, databases=("sqlite",))
+        return cls(
+            levels=(1, 8),
+            tickets=100,
+            trivial_seconds=0.5,
+            databases=("sqlite",),
+            paced_commands_per_second=40.0,
+            paced_seconds=2.0,
+        )
 
 
 def services_served(counters: int) -> list[str]:
@@ -117,6 +128,58 @@ async def drain(
     return await run_phase(server, phase, [counter_loop(code) for code in counters])
 
 
+async def paced(
+    server: CentreServer,
+    *,
+    sessions: dict[str, str],
+    counters: list[str],
+    commands_per_second: float,
+    seconds: float,
+) -> Phase:
+    """Counters call next and finish on a schedule adding up to `commands_per_second`.
+
+    Each counter starts a call every `2 * len(counters) / commands_per_second` seconds (a call
+    and a finish are two commands); a counter that is late starts its next call at once, without
+    catching up on the ones it missed.
+    """
+    phase = Phase("paced")
+    interval = 2 * len(counters) / commands_per_second
+    start = time.perf_counter()
+
+    def counter_loop(offset: int, code: str) -> Callable[[], Awaitable[None]]:
+        async def loop() -> None:
+            connection = connect(server, sessions[code])
+            base = f"/api/v1/counters/{code}"
+            due = start + offset * interval / len(counters)
+            try:
+                while due < start + seconds:
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    due = max(due + interval, time.perf_counter())
+                    called = await phase.call(
+                        connection,
+                        "call-next",
+                        "POST",
+                        f"{base}/call-next",
+                        {},
+                        answers=("no_waiting_tickets",),
+                    )
+                    if called is None or called.status != 200:
+                        continue
+                    ticket = called.json()["ticket"]["ticket_id"]
+                    await phase.call(
+                        connection, "finish", "POST", f"{base}/finish", {"ticket_id": ticket}
+                    )
+                    phase.completed += 1
+            finally:
+                await connection.close()
+
+        return loop
+
+    return await run_phase(
+        server, phase, [counter_loop(offset, code) for offset, code in enumerate(counters)]
+    )
+
+
 async def run_levels(server: CentreServer, options: CallNextOptions, seed: int) -> dict[str, Any]:
     """Run every level of concurrency on one server; return the figures by level."""
     codes = [login["counter"] for login in server.staff]
@@ -141,6 +204,19 @@ async def run_levels(server: CentreServer, options: CallNextOptions, seed: int) 
             server, sessions=sessions, counters=codes[:level], seconds=options.drain_timeout
         )
         figures["call_next"] = drained.figures()
+        rate = options.paced_commands_per_second
+        paced_plan = demand_plan(
+            services, tickets=int(rate * options.paced_seconds / 2) + level, seed=seed + 7 * level
+        )
+        await issue_tickets(server, concurrency=level, plan=paced_plan)
+        steady = await paced(
+            server,
+            sessions=sessions,
+            counters=codes[:level],
+            commands_per_second=rate,
+            seconds=options.paced_seconds,
+        )
+        figures["paced"] = steady.figures() | {"commands_per_second_offered": rate}
         figures["services"] = len(services)
         healthz = figures["healthz"]["requests_per_s"]
         docs = figures["docs"]["requests_per_s"]
