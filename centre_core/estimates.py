@@ -1,7 +1,8 @@
 """Wait estimates from the queue ahead, the counters serving it and recent service times."""
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,26 +59,31 @@ def estimate_wait(
     return timedelta(seconds=round(people_ahead * mean_service_seconds / capacity))
 
 
-def _queue_order(ticket: Ticket) -> tuple[int, datetime, str]:
-    # Approximates the policy for one queue: appointments, then priority, then arrival.
+def _rank(ticket: Ticket) -> int:
     if ticket.source == TicketSource.appointment:
-        rank = 0
-    elif ticket.priority is not None:
-        rank = 1
-    else:
-        rank = 2
-    return (rank, arrival(ticket), ticket.id)
+        return 0
+    return 1 if ticket.priority is not None else 2
+
+
+def calling_order(ticket: Ticket) -> tuple[int, datetime, str]:
+    """Return the sort key of the estimate's calling order within one queue.
+
+    Approximates the policy: appointments, then priority, then arrival.
+    """
+    return (_rank(ticket), arrival(ticket), ticket.id)
+
+
+def _open_codes(counters: Iterable[CounterState]) -> list[str]:
+    return [state.code for state in counters if state.status == CounterStatus.open]
 
 
 def _effective_counters(
-    centre: CentreConfig, queue_key: str, counters: Sequence[CounterState], busy: set[str]
+    centre: CentreConfig, queue_key: str, open_codes: Iterable[str], busy: AbstractSet[str]
 ) -> float:
     """Open counters serving the queue, each counted by its weight share of its busy queues."""
     total = 0.0
-    for state in counters:
-        if state.status != CounterStatus.open:
-            continue
-        config = centre.counter(state.code)
+    for code in open_codes:
+        config = centre.counter(code)
         weight = config.weight_for(queue_key)
         if weight == 0:
             continue
@@ -113,16 +119,84 @@ def estimate_waits(
         if ticket.status == TicketStatus.waiting:
             queues.setdefault(ticket.queue_key, []).append(ticket)
     busy = set(queues)
+    open_codes = _open_codes(counters)
     estimates: dict[str, timedelta] = {}
     for queue_key, tickets in queues.items():
-        capacity = _effective_counters(centre, queue_key, counters, busy)
+        capacity = _effective_counters(centre, queue_key, open_codes, busy)
         mean = _mean_for(centre, queue_key, means)
-        for ahead, ticket in enumerate(sorted(tickets, key=_queue_order)):
+        for ahead, ticket in enumerate(sorted(tickets, key=calling_order)):
             wait = estimate_wait(
                 people_ahead=ahead, counters_serving=capacity, mean_service_seconds=mean
             )
             estimates[ticket.id] = max(wait, ticket.ready_at - now)
     return estimates
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one waiting ticket stands among the waiting tickets of its related queues."""
+
+    # Ahead in its queue by arrival: the number the citizen is told.
+    ahead_by_arrival: int
+    # Ahead in its queue in `calling_order`: the number the estimate plans with.
+    ahead_in_calling_order: int
+    # Queues with someone waiting (its own included): they share their counters' time.
+    busy: frozenset[str]
+
+
+def standing(ticket: Ticket, waiting: Mapping[str, Iterable[Ticket]]) -> Standing:
+    """Return a waiting ticket's `Standing` from the waiting tickets of each queue, unsorted.
+
+    One pass over the ticket's own queue; another queue only needs one ticket that is not
+    this one to be busy. `waiting` may hold the ticket itself (matched by id, in any queue)
+    or not; tickets that are not waiting are ignored. Ties in arrival go by number, then id.
+    """
+    queue_key, ticket_id = ticket.queue_key, ticket.id
+    busy = {queue_key}
+    for key, tickets in waiting.items():
+        if key != queue_key and any(
+            other.id != ticket_id and other.status == TicketStatus.waiting for other in tickets
+        ):
+            busy.add(key)
+    mine_arrival = arrival(ticket)
+    mine_by_arrival = (mine_arrival, ticket.number, ticket_id)
+    mine_in_order = (_rank(ticket), mine_arrival, ticket_id)
+    by_arrival = in_order = 0
+    for other in waiting.get(queue_key, ()):
+        if other.id == ticket_id or other.status != TicketStatus.waiting:
+            continue
+        other_arrival = arrival(other)
+        if (other_arrival, other.number, other.id) < mine_by_arrival:
+            by_arrival += 1
+        if (_rank(other), other_arrival, other.id) < mine_in_order:
+            in_order += 1
+    return Standing(
+        ahead_by_arrival=by_arrival, ahead_in_calling_order=in_order, busy=frozenset(busy)
+    )
+
+
+def estimate_wait_of(
+    *,
+    centre: CentreConfig,
+    ticket: Ticket,
+    ahead: int,
+    busy: AbstractSet[str],
+    open_counters: Iterable[str],
+    means: Mapping[str, float],
+    now: datetime,
+) -> timedelta:
+    """Estimate one waiting ticket's wait: what `estimate_waits` gives it, without the others.
+
+    `ahead` counts the waiting tickets before it in its queue's `calling_order`; `busy` holds
+    the queues with someone waiting; `open_counters` lists the codes of the open counters in
+    the order `estimate_waits` would see them (the capacity is a float sum).
+    """
+    wait = estimate_wait(
+        people_ahead=ahead,
+        counters_serving=_effective_counters(centre, ticket.queue_key, open_counters, busy),
+        mean_service_seconds=_mean_for(centre, ticket.queue_key, means),
+    )
+    return max(wait, ticket.ready_at - as_utc(now))
 
 
 def queue_estimate(
@@ -139,6 +213,6 @@ def queue_estimate(
     ahead = sum(1 for t in active if t.queue_key == queue_key)
     return estimate_wait(
         people_ahead=ahead,
-        counters_serving=_effective_counters(centre, queue_key, counters, busy),
+        counters_serving=_effective_counters(centre, queue_key, _open_codes(counters), busy),
         mean_service_seconds=_mean_for(centre, queue_key, means),
     )

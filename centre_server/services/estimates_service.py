@@ -5,18 +5,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from centre_core import estimates
-from centre_core.policy import arrival
+from centre_core.counters import CounterStatus
 from centre_core.tickets import Ticket, TicketStatus
 from centre_server.context import ServerContext
-from centre_server.db.tables import ServiceTimeRow
-from centre_server.repositories import counters as counter_repo
+from centre_server.db.tables import CounterRow, ServiceTimeRow
 from centre_server.repositories import tickets as ticket_repo
 
 RECENT_SERVICE_TIMES = 20
+
+# Built once: ticket_wait runs these on every issue, and building a statement costs more than
+# running it.
+_RECENT_SECONDS = (
+    select(ServiceTimeRow.seconds)
+    .where(ServiceTimeRow.queue_key == bindparam("queue_key"))
+    .order_by(ServiceTimeRow.finished_at.desc())
+    .limit(RECENT_SERVICE_TIMES)
+)
+_OPEN_COUNTERS = (
+    select(CounterRow.code)
+    .where(CounterRow.status == str(CounterStatus.open))
+    .order_by(CounterRow.code)
+)
 
 
 def minutes(wait: timedelta | None) -> int | None:
@@ -69,6 +82,28 @@ def mean_seconds(
     return means
 
 
+def recent_mean_seconds(session: Session, context: ServerContext, queue_key: str) -> float:
+    """Return one queue's planning mean service time (`mean_seconds` for a single queue).
+
+    The same last RECENT_SERVICE_TIMES durations, newest first, read through the
+    (queue_key, finished_at) index instead of numbering the queue's whole history.
+    """
+    durations = session.scalars(_RECENT_SECONDS, {"queue_key": queue_key}).all()
+    service, _ = context.centre.queue(queue_key)
+    return estimates.mean_service_seconds(
+        durations, prior_seconds=service.prior_service_minutes * 60.0
+    )
+
+
+def open_counters(session: Session, context: ServerContext) -> list[str]:
+    """Return the codes of the centre's open counters, by code (the order the estimate sums in).
+
+    Only the codes of the open rows, not every counter's full state; a row left by a counter
+    since removed from the centre file is ignored.
+    """
+    return [code for code in session.scalars(_OPEN_COUNTERS) if code in context.counter_queues]
+
+
 def ticket_wait(
     session: Session,
     context: ServerContext,
@@ -80,32 +115,34 @@ def ticket_wait(
     """Return the people ahead of a ticket in its queue and its estimated wait.
 
     `waiting_in` gives the waiting tickets of some queues (default: read from the database;
-    the write path passes the writer's in-memory index).
+    the write path passes the writer's in-memory index). The wait depends only on how many
+    are ahead of the ticket in its own queue (one pass, no sort) and on which related queues
+    have someone waiting.
     """
     if ticket.status != TicketStatus.waiting:
         return 0, None
     queues = related_queues(context, ticket.queue_key)
-    waiting = (
-        waiting_in(queues) if waiting_in is not None else ticket_repo.waiting_in(session, queues)
-    )
-    # The ticket itself may not be there yet (just issued, not committed) or be older.
-    waiting = [t for t in waiting if t.id != ticket.id] + [ticket]
-    counters = counter_repo.load_all(session, codes=context.counter_queues)
-    waits = estimates.estimate_waits(
+    waiting: dict[str, list[Ticket]]
+    if waiting_in is not None:
+        # The writer's index hands out one queue's list cheaply; `standing` then walks only the
+        # ticket's own queue and looks at one ticket of each other queue.
+        waiting = {key: waiting_in([key]) for key in queues}
+    else:
+        waiting = {key: [] for key in queues}
+        for other in ticket_repo.waiting_in(session, queues):
+            waiting[other.queue_key].append(other)
+    # The ticket itself may not be there yet (just issued, not committed) or be older:
+    # `standing` counts the ticket given here, never its copy in `waiting`.
+    place = estimates.standing(ticket, waiting)
+    wait = estimates.estimate_wait_of(
         centre=context.centre,
-        waiting=waiting,
-        counters=counters,
-        means=mean_seconds(session, context, {ticket.queue_key}),
+        ticket=ticket,
+        ahead=place.ahead_in_calling_order,
+        busy=place.busy,
+        open_counters=open_counters(session, context),
+        means={ticket.queue_key: recent_mean_seconds(session, context, ticket.queue_key)},
         now=now,
     )
     # People ahead by arrival in the queue (what a citizen understands); the estimate itself
     # follows the core's calling order, priorities and appointments included.
-    mine = (arrival(ticket), ticket.number, ticket.id)
-    ahead = sum(
-        1
-        for t in waiting
-        if t.queue_key == ticket.queue_key
-        and t.id != ticket.id
-        and (arrival(t), t.number, t.id) < mine
-    )
-    return ahead, waits.get(ticket.id)
+    return place.ahead_by_arrival, wait
