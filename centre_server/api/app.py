@@ -65,8 +65,8 @@ def create_app(context: ServerContext) -> FastAPI:
     app.state.context = context
     command_threads = install_command_threads(app)
     install_error_handlers(app)
-    # Routes match in order: the busiest (counter commands, tickets) first.
-    for module in (counters, tickets, hall, stream, auth, staff, health, status_page):
+    # Routes match in order: the health check (the cheapest answer), then the busiest.
+    for module in (health, counters, tickets, hall, stream, auth, staff, status_page):
         app.include_router(module.router)
     return app
 
