@@ -2,8 +2,9 @@
 
 Call-next must look at every waiting ticket of its counter's queues; reading and rebuilding
 hundreds of rows on every call costs more than the rest of the command. This index is loaded
-from the database once, then updated after each commit with the tickets the transaction
-saved (`record_saved`), so the two stay equal as long as only this process writes tickets,
+from the database once, then updated after each writer's savepoint with the tickets it saved
+(`record_saved`; the batch's next writer must see them, and a failed group commit drops the
+index), so the two stay equal as long as only this process writes tickets,
 which ARCHITECTURE.md guarantees (one server process per centre; the CLI never touches
 tickets). Every use happens under the writer lock. Commands still re-read the ticket they act
 on (`ticket_is_current`), so a stale index can never make them act on a changed ticket: it is
