@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.events import DomainEvent, EventMessage
@@ -118,6 +118,7 @@ class _Batch:
     """Write transactions sharing one database transaction and its single commit."""
 
     session: Session
+    connection: Connection
     last_seq: int
     started: float
     stored_seq: int = 0
@@ -216,7 +217,11 @@ class Database:
             session.close()
             raise
         self._batch = _Batch(
-            session=session, last_seq=last_seq, stored_seq=last_seq, started=time.monotonic()
+            session=session,
+            connection=session.connection(),
+            last_seq=last_seq,
+            stored_seq=last_seq,
+            started=time.monotonic(),
         )
         return self._batch
 
@@ -232,23 +237,30 @@ class Database:
     def _commit(self, batch: _Batch) -> None:
         """Commit (or, with nothing in it, roll back) the batch; publish; wake its members."""
         self._batch = None
+        # Whatever happens here, the batch's writers must be woken: they wait for this event.
         try:
-            if batch.members:
-                if batch.last_seq != batch.stored_seq:
-                    # Once per batch, not per writer: every writer's events are in by now.
-                    batch.session.execute(
-                        update(CENTRE_STATE)
-                        .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
-                        .values(last_seq=batch.last_seq)
-                    )
-                batch.session.commit()
-            else:
-                batch.session.rollback()
-        except BaseException as exc:
-            batch.error = exc
-            self.waiting.invalidate()
+            try:
+                if batch.members:
+                    if batch.last_seq != batch.stored_seq:
+                        # Once per batch, not per writer: every writer's events are in by now.
+                        batch.session.execute(
+                            update(CENTRE_STATE)
+                            .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
+                            .values(last_seq=batch.last_seq)
+                        )
+                    batch.session.commit()
+                else:
+                    batch.session.rollback()
+            except BaseException as exc:
+                batch.error = exc
+                self.waiting.invalidate()
+                # A connection whose commit failed may still hold its transaction, and the
+                # pool would hand that to the next batch, whose commit would then carry this
+                # batch's work: drop the connection instead.
+                batch.connection.invalidate()
+            finally:
+                batch.session.close()
+            if batch.error is None:
+                self.hub.publish(batch.messages)
         finally:
-            batch.session.close()
-        if batch.error is None:
-            self.hub.publish(batch.messages)
-        batch.committed.set()
+            batch.committed.set()

@@ -121,3 +121,31 @@ def test_when_the_first_writer_of_a_batch_fails_the_queued_ones_still_commit(dat
     assert sorted(data["writer"] for _, data in rows) == list(range(1, WRITERS))
     assert [seq for seq, _ in rows] == list(range(1, WRITERS))
     assert sorted(outcomes.values()) == [(seq, True) for seq in range(1, WRITERS)]
+
+
+def test_a_failed_commit_fails_every_writer_of_its_batch_and_the_next_write_works(
+    database, monkeypatch
+):
+    dialect = database.engine.dialect
+    real_commit = dialect.do_commit
+    failures = [OSError("disk full")]
+
+    def commit_or_fail(dbapi_connection):
+        # The driver's own commit fails once, as a full disk or a lost connection would.
+        if failures:
+            raise failures.pop()
+        real_commit(dbapi_connection)
+
+    monkeypatch.setattr(dialect, "do_commit", commit_or_fail)
+    outcomes = write_concurrently(database, append_one, writers=6)
+
+    failed = {i for i, outcome in outcomes.items() if isinstance(outcome, Exception)}
+    assert failed, outcomes
+    assert len(outcomes) == 6
+    # The failed batch left nothing behind; every writer told "done" is stored, gapless.
+    rows = stored_events(database)
+    assert sorted(data["writer"] for _, data in rows) == sorted(set(range(6)) - failed)
+    assert [seq for seq, _ in rows] == list(range(1, len(rows) + 1))
+    with database.write() as transaction:
+        append_one(99, transaction)
+    assert stored_events(database)[-1][1] == {"writer": 99}
