@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import centre_file, workload
-from bench.load import Phase, connect, hammer, run_phase
+from bench.load import Phase, call_next, connect, hammer, run_phase
+from bench.rawhttp import Connection
 from bench.server import CentreServer, database, login_staff, postgres_available
 
 TRIVIAL_PATHS = ("/healthz", "/docs")
@@ -90,6 +91,21 @@ async def issue_tickets(server: CentreServer, *, concurrency: int, plan: list[st
     return await run_phase(server, phase, [kiosk] * concurrency)
 
 
+async def serve_one(phase: Phase, connection: Connection, code: str) -> bool:
+    """Call the next ticket and finish it at once; tell whether both succeeded."""
+    called = await call_next(phase, connection, code)
+    if called is None or called.status != 200:
+        return False
+    ticket = called.json()["ticket"]["ticket_id"]
+    finished = await phase.call(
+        connection, "finish", "POST", f"/api/v1/counters/{code}/finish", {"ticket_id": ticket}
+    )
+    if finished is None or finished.status != 200:
+        return False
+    phase.completed += 1
+    return True
+
+
 async def drain(
     server: CentreServer, *, sessions: dict[str, str], counters: list[str], seconds: float
 ) -> Phase:
@@ -100,26 +116,10 @@ async def drain(
     def counter_loop(code: str) -> Callable[[], Awaitable[None]]:
         async def loop() -> None:
             connection = connect(server, sessions[code])
-            base = f"/api/v1/counters/{code}"
             try:
                 while time.perf_counter() < deadline:
-                    called = await phase.call(
-                        connection,
-                        "call-next",
-                        "POST",
-                        f"{base}/call-next",
-                        {},
-                        answers=("no_waiting_tickets",),
-                    )
-                    if called is None or called.status != 200:
+                    if not await serve_one(phase, connection, code):
                         return
-                    ticket = called.json()["ticket"]["ticket_id"]
-                    finished = await phase.call(
-                        connection, "finish", "POST", f"{base}/finish", {"ticket_id": ticket}
-                    )
-                    if finished is None or finished.status != 200:
-                        return
-                    phase.completed += 1
             finally:
                 await connection.close()
 
@@ -149,27 +149,12 @@ async def paced(
     def counter_loop(offset: int, code: str) -> Callable[[], Awaitable[None]]:
         async def loop() -> None:
             connection = connect(server, sessions[code])
-            base = f"/api/v1/counters/{code}"
             due = start + offset * interval / len(counters)
             try:
                 while due < start + seconds:
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
                     due = max(due + interval, time.perf_counter())
-                    called = await phase.call(
-                        connection,
-                        "call-next",
-                        "POST",
-                        f"{base}/call-next",
-                        {},
-                        answers=("no_waiting_tickets",),
-                    )
-                    if called is None or called.status != 200:
-                        continue
-                    ticket = called.json()["ticket"]["ticket_id"]
-                    await phase.call(
-                        connection, "finish", "POST", f"{base}/finish", {"ticket_id": ticket}
-                    )
-                    phase.completed += 1
+                    await serve_one(phase, connection, code)
             finally:
                 await connection.close()
 

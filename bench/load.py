@@ -127,3 +127,15 @@ async def hammer(
             await connection.close()
 
     return await run_phase(server, phase, [client] * concurrency)
+
+
+async def call_next(phase: Phase, connection: Connection, code: str) -> Response | None:
+    """Send a counter's call-next; an empty queue (`no_waiting_tickets`) is an answer."""
+    return await phase.call(
+        connection,
+        "call-next",
+        "POST",
+        f"/api/v1/counters/{code}/call-next",
+        {},
+        answers=("no_waiting_tickets",),
+    )

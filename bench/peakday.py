@@ -25,7 +25,7 @@ from typing import Any
 from bench import centre_file, procstat
 from bench.day import WALK_SECONDS, Day, Visit, describe, generate_day
 from bench.display import Subscriber
-from bench.load import Phase, connect
+from bench.load import Phase, call_next, connect
 from bench.server import HOST, CentreServer, database, login_staff
 from bench.stats import summarise_ms
 
@@ -164,14 +164,7 @@ async def counter(
     try:
         while not hall.finished.is_set() and time.perf_counter() < deadline:
             wake.clear()
-            called = await phase.call(
-                connection,
-                "call-next",
-                "POST",
-                f"{base}/call-next",
-                {},
-                answers=("no_waiting_tickets",),
-            )
+            called = await call_next(phase, connection, code)
             if called is None or called.status != 200:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=hall.idle_poll)
