@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel
 
 from centre_server.api.context import server_context
 from centre_server.api.deps import COUNTER_STAFF, ERROR_RESPONSES, require_counter_access
@@ -31,16 +33,30 @@ def _allowed(principal: Principal, counter: str) -> None:
     require_counter_access(principal, counter)
 
 
+async def _command(
+    request: Request,
+    principal: Principal,
+    counter: str,
+    command: Callable[[ServerContext], BaseModel],
+) -> Response:
+    """Check the staff member may act at `counter`, then run the command on a command thread."""
+    _allowed(principal, counter)
+    context = server_context(request)
+    return await answer(request, lambda: command(context))
+
+
 @router.post("/{counter}/call-next", response_model=CounterCommandOut)
 async def call_next(
     counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
 ) -> Response:
     """Call the next ticket chosen by the calling policy."""
-    _allowed(principal, counter)
-    context = server_context(request)
-    return await answer(
+    return await _command(
         request,
-        lambda: queue_service.call_next(context, counter_code=counter, request_id=body.request_id),
+        principal,
+        counter,
+        lambda context: queue_service.call_next(
+            context, counter_code=counter, request_id=body.request_id
+        ),
     )
 
 
@@ -49,11 +65,11 @@ async def call_ticket(
     counter: CounterCode, body: CallTicketIn, request: Request, principal: Staff
 ) -> Response:
     """Call (serve) one specific waiting ticket."""
-    _allowed(principal, counter)
-    context = server_context(request)
-    return await answer(
+    return await _command(
         request,
-        lambda: queue_service.call_ticket(
+        principal,
+        counter,
+        lambda context: queue_service.call_ticket(
             context, counter_code=counter, ticket_id=body.ticket_id, request_id=body.request_id
         ),
     )
@@ -80,11 +96,11 @@ def _held_ticket_route(path: str, name: str, doc: str, command: HeldTicketComman
     async def endpoint(
         counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
     ) -> Response:
-        _allowed(principal, counter)
-        context = server_context(request)
-        return await answer(
+        return await _command(
             request,
-            lambda: command(
+            principal,
+            counter,
+            lambda context: command(
                 context, counter_code=counter, ticket_id=body.ticket_id, request_id=body.request_id
             ),
         )
@@ -113,11 +129,11 @@ async def transfer(
     counter: CounterCode, body: TransferIn, request: Request, principal: Staff
 ) -> Response:
     """Send the held ticket to another service, stage or counter."""
-    _allowed(principal, counter)
-    context = server_context(request)
-    return await answer(
+    return await _command(
         request,
-        lambda: queue_service.transfer(
+        principal,
+        counter,
+        lambda context: queue_service.transfer(
             context,
             counter_code=counter,
             ticket_id=body.ticket_id,
@@ -135,11 +151,11 @@ async def pause(
     counter: CounterCode, body: PauseIn, request: Request, principal: Staff
 ) -> Response:
     """Pause the counter."""
-    _allowed(principal, counter)
-    context = server_context(request)
-    return await answer(
+    return await _command(
         request,
-        lambda: queue_service.pause(
+        principal,
+        counter,
+        lambda context: queue_service.pause(
             context, counter_code=counter, reason=body.reason, request_id=body.request_id
         ),
     )
@@ -150,11 +166,13 @@ async def resume(
     counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
 ) -> Response:
     """Resume calling after a pause."""
-    _allowed(principal, counter)
-    context = server_context(request)
-    return await answer(
+    return await _command(
         request,
-        lambda: queue_service.resume(context, counter_code=counter, request_id=body.request_id),
+        principal,
+        counter,
+        lambda context: queue_service.resume(
+            context, counter_code=counter, request_id=body.request_id
+        ),
     )
 
 
