@@ -37,12 +37,13 @@ async def _command(
     request: Request,
     principal: Principal,
     counter: str,
-    command: Callable[[ServerContext], BaseModel],
+    command: Callable[..., BaseModel],
+    **arguments: object,
 ) -> Response:
     """Check the staff member may act at `counter`, then run the command on a command thread."""
     _allowed(principal, counter)
     context = server_context(request)
-    return await answer(request, lambda: command(context))
+    return await answer(request, lambda: command(context, counter_code=counter, **arguments))
 
 
 @router.post("/{counter}/call-next", response_model=CounterCommandOut)
@@ -51,12 +52,7 @@ async def call_next(
 ) -> Response:
     """Call the next ticket chosen by the calling policy."""
     return await _command(
-        request,
-        principal,
-        counter,
-        lambda context: queue_service.call_next(
-            context, counter_code=counter, request_id=body.request_id
-        ),
+        request, principal, counter, queue_service.call_next, request_id=body.request_id
     )
 
 
@@ -69,9 +65,9 @@ async def call_ticket(
         request,
         principal,
         counter,
-        lambda context: queue_service.call_ticket(
-            context, counter_code=counter, ticket_id=body.ticket_id, request_id=body.request_id
-        ),
+        queue_service.call_ticket,
+        ticket_id=body.ticket_id,
+        request_id=body.request_id,
     )
 
 
@@ -100,9 +96,9 @@ def _held_ticket_route(path: str, name: str, doc: str, command: HeldTicketComman
             request,
             principal,
             counter,
-            lambda context: command(
-                context, counter_code=counter, ticket_id=body.ticket_id, request_id=body.request_id
-            ),
+            command,
+            ticket_id=body.ticket_id,
+            request_id=body.request_id,
         )
 
     # The name and docstring give the OpenAPI operation its id, summary and description.
@@ -133,16 +129,13 @@ async def transfer(
         request,
         principal,
         counter,
-        lambda context: queue_service.transfer(
-            context,
-            counter_code=counter,
-            ticket_id=body.ticket_id,
-            to_service=body.to_service,
-            to_stage=body.to_stage,
-            to_counter=body.to_counter,
-            note=body.note,
-            request_id=body.request_id,
-        ),
+        queue_service.transfer,
+        ticket_id=body.ticket_id,
+        to_service=body.to_service,
+        to_stage=body.to_stage,
+        to_counter=body.to_counter,
+        note=body.note,
+        request_id=body.request_id,
     )
 
 
@@ -155,9 +148,9 @@ async def pause(
         request,
         principal,
         counter,
-        lambda context: queue_service.pause(
-            context, counter_code=counter, reason=body.reason, request_id=body.request_id
-        ),
+        queue_service.pause,
+        reason=body.reason,
+        request_id=body.request_id,
     )
 
 
@@ -167,12 +160,7 @@ async def resume(
 ) -> Response:
     """Resume calling after a pause."""
     return await _command(
-        request,
-        principal,
-        counter,
-        lambda context: queue_service.resume(
-            context, counter_code=counter, request_id=body.request_id
-        ),
+        request, principal, counter, queue_service.resume, request_id=body.request_id
     )
 
 
