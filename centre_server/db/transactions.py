@@ -53,11 +53,11 @@ NATIONAL_EVENT_TYPES = frozenset(
 class WriteTransaction:
     """One open write transaction: the session, its connection, and the events it will commit."""
 
-    def __init__(self, session: Session, last_seq: int) -> None:
+    def __init__(self, session: Session, connection: Connection, last_seq: int) -> None:
         self.session = session
         # The hot path writes through Core on this connection: the ORM unit of work costs
         # more than the rest of a command (py-spy, bench/RESULTS.md).
-        self.connection = session.connection()
+        self.connection = connection
         self._last_seq = last_seq
         self._event_rows: list[dict[str, Any]] = []
         self._outbox_rows: list[dict[str, Any]] = []
@@ -182,7 +182,7 @@ class Database:
             first = batch.members == 0
             try:
                 with contextlib.nullcontext() if first else session.begin_nested():
-                    transaction = WriteTransaction(session, batch.last_seq)
+                    transaction = WriteTransaction(session, batch.connection, batch.last_seq)
                     yield transaction
                     transaction.write_appended()
             except BaseException as exc:

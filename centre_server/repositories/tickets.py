@@ -22,6 +22,13 @@ SEQUENCES = DailySequenceRow.__table__
 _BY_ID = select(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))
 # The SET columns come from the parameters' names (every key but `ticket_id`).
 _UPDATE = update(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))
+_INSERT = insert(TICKETS)
+_SEQUENCE_KEY = (SEQUENCES.c.business_day == bindparam("day")) & (
+    SEQUENCES.c.service_code == bindparam("service")
+)
+_LAST_NUMBER = select(SEQUENCES.c.last_number).where(_SEQUENCE_KEY)
+_SET_LAST_NUMBER = update(SEQUENCES).where(_SEQUENCE_KEY)
+_INSERT_SEQUENCE = insert(SEQUENCES)
 
 
 def to_ticket(row: TicketRow | Row[Any]) -> Ticket:
@@ -93,17 +100,18 @@ def _loaded(session: Session) -> dict[str, StoredTicket]:
 def add(session: Session, ticket: Ticket, *, sequence: int, phone: str | None) -> None:
     """Insert a newly issued ticket."""
     session.connection().execute(
-        insert(TICKETS).values(
-            id=ticket.id,
-            token=ticket.token,
-            number=ticket.number,
-            sequence=sequence,
-            issued_service_code=ticket.service_code,
-            business_day=ticket.business_day,
-            issued_at=ticket.issued_at,
-            phone=phone,
+        _INSERT,
+        {
+            "id": ticket.id,
+            "token": ticket.token,
+            "number": ticket.number,
+            "sequence": sequence,
+            "issued_service_code": ticket.service_code,
+            "business_day": ticket.business_day,
+            "issued_at": ticket.issued_at,
+            "phone": phone,
             **_state_values(ticket),
-        )
+        },
     )
     _loaded(session)[ticket.id] = StoredTicket(ticket, phone)
     record_saved(session, ticket)
@@ -167,14 +175,13 @@ def active(session: Session) -> list[Row[Any]]:
 def next_number(session: Session, *, business_day: date, service_code: str) -> int:
     """Take a service's next ticket sequence of a day (1 for its first ticket)."""
     connection = session.connection()
-    key = (SEQUENCES.c.business_day == business_day) & (SEQUENCES.c.service_code == service_code)
-    last = connection.execute(select(SEQUENCES.c.last_number).where(key)).scalar_one_or_none()
+    key = {"day": business_day, "service": service_code}
+    last = connection.execute(_LAST_NUMBER, key).scalar_one_or_none()
     if last is None:
         connection.execute(
-            insert(SEQUENCES).values(
-                business_day=business_day, service_code=service_code, last_number=1
-            )
+            _INSERT_SEQUENCE,
+            {"business_day": business_day, "service_code": service_code, "last_number": 1},
         )
         return 1
-    connection.execute(update(SEQUENCES).where(key).values(last_number=last + 1))
+    connection.execute(_SET_LAST_NUMBER, {**key, "last_number": last + 1})
     return last + 1

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from centre_core.errors import QueueError
 from centre_server.context import ServerContext
@@ -18,6 +18,11 @@ from centre_server.error_codes import ServerErrorCode
 
 M = TypeVar("M", bound=BaseModel)
 KEYS = IdempotencyRow.__table__
+# Built once: every command with a request_id runs both.
+_STORED = select(KEYS.c.command, KEYS.c.fingerprint, KEYS.c.response).where(
+    KEYS.c.request_id == bindparam("key")
+)
+_INSERT = insert(KEYS)
 
 
 def fingerprint(command: str, args: Mapping[str, Any]) -> str:
@@ -43,11 +48,7 @@ def run_once(
     digest = fingerprint(command, args)
     with context.db.write() as transaction:
         if request_id is not None:
-            stored = transaction.connection.execute(
-                select(KEYS.c.command, KEYS.c.fingerprint, KEYS.c.response).where(
-                    KEYS.c.request_id == request_id
-                )
-            ).first()
+            stored = transaction.connection.execute(_STORED, {"key": request_id}).first()
             if stored is not None:
                 if stored.command != command or stored.fingerprint != digest:
                     raise QueueError(
@@ -58,12 +59,13 @@ def run_once(
         result = run(transaction)
         if request_id is not None:
             transaction.connection.execute(
-                insert(KEYS).values(
-                    request_id=request_id,
-                    command=command,
-                    fingerprint=digest,
-                    response=result.model_dump(mode="json"),
-                    created_at=context.now(),
-                )
+                _INSERT,
+                {
+                    "request_id": request_id,
+                    "command": command,
+                    "fingerprint": digest,
+                    "response": result.model_dump(mode="json"),
+                    "created_at": context.now(),
+                },
             )
         return result
