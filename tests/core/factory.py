@@ -13,8 +13,8 @@ from centre_core.centre import (
     PriorityCategory,
     Service,
     Stage,
-    load_centre_config,
 )
+from centre_core.centre_file import load_centre_config
 from centre_core.counters import CounterState
 from centre_core.tickets import Ticket, TicketSource
 
