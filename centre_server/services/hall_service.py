@@ -16,8 +16,7 @@ from centre_core.errors import ErrorCode, QueueError
 from centre_core.events import EventType
 from centre_core.tickets import Ticket, TicketStatus
 from centre_server.context import ServerContext
-from centre_server.db.tables import CentreStateRow, DeviceRow, EventRow, TicketRow
-from centre_server.db.transactions import CENTRE_ROW_ID
+from centre_server.db.tables import CENTRE_ROW_ID, CentreStateRow, DeviceRow, EventRow, TicketRow
 from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import tickets as ticket_repo
 from centre_server.schemas import (
