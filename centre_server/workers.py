@@ -2,11 +2,10 @@
 
 A worker is a coroutine that runs until asked to stop: `run(stop)` returns soon after `stop` is
 set. The host runs each as a task on the server's event loop, so a worker must not block the
-loop (blocking I/O goes through `asyncio.to_thread`, as the routes' commands do). A worker that
-crashes, or returns before it was asked to, is logged and restarted after a delay that doubles
-up to a cap; its `WorkerState` (`app.state.workers.states`) keeps what happened. A worker's
-failure never reaches the requests: they do not wait on it. The national sync worker is the
-first real one.
+loop (blocking I/O goes to a thread, e.g. `asyncio.to_thread`). A worker that crashes, or
+returns before it was asked to, is logged and restarted after a delay that doubles up to a cap;
+its `WorkerState` (`app.state.workers.states`) keeps what happened. A worker's failure never
+reaches the requests: they do not wait on it. The national sync worker is the first real one.
 """
 
 from __future__ import annotations
