@@ -6,6 +6,7 @@ import pytest
 
 from centre_core import appointments, tickets
 from centre_core.appointments import Appointment
+from centre_core.counters import CounterState
 from centre_core.events import DomainEvent, EventType
 from centre_core.national_topics import (
     NATIONAL_TOPICS,
@@ -21,6 +22,11 @@ PHONE = "+254712345678"
 CANCEL_REASON = "left with Wanjiru Kamau"
 
 
+def _held(outcome: tickets.CallOutcome) -> CounterState:
+    assert outcome.counter is not None
+    return outcome.counter
+
+
 def _scenario() -> list[DomainEvent]:
     """Every kind of ticket and appointment event, from the core's own operations."""
     centre = small_centre(recall_limit=0)
@@ -29,20 +35,18 @@ def _scenario() -> list[DomainEvent]:
     c1, c2 = open_state("C1"), open_state("C2")
 
     called = tickets.call_ticket(issue(centre, "BC", now), counter=c1, now=now)
-    serving = tickets.start_serving(called.ticket, counter=called.counter, now=now)
-    finished = tickets.finish_ticket(
-        serving.ticket, counter=serving.counter, centre=centre, now=now
-    )
+    serving = tickets.start_serving(called.ticket, counter=_held(called), now=now)
+    finished = tickets.finish_ticket(serving.ticket, counter=_held(serving), centre=centre, now=now)
     events += [*called.events, *serving.events, *finished.events]
 
     staged = tickets.call_ticket(issue(centre, "NID", now), counter=c2, now=now)
-    advanced = tickets.finish_ticket(staged.ticket, counter=staged.counter, centre=centre, now=now)
+    advanced = tickets.finish_ticket(staged.ticket, counter=_held(staged), centre=centre, now=now)
     events += [*staged.events, *advanced.events]
 
     absent = tickets.call_ticket(issue(centre, "BC", now), counter=c1, now=now)
-    marked = tickets.mark_no_show(absent.ticket, counter=absent.counter, now=now)
+    marked = tickets.mark_no_show(absent.ticket, counter=_held(absent), now=now)
     again = tickets.call_ticket(issue(centre, "BC", now), counter=c1, now=now)
-    recalled = tickets.recall_ticket(again.ticket, counter=again.counter, centre=centre, now=now)
+    recalled = tickets.recall_ticket(again.ticket, counter=_held(again), centre=centre, now=now)
     events += [*marked.events, *recalled.events]
 
     events += tickets.cancel_ticket(issue(centre, "BC", now), now=now, reason=CANCEL_REASON).events
