@@ -16,7 +16,14 @@ from centre_core.national_topics import (
     TicketTransferred,
     payload_for,
 )
-from tests.core.factory import MONDAY_9AM, issue, minutes, open_state, small_centre
+from tests.core.factory import (
+    MONDAY_9AM,
+    issue,
+    issue_outcome,
+    minutes,
+    open_state,
+    small_centre,
+)
 
 PHONE = "+254712345678"
 CANCEL_REASON = "left with Wanjiru Kamau"
@@ -57,16 +64,7 @@ def _scenario() -> list[DomainEvent]:
 
     booking = Appointment("APT-1", "BC", slot_start=now + minutes(10), phone=PHONE)
     events += appointments.check_in(booking, centre=centre, now=now).events
-    events += tickets.issue_ticket(
-        centre=centre,
-        service_code="BC",
-        sequence=99,
-        ticket_id="t-issued",
-        token="token-of-the-status-page",
-        now=now,
-        issued_today=0,
-        priority="elderly",
-    ).events
+    events += issue_outcome(centre, "BC", now, priority="elderly").events
     return events
 
 
@@ -117,8 +115,8 @@ def test_a_payload_holds_the_ticket_facts_of_its_event() -> None:
     assert isinstance(payload, TicketIssued)
     assert payload.model_dump(mode="json") == {
         "at": "2026-11-23T06:00:00Z",
-        "ticket_id": "t-issued",
-        "number": "B-099",
+        "ticket_id": issued.data["ticket_id"],
+        "number": issued.data["number"],
         "service_code": "BC",
         "queue_key": "BC",
         "stage_index": 0,

@@ -8,25 +8,17 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import OperationalError
 
-from centre_core import national_topics, tickets
+from centre_core import national_topics
 from centre_core.events import DomainEvent, EventType
 from centre_server.db.engine import DatabaseUrlError, create_db_engine, parse_database_url
 from centre_server.db.migrate import current_revision, head_revision, upgrade
 from centre_server.db.tables import Base, EventRow, OutboxRow
 from centre_server.db.transactions import Database
 from centre_server.hub import Hub
-from tests.core.factory import small_centre
+from tests.core.factory import issue_outcome, small_centre
 from tests.server.conftest import AT
 
-ISSUED = tickets.issue_ticket(
-    centre=small_centre(),
-    service_code="BC",
-    sequence=1,
-    ticket_id="t-1",
-    token="token-of-the-status-page",
-    now=AT,
-    issued_today=0,
-).events[0]
+ISSUED = issue_outcome(small_centre(), "BC", AT).events[0]
 
 
 def test_every_pooled_sqlite_connection_has_the_durability_pragmas(tmp_path):
