@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from centre_client.api import CentreClient
 from centre_client.errors import CentreApiError, CentreUnavailable
-from centre_client.models import PrinterStatus, ServicesOut, TicketPublic
+from centre_core.wire import PrinterStatus, ServicesOut, TicketPublic
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
 from kiosk.ports import PRINTER_OK, PRINTER_PAPER_LOW, CommandRefused, ServerUnreachable
 

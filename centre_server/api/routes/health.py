@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
+from centre_core.wire import Health
 from centre_server.api.context import server_context
 from centre_server.api.roles import PUBLIC
 from centre_server.db.tables import CentreStateRow
-from centre_server.schemas import Health
 
 router = APIRouter()
 
