@@ -16,6 +16,7 @@ from centre_core.wire import (
     CounterCommandOut,
     CounterQueueOut,
     DeviceStatusOut,
+    ErrorOut,
     HallSnapshot,
     Health,
     PrinterStatus,
@@ -288,10 +289,9 @@ class CentreClient:
 def _refusal(response: httpx.Response) -> CentreApiError:
     """Decode an error response into the exception carrying its code."""
     try:
-        error = response.json()["error"]
-        code, message = str(error["code"]), str(error["message"])
-    except (ValueError, KeyError, TypeError):
+        error = ErrorOut.model_validate_json(response.content).error
+    except ValidationError:
         if response.status_code in GATEWAY_DOWN:
             return CentreUnavailable(f"HTTP {response.status_code} from a gateway")
         return CentreApiError(INVALID_RESPONSE, response.text[:200], response.status_code)
-    return CentreApiError(code, message, response.status_code)
+    return CentreApiError(error.code, error.message, response.status_code)

@@ -253,6 +253,7 @@ class QueueMirror:
         return sorted(missed, key=_call_seq)
 
     def _apply_event(self, message: EventMessage) -> list[Change]:
+        # By namespace, so a ticket event type newer than this client still moves its ticket.
         if message.type.startswith("ticket."):
             return self._apply_ticket_event(message)
         if message.type in COUNTER_TYPES:

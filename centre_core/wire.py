@@ -9,7 +9,7 @@ frozen. The request bodies only the server reads stay with the server (`centre_s
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
@@ -41,7 +41,7 @@ class ErrorOut(WireModel):
 
 
 class Health(WireModel):
-    """Liveness, the centre's code and the seq of its newest event."""
+    """Liveness and the database's reachability."""
 
     status: Literal["ok"]
     centre: str
@@ -258,11 +258,9 @@ class AppointmentListOut(WireModel):
 
 
 class PrinterStatus(BaseModel):
-    """A kiosk printer's state, as `printers.status.PrinterStatus` reads it (kiosk to server).
+    """A kiosk printer's state, as `printers.status.PrinterStatus` reads it."""
 
-    Part of a request: the server refuses unknown fields and values, like its other requests.
-    """
-
+    # Sent by the kiosk inside a request: refused with unknown fields, like every request.
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     online: bool
@@ -498,5 +496,8 @@ ServerMessage = Annotated[
     | Annotated[ErrorMessage, Tag("error")],
     Discriminator(_server_message_tag),
 ]
-# Parses what the server sends on the stream: `SERVER_MESSAGES.validate_json(text)`.
-SERVER_MESSAGES: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+# Parses what the server sends on the stream: `SERVER_MESSAGES.validate_json(text)`. (The cast:
+# mypy reads an annotated union as a value, not as the type pydantic adapts.)
+SERVER_MESSAGES: TypeAdapter[ServerMessage] = TypeAdapter(
+    cast("type[ServerMessage]", ServerMessage)
+)
