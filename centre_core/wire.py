@@ -345,18 +345,15 @@ class CallRecord(WireModel):
 
     @classmethod
     def of(cls, ticket: TicketRecord, *, seq: int, at: datetime) -> CallRecord:
-        """Return the call of a ticket made by the event `seq` at `at` (the ticket's state then)."""
-        if ticket.counter is None:
-            raise ValueError(f"ticket {ticket.number} is called to no counter")
-        return cls(
-            seq=seq,
-            at=at,
-            ticket_id=ticket.ticket_id,
-            number=ticket.number,
-            counter=ticket.counter,
-            queue_key=ticket.queue_key,
-            recalls=ticket.recalls,
-        )
+        """Return the call of a ticket made by the event `seq` at `at` (the ticket's state then).
+
+        Raises `pydantic.ValidationError` for a ticket held by no counter.
+        """
+        return cls(seq=seq, at=at, **ticket.model_dump(include=set(_CALLED_TICKET_FIELDS)))
+
+
+# What a call says of its ticket: every field but the call's own seq and time.
+_CALLED_TICKET_FIELDS = frozenset(CallRecord.model_fields) - {"seq", "at"}
 
 
 class StandingCall(WireModel):
