@@ -108,6 +108,16 @@ def test_core_imports_only_stdlib_without_io_and_pydantic() -> None:
     assert violations == []
 
 
+def test_in_the_core_only_the_wire_types_use_pydantic() -> None:
+    users = {
+        str(path.relative_to(ROOT))
+        for path in package_sources("centre_core")
+        if "pydantic" in imported_roots(path)
+    }
+    # The centre's wire (API, stream) and the payloads it sends the nation (the outbox).
+    assert users == {"centre_core/wire.py", "centre_core/national_topics.py"}
+
+
 def test_core_never_reads_the_clock() -> None:
     offenders = [
         str(path.relative_to(ROOT))

@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -10,46 +9,32 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import Server, ServerConnection, serve
 
 from centre_client.mirror import QueueMirror
-from tests.client.events import event, ticket_data
+from centre_core.wire import (
+    ErrorDetail,
+    ErrorMessage,
+    EventMessage,
+    PingMessage,
+    PongMessage,
+    SnapshotMessage,
+)
+from tests.client.events import counter_data, event, heartbeat, snapshot, ticket_data
 
 TOKEN = "display-token"
 
 
-def snapshot_of(log: list[dict[str, Any]]) -> dict[str, Any]:
+def snapshot_of(log: list[EventMessage]) -> SnapshotMessage:
     """The snapshot the server would send at the head of `log` (its state rebuilt by replay)."""
     mirror = QueueMirror()
     for message in log:
         mirror.apply(message)
-    tickets = [
-        ticket_data(
-            t.ticket_id,
-            t.number,
-            status=t.status,
-            service_code=t.service_code,
-            queue_key=t.queue_key,
-            stage_index=t.stage_index,
-            counter=t.counter,
-            priority=t.priority,
-            recalls=t.recalls,
-            issued_at=t.issued_at.isoformat(),
-        )
-        for t in mirror.tickets.values()
-    ]
     counters = [
-        {
-            "code": c.code,
-            "status": c.status,
-            "ticket_id": c.ticket_id,
-            "number": c.number,
-            "pause_reason": c.pause_reason,
-        }
+        counter_data(
+            c.code, c.status, ticket_id=c.ticket_id, number=c.number, pause_reason=c.pause_reason
+        )
         for c in mirror.counters.values()
     ]
-    return {
-        "type": "snapshot",
-        "seq": len(log),
-        "data": {"tickets": tickets, "counters": counters},
-    }
+    tickets = [t.model_dump(mode="json") for t in mirror.tickets.values()]
+    return snapshot(len(log), tickets=tickets, counters=counters)
 
 
 @dataclass(eq=False)
@@ -65,7 +50,7 @@ class FakeCentre:
     """Keeps an event log, replays it after `after`, streams new events, and misbehaves."""
 
     def __init__(self) -> None:
-        self.log: list[dict[str, Any]] = []
+        self.log: list[EventMessage] = []
         self.sessions: list[Session] = []
         self.live: set[Session] = set()
         self.heartbeat_interval = 0.05
@@ -101,7 +86,7 @@ class FakeCentre:
     def head(self) -> int:
         return len(self.log)
 
-    def publish(self, type_: str, data: dict[str, Any]) -> dict[str, Any]:
+    def publish(self, type_: str, data: dict[str, Any]) -> EventMessage:
         message = event(self.head + 1, type_, data)
         self.log.append(message)
         for session in self.live:
@@ -114,7 +99,7 @@ class FakeCentre:
             self.skip_next -= 1
         return message
 
-    def issue(self) -> dict[str, Any]:
+    def issue(self) -> EventMessage:
         self._tickets += 1
         number = f"N-{self._tickets:03d}"
         return self.publish("ticket.issued", ticket_data(f"t{self._tickets}", number))
@@ -127,8 +112,8 @@ class FakeCentre:
     async def _handle(self, connection: ServerConnection) -> None:
         # Like the real server: accept, then say why before closing with a 44xx code.
         if connection.request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            error = {"code": "unauthenticated", "message": "a valid token is required"}
-            await connection.send(json.dumps({"type": "error", "error": error}))
+            error = ErrorDetail(code="unauthenticated", message="a valid token is required")
+            await connection.send(ErrorMessage(error=error).model_dump_json())
             await connection.close(code=4401)
             return
         pongs = asyncio.create_task(self._answer_pings(connection))
@@ -140,9 +125,10 @@ class FakeCentre:
     async def _answer_pings(self, connection: ServerConnection) -> None:
         with contextlib.suppress(Exception):
             async for text in connection:
-                if json.loads(text).get("type") == "ping" and not self.silent:
+                PingMessage.model_validate_json(text)  # the client sends nothing else
+                if not self.silent:
                     self.pings += 1
-                    await connection.send(json.dumps({"type": "pong", "seq": self.head}))
+                    await connection.send(PongMessage(seq=self.head).model_dump_json())
 
     async def _stream(self, connection: ServerConnection) -> None:
         query = parse_qs(urlsplit(connection.request.path).query)
@@ -158,20 +144,20 @@ class FakeCentre:
                 first = self.log[after:]
             sent = self.head
             for message in first:
-                await connection.send(json.dumps(message))
+                await connection.send(message.model_dump_json())
             while True:
                 try:
                     item = await asyncio.wait_for(session.outbox.get(), self.heartbeat_interval)
                 except TimeoutError:
                     if not self.silent:
-                        await connection.send(json.dumps({"type": "heartbeat", "seq": self.head}))
+                        await connection.send(heartbeat(self.head).model_dump_json())
                     continue
                 if item is None:
                     return
-                if item["seq"] <= sent and not self.duplicate_live:
+                if item.seq <= sent and not self.duplicate_live:
                     continue
                 if not self.silent:
-                    await connection.send(json.dumps(item))
+                    await connection.send(item.model_dump_json())
         except Exception:  # a client that went away ends its session
             return
         finally:

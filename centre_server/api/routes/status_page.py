@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from centre_core.wire import TicketPublic
 from centre_server.api.context import server_context
 from centre_server.api.deps import ERROR_RESPONSES
 from centre_server.api.roles import PUBLIC
-from centre_server.schemas import TicketPublic
 from centre_server.services import hall_service
 
 router = APIRouter(tags=["public"], responses=ERROR_RESPONSES)
