@@ -20,6 +20,9 @@ DOMAIN: Final = "foleni"
 # The language the source texts are written in: its "catalog" is the msgids themselves.
 SOURCE_LANGUAGE: Final = "en"
 LOCALE_DIR: Final = Path(__file__).resolve().parent / "locale"
+# The languages a Kenyan centre writes side by side where nobody has chosen one: the board,
+# the slip, the kiosk's start screen and the ticket status page.
+HALL_LANGUAGES: Final = ("en", "sw")
 
 
 def catalog_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:

@@ -29,6 +29,12 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 MAPPING: Final = ROOT / "babel.cfg"
 # `# TRANSLATORS: ...` just above a marked text reaches the translator as a note.
 COMMENT_TAGS: Final = ("TRANSLATORS:",)
+# Babel fills in PROJECT and YEAR, and names the language in place of "Translations template".
+HEADER_COMMENT: Final = (
+    "# Translations template for PROJECT.\n"
+    "# Kept in step with the source by `python -m translations.check update`: see\n"
+    "# docs/translations.md. Distributed under the same licence as PROJECT (MIT).\n#"
+)
 
 
 def extract(root: Path = ROOT, mapping: Path = MAPPING) -> Catalog:
@@ -36,7 +42,14 @@ def extract(root: Path = ROOT, mapping: Path = MAPPING) -> Catalog:
     with mapping.open(encoding="utf-8") as cfg:
         # Babel leaves this one function unannotated.
         method_map, options_map = parse_mapping_cfg(cfg, str(mapping))  # type: ignore[no-untyped-call]
-    template = Catalog(domain=DOMAIN, project="Foleni", charset="utf-8", fuzzy=False)
+    template = Catalog(
+        domain=DOMAIN,
+        header_comment=HEADER_COMMENT,
+        project="Foleni",
+        copyright_holder="the Foleni contributors",
+        charset="utf-8",
+        fuzzy=False,
+    )
     for filename, lineno, msgid, comments, context in extract_from_dir(
         root, method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True
     ):

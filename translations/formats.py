@@ -53,3 +53,8 @@ def _local(moment: datetime, timezone: tzinfo | None) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a moment to write must be timezone-aware")
     return moment if timezone is None else moment.astimezone(timezone)
+
+
+def language_name(language: str) -> str:
+    """Name a language in itself, as a citizen looks for it: `Kiswahili`, `English`, `العربية`."""
+    return locale_of(language).get_language_name(language) or language

@@ -8,6 +8,7 @@ Fields are `{name}` placeholders; numbers put in them are written the locale's w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from translations.catalogs import translations
@@ -40,6 +41,10 @@ class Message:
             raise TypeError(f"count must be an int, not {count!r}")
         text = self.in_language(language, count)
         return text.format(**{name: _written(value, language) for name, value in fields.items()})
+
+    def in_each(self, languages: Iterable[str], /, **fields: object) -> tuple[str, ...]:
+        """Return the text said in each of `languages`, for surfaces that show them side by side."""
+        return tuple(self.say(language, **fields) for language in languages)
 
 
 def N_(msgid: str) -> Message:

@@ -15,6 +15,8 @@ from kiosk.i18n import (
     closed_reason_key,
     duration_text,
     error_key,
+    texts_in,
+    waiting_text,
 )
 
 KV = Path(__file__).resolve().parents[2] / "kiosk" / "screens.kv"
@@ -28,14 +30,36 @@ def fields(text: str) -> set[str]:
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
 def test_every_text_has_english_and_swahili_with_the_same_fields(key):
-    phrase = CATALOGUE[key]
-    assert phrase.en.strip() and phrase.sw.strip()
-    assert fields(phrase.en) == fields(phrase.sw)
+    english, swahili = texts_in(Language.EN)[key], texts_in(Language.SW)[key]
+    assert english.strip() and swahili.strip()
+    assert fields(english) == fields(swahili)
 
 
 def test_swahili_is_not_english_left_untranslated():
-    same = {key for key, phrase in CATALOGUE.items() if phrase.en == phrase.sw}
+    english, swahili = texts_in(Language.EN), texts_in(Language.SW)
+    same = {key for key in english if english[key] == swahili[key]}
     assert same == {"language_name_en", "language_name_sw"}
+
+
+def test_each_language_is_named_in_itself_and_the_switch_names_the_other():
+    english, swahili = texts_in(Language.EN), texts_in(Language.SW)
+    assert english["language_name_sw"] == swahili["language_name_sw"] == "Kiswahili"
+    assert english["language_name_en"] == "English"
+    assert (english["other_language"], swahili["other_language"]) == ("Kiswahili", "English")
+
+
+@pytest.mark.parametrize(
+    ("count", "english", "swahili"),
+    [
+        (0, "No one waiting", "Hakuna anayesubiri"),
+        (1, "1 person waiting", "Mtu 1 anasubiri"),
+        (12, "12 people waiting", "Watu 12 wanasubiri"),
+        (1500, "1,500 people waiting", "Watu 1,500 wanasubiri"),
+    ],
+)
+def test_waiting_counts_take_the_plural_form_of_each_language(count, english, swahili):
+    assert waiting_text(count, Language.EN) == english
+    assert waiting_text(count, Language.SW) == swahili
 
 
 def test_every_error_and_closed_reason_has_a_text():
@@ -49,7 +73,7 @@ def test_every_error_and_closed_reason_has_a_text():
 def test_the_layout_uses_only_catalogue_keys_and_writes_no_words_itself():
     kv = KV.read_text(encoding="utf-8")
     used = set(CATALOGUE_USE.findall(kv))
-    assert used and used <= set(CATALOGUE)
+    assert used and used <= set(texts_in(Language.EN))
     for line in kv.splitlines():
         if not re.match(r"\s*text:", line):
             continue
