@@ -39,9 +39,10 @@ def catalog_paths(locale_dir: Path = LOCALE_DIR) -> dict[str, Path]:
 
 
 @cache
-def languages() -> tuple[str, ...]:
+def languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
     """Return the languages Foleni can speak: the source language, then one per catalog."""
-    return (SOURCE_LANGUAGE, *(code for code in catalog_paths() if code != SOURCE_LANGUAGE))
+    found = catalog_paths(locale_dir)
+    return (SOURCE_LANGUAGE, *(code for code in found if code != SOURCE_LANGUAGE))
 
 
 def check_language(language: str) -> str:

@@ -71,7 +71,7 @@ def problems(template: Catalog, catalog: Catalog, language: str) -> list[str]:
         if translated is None:
             found.append(f"{label}: no translation")
         else:
-            found += [f"{label}: {issue}" for issue in _issues(message, translated, catalog)]
+            found += [f"{label}: {issue}" for issue in _issues(message, translated)]
     for message in _entries(catalog):
         if template.get(message.id, message.context) is None:
             found.append(f"{language}: {_name(message)}: no longer in the source; remove it")
@@ -145,7 +145,7 @@ def _name(message: Message) -> str:
     return f"{_texts(message.id)[0]!r}" + (f" ({message.context})" if message.context else "")
 
 
-def _issues(source: Message, translated: Message, catalog: Catalog) -> list[str]:
+def _issues(source: Message, translated: Message) -> list[str]:
     if translated.fuzzy:
         return ["fuzzy (check the translation, then drop the fuzzy flag)"]
     if source.pluralizable != translated.pluralizable:
@@ -153,8 +153,6 @@ def _issues(source: Message, translated: Message, catalog: Catalog) -> list[str]
     forms = _texts(translated.string)
     if not all(form.strip() for form in forms):
         return ["empty translation"]
-    if source.pluralizable and len(forms) != catalog.num_plurals:
-        return [f"{len(forms)} plural forms where the language has {catalog.num_plurals}"]
     try:
         wanted = set().union(*(fields(text) for text in _texts(source.id)))
         used = [fields(form) for form in forms]
