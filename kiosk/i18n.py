@@ -30,8 +30,7 @@ CATALOGUE: Final[dict[str, Message]] = {
     # Start screen (both languages are shown at once: nobody has chosen yet).
     "welcome_title": N_("Welcome"),
     "welcome_prompt": N_("Touch your language to begin"),
-    # TRANSLATORS: the button that switches from this language to the other one: that
-    # language's name, written in itself ("English" from Kiswahili, "Kiswahili" from English).
+    # TRANSLATORS: the switch to the other language, named in itself ("English" in Swahili).
     "other_language": pgettext("language switch", "Kiswahili"),
     # Service menu.
     "choose_service": N_("Choose a service"),

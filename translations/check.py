@@ -51,7 +51,7 @@ def extract(root: Path = ROOT, mapping: Path = MAPPING) -> Catalog:
         fuzzy=False,
     )
     for filename, lineno, msgid, comments, context in extract_from_dir(
-        root, method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+        root, method_map, options_map, comment_tags=COMMENT_TAGS
     ):
         template.add(msgid, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
@@ -180,7 +180,7 @@ def _read(path: Path, language: str) -> Catalog:
 
 def _write(path: Path, catalog: Catalog) -> None:
     with path.open("wb") as po:
-        write_po(po, catalog, ignore_obsolete=True, width=100)
+        write_po(po, catalog, ignore_obsolete=True)
 
 
 if __name__ == "__main__":

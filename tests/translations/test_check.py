@@ -67,7 +67,7 @@ def test_extraction_finds_python_markers_plurals_contexts_notes_and_templates(pr
         ("Printing", None),
         ("Please wait", None),
     }
-    assert template.get("Printing").auto_comments == ["shown while the printer works."]
+    assert template.get("Printing").auto_comments == ["TRANSLATORS: shown while the printer works."]
 
 
 def test_a_complete_catalog_passes(project):
