@@ -48,20 +48,6 @@ def test_each_language_is_named_in_itself_and_the_switch_names_the_other():
     assert (english["other_language"], swahili["other_language"]) == ("Kiswahili", "English")
 
 
-@pytest.mark.parametrize(
-    ("count", "english", "swahili"),
-    [
-        (0, "No one waiting", "Hakuna anayesubiri"),
-        (1, "1 person waiting", "Mtu 1 anasubiri"),
-        (12, "12 people waiting", "Watu 12 wanasubiri"),
-        (1500, "1,500 people waiting", "Watu 1,500 wanasubiri"),
-    ],
-)
-def test_waiting_counts_take_the_plural_form_of_each_language(count, english, swahili):
-    assert waiting_text(count, Language.EN) == english
-    assert waiting_text(count, Language.SW) == swahili
-
-
 def test_every_error_and_closed_reason_has_a_text():
     assert set(ERROR_KEYS.values()) <= set(CATALOGUE)
     assert set(CATALOGUE) >= CLOSED_REASON_KEYS
@@ -93,14 +79,19 @@ def test_the_translator_swaps_every_text_with_the_language():
 
 
 @pytest.mark.parametrize(
-    ("minutes", "english", "swahili"),
+    ("say", "value", "english", "swahili"),
     [
-        (None, "not known yet", "bado haijulikani"),
-        (4, "less than 5 min", "chini ya dakika 5"),
-        (25, "about 25 min", "takriban dakika 25"),
-        (60, "about 1 h 0 min", "takriban saa 1 na dakika 0"),
+        (duration_text, None, "not known yet", "bado haijulikani"),
+        (duration_text, 4, "less than 5 min", "chini ya dakika 5"),
+        (duration_text, 25, "about 25 min", "takriban dakika 25"),
+        (duration_text, 60, "about 1 h 0 min", "takriban saa 1 na dakika 0"),
+        # Waiting counts take each language's plural form.
+        (waiting_text, 0, "No one waiting", "Hakuna anayesubiri"),
+        (waiting_text, 1, "1 person waiting", "Mtu 1 anasubiri"),
+        (waiting_text, 12, "12 people waiting", "Watu 12 wanasubiri"),
+        (waiting_text, 1500, "1,500 people waiting", "Watu 1,500 wanasubiri"),
     ],
 )
-def test_waits_are_said_the_way_people_say_them(minutes, english, swahili):
-    assert duration_text(minutes, Language.EN) == english
-    assert duration_text(minutes, Language.SW) == swahili
+def test_waits_and_counts_are_said_the_way_people_say_them(say, value, english, swahili):
+    assert say(value, Language.EN) == english
+    assert say(value, Language.SW) == swahili
