@@ -1,12 +1,13 @@
 """Ticket life: issue, call, recall, serve, finish, stage advance, no-show, cancel, transfer."""
 
 from dataclasses import replace
-from datetime import date
-from typing import Unpack
+from datetime import date, datetime
+from typing import TypedDict, Unpack
 
 import pytest
 
 from centre_core import tickets
+from centre_core.centre import CentreConfig
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import TicketSource, TicketStatus
@@ -23,6 +24,14 @@ from tests.core.factory import (
 )
 
 CENTRE = small_centre()
+
+
+class TransferTarget(TypedDict, total=False):
+    """Where `transfer_ticket` sends a ticket."""
+
+    to_service: str | None
+    to_stage: int | None
+    to_counter: str | None
 
 
 def code_of(action) -> str:
@@ -80,27 +89,34 @@ def test_staged_service_starts_at_its_first_stage() -> None:
     )
 
 
-def test_issue_refusals() -> None:
-    def attempt(
-        service_code: str = "PCC", issued_today: int = 0, priority: str | None = None
-    ) -> str:
-        return code_of(
-            lambda: tickets.issue_ticket(
-                centre=CENTRE,
-                service_code=service_code,
-                sequence=1,
-                ticket_id="t",
-                token="token-abcdefghijklmnop",
-                now=MONDAY_9AM,
-                issued_today=issued_today,
-                priority=priority,
-            )
+def issue_refusal(
+    *,
+    centre: CentreConfig = CENTRE,
+    service_code: str = "PCC",
+    now: datetime = MONDAY_9AM,
+    issued_today: int = 0,
+    priority: str | None = None,
+) -> str:
+    """The error code `issue_ticket` refuses with."""
+    return code_of(
+        lambda: tickets.issue_ticket(
+            centre=centre,
+            service_code=service_code,
+            sequence=1,
+            ticket_id="t",
+            token="token-abcdefghijklmnop",
+            now=now,
+            issued_today=issued_today,
+            priority=priority,
         )
+    )
 
-    assert attempt(service_code="XYZ") == ErrorCode.service_not_found
-    assert attempt(issued_today=3) == ErrorCode.daily_cap_reached
-    assert attempt(priority="vip") == ErrorCode.unknown_priority
-    assert attempt(service_code="KRA", priority="elderly") == ErrorCode.priority_not_allowed
+
+def test_issue_refusals() -> None:
+    assert issue_refusal(service_code="XYZ") == ErrorCode.service_not_found
+    assert issue_refusal(issued_today=3) == ErrorCode.daily_cap_reached
+    assert issue_refusal(priority="vip") == ErrorCode.unknown_priority
+    assert issue_refusal(service_code="KRA", priority="elderly") == ErrorCode.priority_not_allowed
 
 
 def test_daily_cap_counts_walk_ins_only() -> None:
@@ -121,18 +137,8 @@ def test_daily_cap_counts_walk_ins_only() -> None:
 def test_issue_is_refused_outside_opening_hours() -> None:
     centre = example_centre()
 
-    def attempt(service: str, at) -> str:
-        return code_of(
-            lambda: tickets.issue_ticket(
-                centre=centre,
-                service_code=service,
-                sequence=1,
-                ticket_id="t",
-                token="token-abcdefghijklmnop",
-                now=at,
-                issued_today=0,
-            )
-        )
+    def attempt(service: str, at: datetime) -> str:
+        return issue_refusal(centre=centre, service_code=service, now=at)
 
     assert attempt("BC", nairobi(2026, 11, 23, 7, 30)) == ErrorCode.service_closed
     assert attempt("BC", nairobi(2026, 11, 29, 10)) == ErrorCode.service_closed  # Sunday
@@ -415,22 +421,10 @@ def test_transfer_refusals() -> None:
     call = called(issue_now("BC"), "C1")
     holder = counter_after(call)
 
-    def attempt(
-        counter: CounterState | None = holder,
-        *,
-        to_service: str | None = None,
-        to_stage: int | None = None,
-        to_counter: str | None = None,
-    ) -> str:
+    def attempt(counter: CounterState | None = holder, **target: Unpack[TransferTarget]) -> str:
         return code_of(
             lambda: tickets.transfer_ticket(
-                call.ticket,
-                counter=counter,
-                centre=CENTRE,
-                now=MONDAY_9AM,
-                to_service=to_service,
-                to_stage=to_stage,
-                to_counter=to_counter,
+                call.ticket, counter=counter, centre=CENTRE, now=MONDAY_9AM, **target
             )
         )
 
