@@ -38,14 +38,19 @@ class PolicyOptions(TypedDict, total=False):
     max_pass_over: int
 
 
-class IssueOptions(TypedDict, total=False):
+class AppointmentOptions(TypedDict, total=False):
+    """The keywords of `issue_ticket` that place an appointment's ticket."""
+
+    appointment_ref: str | None
+    appointment_slot: datetime | None
+    ready_at: datetime | None
+
+
+class IssueOptions(AppointmentOptions, total=False):
     """The optional keywords of `issue_ticket` a test may set."""
 
     source: TicketSource
     priority: str | None
-    appointment_ref: str | None
-    appointment_slot: datetime | None
-    ready_at: datetime | None
 
 
 def nairobi(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
