@@ -182,7 +182,7 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
         _hall_counter(context, state, numbers.get(state.current_ticket_id or ""))
         for state in figures.counters
     ]
-    by_status = defaultdict(int)
+    by_status: defaultdict[str, int] = defaultdict(int)
     for state in figures.counters:
         serving = state.status == CounterStatus.open and state.current_ticket_id is not None
         by_status["serving" if serving else str(state.status)] += 1
@@ -257,7 +257,7 @@ def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) 
                 select(TicketRow).where(TicketRow.id.in_([c.ticket.id for c in order]))
             )
         }
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for ticket in waiting:
         counts[ticket.queue_key] += 1
     current = ticket_repo.to_ticket(current_row) if current_row is not None else None
