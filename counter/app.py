@@ -8,11 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock as KivyClock
 from kivy.clock import ClockEvent
 from kivy.core.window import Keyboard, Window
-from kivy.lang import Builder
 from kivy.properties import ColorProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -22,11 +20,14 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 from kivy.uix.togglebutton import ToggleButton
 
+from app_shell.app import FoleniApp
+from app_shell.tasks import TaskSet
+from centre_core.clock import Clock
 from counter.centre_link import CentreCounterLink
-from counter.link import CounterLink
 from counter.model import Session
+from counter.ports import CounterLink
 from counter.shortcuts import CLOSE_DIALOG_KEY, action_for
-from counter.view_models import Clock, CounterViewModel, LoginViewModel, Tasks
+from counter.view_models import CounterViewModel, LoginViewModel
 
 KV_FILE = Path(__file__).with_name("counter.kv")
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
@@ -126,16 +127,13 @@ class TransferDialog(ModalView):
         return self.vm.confirm_transfer(note=self.ids.note.text.strip(), **target)
 
 
-class CounterApp(App):
+class CounterApp(FoleniApp):
     """The staff's counter: log in, then call and serve citizens."""
 
     title = "Foleni counter"
+    kv_files = (KV_FILE,)
     login_vm = ObjectProperty(None)
     vm = ObjectProperty(None, allownone=True)
-
-    def open_settings(self, *_args: Any) -> bool:
-        """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
-        return False
 
     def __init__(
         self,
@@ -148,7 +146,7 @@ class CounterApp(App):
         super().__init__(**kwargs)
         self.link = link
         self._clock = clock
-        self._tasks = Tasks()
+        self._tasks = TaskSet()
         self._ticker: ClockEvent | None = None
         self._dialog: ModalView | None = None
         self.login_vm = LoginViewModel(link=link, counter=counter)
@@ -156,8 +154,7 @@ class CounterApp(App):
 
     def build(self) -> ScreenManager:
         """Load the layout and show the login form."""
-        if str(KV_FILE) not in Builder.files:
-            Builder.load_file(str(KV_FILE))
+        self.load_kv()
         manager = ScreenManager(transition=NoTransition())
         manager.add_widget(LoginScreen(vm=self.login_vm))
         Window.bind(on_key_down=self.key_down)

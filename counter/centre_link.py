@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.api import CentreClient
 from centre_client.errors import INVALID_RESPONSE, CentreApiError
 from centre_client.models import CounterCommandOut, CounterQueueOut, TicketStaffView
 from centre_client.stream import EventStream
-from counter.link import ChangesHandler, OnlineHandler
 from counter.model import (
     CounterQueue,
     CounterState,
@@ -24,7 +24,7 @@ NOT_FOUND = "not_found"  # the server's code for a route it does not have
 
 
 class CentreCounterLink:
-    """One staff session at one counter of a centre server (meets `counter.link.CounterLink`)."""
+    """One staff session at one counter of a centre server (meets `counter.ports.CounterLink`)."""
 
     def __init__(self, base_url: str, *, client: CentreClient | None = None) -> None:
         self._base_url = base_url

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
 
 from kivy.event import EventDispatcher
 from kivy.properties import (
@@ -18,13 +18,14 @@ from kivy.properties import (
     StringProperty,
 )
 
+from app_shell.clock import SystemClock
+from app_shell.tasks import TaskSet
 from centre_client.errors import SERVER_UNREACHABLE, CentreApiError, CentreUnavailable
 from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
-from centre_core.clock import business_day
+from centre_core.clock import Clock, business_day
 from centre_core.reasons import ReasonCode
 from counter import wording
 from counter.figures import HandlingTally
-from counter.link import CounterLink
 from counter.model import (
     CounterQueue,
     CounterState,
@@ -36,6 +37,7 @@ from counter.model import (
     WaitingTicket,
 )
 from counter.plain_words import message_for
+from counter.ports import CounterLink
 from counter.shortcuts import PAUSE_REASON_KEYS, SERVE_ROWS, label_for
 
 logger = logging.getLogger(__name__)
@@ -62,55 +64,6 @@ CONNECTION_TEXTS = {
 SESSION_ENDED = frozenset({"unauthenticated"})
 
 
-class Clock(Protocol):
-    """Tells the current time (aware, UTC); tests pass `centre_core.clock.FixedClock`."""
-
-    def now(self) -> datetime:
-        """Return the current instant."""
-        ...
-
-
-class SystemClock:
-    """The machine's clock."""
-
-    def now(self) -> datetime:
-        """Return the current instant in UTC."""
-        return datetime.now(UTC)
-
-
-class Tasks:
-    """Background tasks of one view-model on the running loop, kept so none is collected early."""
-
-    def __init__(self) -> None:
-        self._running: set[asyncio.Task[Any]] = set()
-
-    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run `work` in the background; a failure is logged, never raised into the UI."""
-        task = asyncio.get_running_loop().create_task(work)
-        self._running.add(task)
-        task.add_done_callback(self._done)
-        return task
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._running.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("counter task failed", exc_info=task.exception())
-
-    async def settle(self) -> None:
-        """Wait until every task (including ones started meanwhile) has finished."""
-        while self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
-
-    async def cancel_all(self) -> None:
-        """Cancel every task but the calling one (logging out runs as one) and wait for them."""
-        running = [task for task in self._running if task is not asyncio.current_task()]
-        for task in running:
-            task.cancel()
-        for task in running:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-
-
 class LoginViewModel(EventDispatcher):
     """The login form: staff number, PIN and counter (fixed when the workstation has one)."""
 
@@ -128,7 +81,7 @@ class LoginViewModel(EventDispatcher):
     def __init__(self, *, link: CounterLink, counter: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._link = link
-        self._tasks = Tasks()
+        self._tasks = TaskSet()
         self.counter = counter or ""
         self.counter_locked = bool(counter)
         self.bind(
@@ -249,9 +202,9 @@ class CounterViewModel(EventDispatcher):
         super().__init__(**kwargs)
         self._link = link
         self.session = session
-        self._clock = clock or SystemClock()
+        self._clock: Clock = clock or SystemClock()
         self._upcoming_limit = upcoming_limit
-        self._tasks = Tasks()
+        self._tasks = TaskSet()
         self._directory = Directory()
         self._held: HeldTicket | None = None
         self._pause_reason: str | None = None

@@ -7,22 +7,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from app_shell.settings import SettingsError, check_server
 from display.zone import WHOLE_CENTRE, Zone
 
 SUPPORTED_LANGUAGES = ("en", "sw")
 TOKEN_ENV = "FOLENI_DISPLAY_TOKEN"
 SERVER_ENV = "FOLENI_DISPLAY_SERVER"
-
-
-class SettingsError(ValueError):
-    """A display setting that cannot be used; `code` names which rule it broke."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -47,13 +38,7 @@ class DisplaySettings:
 
     def validated(self) -> DisplaySettings:
         """Return self when every value is usable, else raise `SettingsError`."""
-        parts = urlsplit(self.server_url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise SettingsError("invalid_server_url", f"not an http(s) URL: {self.server_url!r}")
-        if not self.token:
-            raise SettingsError(
-                "missing_token", f"a device token is needed (--token or {TOKEN_ENV})"
-            )
+        check_server(self.server_url, self.token, token_env=TOKEN_ENV)
         if not self.languages or any(lang not in SUPPORTED_LANGUAGES for lang in self.languages):
             raise SettingsError(
                 "unsupported_language", f"languages must be among {', '.join(SUPPORTED_LANGUAGES)}"

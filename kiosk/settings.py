@@ -6,11 +6,11 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
+from app_shell.settings import SettingsError, check_server
 from kiosk.i18n import Language
 from printers.settings import PrinterSettings
 
@@ -21,15 +21,6 @@ WINDOWED_ENV = "FOLENI_KIOSK_WINDOWED"
 PRINTER_FORMS = (
     "network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD], file:PATH, recording"
 )
-
-
-class SettingsError(ValueError):
-    """A kiosk setting that cannot be used; `code` names the rule it broke."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -52,13 +43,7 @@ class KioskSettings:
 
     def validated(self) -> KioskSettings:
         """Return self when every value is usable, else raise `SettingsError`."""
-        parts = urlsplit(self.server_url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise SettingsError("invalid_server_url", f"not an http(s) URL: {self.server_url!r}")
-        if not self.token:
-            raise SettingsError(
-                "missing_token", f"a device token is needed (--token or {TOKEN_ENV})"
-            )
+        check_server(self.server_url, self.token, token_env=TOKEN_ENV)
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:

@@ -19,6 +19,8 @@ from kivy.properties import (
     StringProperty,
 )
 
+from app_shell.clock import Scheduler, Timer
+from app_shell.tasks import TaskSet
 from kiosk import phone as phones
 from kiosk.i18n import (
     Language,
@@ -38,7 +40,6 @@ from kiosk.ports import (
     PrintStation,
     ServerUnreachable,
 )
-from kiosk.runtime import Scheduler, TaskSet, Timer
 from kiosk.scanner import normalise_reference, reference_from_scan
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from app_shell.clock import Scheduler
 from kiosk.ports import CommandRefused, KioskBackend, PrintStation, ServerUnreachable
-from kiosk.runtime import Scheduler
 from kiosk.view_model import KioskViewModel
 
 log = logging.getLogger(__name__)

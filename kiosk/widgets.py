@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
-from kivy import kivy_data_dir
 from kivy.core.image import Image as CoreImage
-from kivy.core.text import LabelBase
 from kivy.factory import Factory
 from kivy.properties import (
     BooleanProperty,
@@ -25,30 +22,6 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
 from kiosk.keys import CLEAR_KEY, DELETE_KEY
-
-FONT_NAME = "KioskSans"
-# (regular, bold), best first: both cover Swahili and have open, legible letterforms.
-FONT_CANDIDATES = (
-    (
-        Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
-        Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
-    ),
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
-)
-
-
-def register_fonts() -> str:
-    """Register the kiosk's font under `FONT_NAME` (Kivy's Roboto if none is installed)."""
-    bundled = Path(kivy_data_dir) / "fonts"
-    fallback = (bundled / "Roboto-Regular.ttf", bundled / "Roboto-Bold.ttf")
-    regular, bold = next(
-        (pair for pair in FONT_CANDIDATES if pair[0].exists() and pair[1].exists()), fallback
-    )
-    LabelBase.register(name=FONT_NAME, fn_regular=str(regular), fn_bold=str(bold))
-    return FONT_NAME
 
 
 class KioskButton(ButtonBehavior, Label):

@@ -6,10 +6,10 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
+from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.errors import CentreApiError, CentreUnavailable
 from centre_client.mirror import Change
 from centre_core.clock import FixedClock
-from counter.link import ChangesHandler, OnlineHandler
 from counter.model import (
     CounterQueue,
     CounterState,
