@@ -57,8 +57,11 @@ class KioskScreen(StrEnum):
     OUT_OF_SERVICE = "out_of_service"
 
 
-class TicketStage(StrEnum):
-    """Where the ticket on the ticket screen is: being issued, printed, or shown instead."""
+class SlipProgress(StrEnum):
+    """How far the slip of the ticket on screen got: issued, printing, printed, or not printed.
+
+    (A "stage" elsewhere is a step of a multi-stage service; this is only the paper.)
+    """
 
     ISSUING = "issuing"
     PRINTING = "printing"
@@ -141,7 +144,7 @@ class KioskViewModel(EventDispatcher):
     check_in_mode = StringProperty(CheckInMode.REFERENCE.value)
     reference_text = StringProperty("")
     # Ticket screen.
-    ticket_stage = StringProperty(TicketStage.ISSUING.value)
+    slip_progress = StringProperty(SlipProgress.ISSUING.value)
     ticket_number = StringProperty("")
     ticket_service = StringProperty("")
     ticket_ahead = StringProperty("")
@@ -444,7 +447,7 @@ class KioskViewModel(EventDispatcher):
         self._ticket = None
         self.ticket_preview = None
         self.can_reprint = False
-        self.ticket_stage = TicketStage.ISSUING.value
+        self.slip_progress = SlipProgress.ISSUING.value
         self._go(KioskScreen.TICKET)
         self.tasks.spawn(self._run_attempt(attempt))
 
@@ -508,17 +511,17 @@ class KioskViewModel(EventDispatcher):
 
     async def _print(self, ticket: IssuedTicket) -> None:
         self.printing = True
-        self._set_stage(TicketStage.PRINTING)
+        self._set_slip_progress(SlipProgress.PRINTING)
         self._cancel_timer("ticket")
         try:
             state = await self._station.print_ticket(ticket)
         except PrintFailed as failed:
             self.ticket_preview = await self._station.preview_png(ticket)
-            self._set_stage(TicketStage.NOT_PRINTED)
+            self._set_slip_progress(SlipProgress.NOT_PRINTED)
             shown_for = self._timings.unprinted_ticket_shown
             await self.report_printer(failed.code)
         else:
-            self._set_stage(TicketStage.PRINTED)
+            self._set_slip_progress(SlipProgress.PRINTED)
             shown_for = self._timings.ticket_shown
             await self.report_printer(state)
         finally:
@@ -605,8 +608,8 @@ class KioskViewModel(EventDispatcher):
         self.page = 0
         self._refresh_texts()
 
-    def _set_stage(self, stage: TicketStage) -> None:
-        self.ticket_stage = stage.value
+    def _set_slip_progress(self, progress: SlipProgress) -> None:
+        self.slip_progress = progress.value
         self._refresh_texts()
 
     def _show_message(self, key: str) -> None:
@@ -676,7 +679,7 @@ class KioskViewModel(EventDispatcher):
 
     def _refresh_ticket_texts(self, language: Language) -> None:
         ticket = self._ticket
-        stage = TicketStage(self.ticket_stage)
+        progress = SlipProgress(self.slip_progress)
         if ticket is None:
             self.ticket_number = ""
             self.ticket_service = ""
@@ -701,12 +704,12 @@ class KioskViewModel(EventDispatcher):
             else ""
         )
         status_keys = {
-            TicketStage.ISSUING: "issuing",
-            TicketStage.PRINTING: "printing",
-            TicketStage.PRINTED: "printed",
-            TicketStage.NOT_PRINTED: "print_failed",
+            SlipProgress.ISSUING: "issuing",
+            SlipProgress.PRINTING: "printing",
+            SlipProgress.PRINTED: "printed",
+            SlipProgress.NOT_PRINTED: "print_failed",
         }
-        self.ticket_status = translate(status_keys[stage], language)
+        self.ticket_status = translate(status_keys[progress], language)
         self.ticket_hint = translate(
-            "print_failed_hint" if stage is TicketStage.NOT_PRINTED else "wait_for_call", language
+            "print_failed_hint" if progress is SlipProgress.NOT_PRINTED else "wait_for_call", language
         )
