@@ -20,13 +20,13 @@ class FoleniApp(App):
         """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
         return False
 
-    def load_kv(self) -> None:
+    def load_kv_files(self) -> None:
         """Load the app's kv files (once: a second app in one process reuses them)."""
         for path in self.kv_files:
             if str(path) not in Builder.files:
                 Builder.load_file(str(path))
 
-    def unload_kv(self) -> None:
+    def unload_kv_files(self) -> None:
         """Forget the app's kv rules (the window closed)."""
         for path in reversed(self.kv_files):
             Builder.unload_file(str(path))

@@ -154,7 +154,7 @@ class CounterApp(FoleniApp):
 
     def build(self) -> ScreenManager:
         """Load the layout and show the login form."""
-        self.load_kv()
+        self.load_kv_files()
         manager = ScreenManager(transition=NoTransition())
         manager.add_widget(LoginScreen(vm=self.login_vm))
         Window.bind(on_key_down=self.key_down)

@@ -52,7 +52,7 @@ class DisplayApp(FoleniApp):
     def build(self) -> BoardScreen:
         """Load the layout and bind it to the view-model."""
         register_fonts()
-        self.load_kv()
+        self.load_kv_files()
         return BoardScreen(vm=self.view_model)
 
     def on_start(self) -> None:
@@ -63,7 +63,7 @@ class DisplayApp(FoleniApp):
         """Stop the clock."""
         if self._ticking is not None:
             KivyClock.unschedule(self._ticking)
-        self.unload_kv()
+        self.unload_kv_files()
 
 
 class HallDisplay:

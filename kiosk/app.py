@@ -15,6 +15,9 @@ from kivy.uix.widget import Widget
 from app_shell.app import FoleniApp
 from app_shell.clock import AsyncioScheduler, Scheduler
 from app_shell.fonts import register_fonts
+
+# Imported for Kivy's Factory: screens.kv names the kiosk's widget classes.
+from kiosk import widgets  # noqa: F401
 from kiosk.centre_backend import CentreBackend
 from kiosk.ports import KioskBackend, PrintStation
 from kiosk.printing import PrinterStation
@@ -45,7 +48,7 @@ class KioskApp(FoleniApp):
     def build(self) -> Widget:
         """Load the layout and listen to every touch and key."""
         register_fonts()
-        self.load_kv()
+        self.load_kv_files()
         Window.clearcolor = BACKGROUND
         Window.bind(
             on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key_down
@@ -60,7 +63,7 @@ class KioskApp(FoleniApp):
         Window.unbind(
             on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key_down
         )
-        self.unload_kv()
+        self.unload_kv_files()
 
     def _touched(self, *_args: Any) -> bool:
         if not self.vm.accepts_touch():

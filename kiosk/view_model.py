@@ -16,6 +16,7 @@ from kivy.properties import (
     ListProperty,
     NumericProperty,
     ObjectProperty,
+    OptionProperty,
     StringProperty,
 )
 
@@ -133,7 +134,10 @@ class KioskViewModel(EventDispatcher):
     service_tiles = ListProperty()
     page = NumericProperty(0)
     page_count = NumericProperty(1)
+    # "Page 2 of 3", or "" when every service fits on one page.
     page_text = StringProperty("")
+    has_previous_page = BooleanProperty(False)
+    has_next_page = BooleanProperty(False)
     chosen_service = StringProperty("")
     # Priority question.
     priority_tiles = ListProperty()
@@ -143,6 +147,12 @@ class KioskViewModel(EventDispatcher):
     # Appointment check-in.
     check_in_mode = StringProperty(CheckInMode.REFERENCE.value)
     reference_text = StringProperty("")
+    # What the check-in screen shows for the mode in force.
+    checking_in_by_reference = BooleanProperty(True)
+    checking_in_by_phone = BooleanProperty(False)
+    check_in_keypad = OptionProperty("letters", options=["letters", "digits"])
+    check_in_hint = StringProperty("")
+    check_in_typed = StringProperty("")
     # Ticket screen.
     slip_progress = StringProperty(SlipProgress.ISSUING.value)
     ticket_number = StringProperty("")
@@ -153,8 +163,17 @@ class KioskViewModel(EventDispatcher):
     ticket_status = StringProperty("")
     ticket_hint = StringProperty("")
     ticket_preview = ObjectProperty(None, allownone=True)
+    has_ticket = BooleanProperty(False)
+    ticket_title = StringProperty("")
+    # The big line: the ticket's number, or what is happening while there is none yet.
+    ticket_headline = StringProperty("")
+    # The band under the ticket: how its slip printed ("" before there is a ticket).
+    slip_band = StringProperty("")
+    slip_tone = OptionProperty("ok", options=["ok", "alert"])
     can_reprint = BooleanProperty(False)
     printing = BooleanProperty(False)
+    can_press_reprint = BooleanProperty(False)
+    can_finish = BooleanProperty(True)
 
     def __init__(
         self,
@@ -191,6 +210,14 @@ class KioskViewModel(EventDispatcher):
         self._printer_reported: str | None = None
         self._timers: dict[str, Timer] = {}
         self.tr.bind(language=lambda *_: self._refresh_texts())
+        self.bind(
+            check_in_mode=self._show_check_in,
+            reference_text=self._show_check_in,
+            phone_display=self._show_check_in,
+            busy=self._update_buttons,
+            can_reprint=self._update_buttons,
+            printing=self._update_buttons,
+        )
         self._refresh_texts()
 
     # Language -----------------------------------------------------------------------------
@@ -648,17 +675,39 @@ class KioskViewModel(EventDispatcher):
         """Recompute every composed text in the language in force."""
         language = self.language
         self.page_count = self._page_count()
-        self.page_text = translate("page_of", language, page=self.page + 1, pages=self.page_count)
+        self.page_text = (
+            translate("page_of", language, page=self.page + 1, pages=self.page_count)
+            if self.page_count > 1
+            else ""
+        )
+        self.has_previous_page = self.page > 0
+        self.has_next_page = self.page + 1 < self.page_count
         self.service_tiles = [self._tile(service, language) for service in self._page_services()]
         self.priority_tiles = [
-            {"code": option.code, "title": option.name(language)}
+            {"code": option.code, "title": option.name(language), "declines": False}
             for option in self._menu.priorities
-        ] + [{"code": "", "title": translate("priority_none", language)}]
+        ] + [{"code": "", "title": translate("priority_none", language), "declines": True}]
         if self._service is not None:
             self.chosen_service = self._service.name(language)
         if self._message_key:
             self.message = translate(self._message_key, language)
+        self._show_check_in()
         self._refresh_ticket_texts(language)
+
+    def _show_check_in(self, *_args: Any) -> None:
+        """Show the check-in screen's hint, typed text and keypad for the mode in force."""
+        by_reference = self.check_in_mode == CheckInMode.REFERENCE
+        self.checking_in_by_reference = by_reference
+        self.checking_in_by_phone = not by_reference
+        self.check_in_keypad = "letters" if by_reference else "digits"
+        self.check_in_hint = translate(
+            "check_in_hint_reference" if by_reference else "check_in_hint_phone", self.language
+        )
+        self.check_in_typed = self.reference_text if by_reference else self.phone_display
+
+    def _update_buttons(self, *_args: Any) -> None:
+        self.can_press_reprint = self.can_reprint and not self.printing
+        self.can_finish = not self.busy
 
     def _tile(self, service: ServiceOption, language: Language) -> dict[str, Any]:
         if service.is_open:
@@ -688,6 +737,7 @@ class KioskViewModel(EventDispatcher):
             self.ticket_note = ""
             self.ticket_hint = ""
             self.ticket_status = translate("issuing", language)
+            self._show_ticket_head(None, printed=True)
             return
         self.ticket_number = ticket.number
         self.ticket_service = ticket.service_name(language)
@@ -711,5 +761,15 @@ class KioskViewModel(EventDispatcher):
         }
         self.ticket_status = translate(status_keys[progress], language)
         self.ticket_hint = translate(
-            "print_failed_hint" if progress is SlipProgress.NOT_PRINTED else "wait_for_call", language
+            "print_failed_hint" if progress is SlipProgress.NOT_PRINTED else "wait_for_call",
+            language,
         )
+        self._show_ticket_head(ticket, printed=progress is not SlipProgress.NOT_PRINTED)
+
+    def _show_ticket_head(self, ticket: IssuedTicket | None, *, printed: bool) -> None:
+        """Show the number large once there is a ticket, else what is happening."""
+        self.has_ticket = ticket is not None
+        self.ticket_title = translate("ticket_title", self.language) if ticket else ""
+        self.ticket_headline = ticket.number if ticket else self.ticket_status
+        self.slip_band = self.ticket_status if ticket else ""
+        self.slip_tone = "ok" if printed else "alert"

@@ -12,6 +12,7 @@ from kivy.properties import (
     ColorProperty,
     ListProperty,
     ObjectProperty,
+    OptionProperty,
     StringProperty,
 )
 from kivy.uix.behaviors import ButtonBehavior
@@ -24,10 +25,17 @@ from kivy.uix.screenmanager import Screen
 from kiosk.keys import CLEAR_KEY, DELETE_KEY
 
 
+class Message(Label):
+    """A band of text: why a touch did not work (`alert`), or how a slip printed (`ok`)."""
+
+    tone = OptionProperty("alert", options=["alert", "ok"])
+
+
 class KioskButton(ButtonBehavior, Label):
-    """A large rounded button; its look is in screens.kv."""
+    """A large rounded button; its look is in screens.kv. A button not `shown` is not there."""
 
     background = ColorProperty((0.0, 0.46, 0.26, 1))
+    shown = BooleanProperty(True)
 
 
 class ServiceTile(ButtonBehavior, BoxLayout):
@@ -41,10 +49,11 @@ class ServiceTile(ButtonBehavior, BoxLayout):
 
 
 class PriorityTile(KioskButton):
-    """One answer to the priority question."""
+    """One answer to the priority question; `declines` marks "No, thank you"."""
 
     code = StringProperty("")
     title = StringProperty("")
+    declines = BooleanProperty(False)
 
 
 class TileGrid(GridLayout):
