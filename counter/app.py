@@ -1,4 +1,4 @@
-"""The counter app: the screens of counter.kv, keys bound to actions, one asyncio loop.
+"""The counter app: its screens (one kv file each), keys bound to actions, one asyncio loop.
 
 Import it only after `counter.window_setup.configure()`: Kivy fixes the window on import.
 """
@@ -11,14 +11,9 @@ from typing import Any
 from kivy.clock import Clock as KivyClock
 from kivy.clock import ClockEvent
 from kivy.core.window import Keyboard, Window
-from kivy.properties import ColorProperty, ObjectProperty, StringProperty
-from kivy.uix.behaviors import ButtonBehavior
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.button import Button
-from kivy.uix.label import Label
+from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
-from kivy.uix.togglebutton import ToggleButton
 
 from app_shell.app import FoleniApp
 from app_shell.tasks import TaskSet
@@ -28,46 +23,21 @@ from counter.model import Session
 from counter.ports import CounterLink
 from counter.shortcuts import CLOSE_DIALOG_KEY, action_for
 from counter.view_models import CounterViewModel, LoginViewModel
+from counter.widgets import TargetButton
 
-KV_FILE = Path(__file__).with_name("counter.kv")
+# Shared widgets first: the screens' files use their rules and colours.
+KV_FILES = tuple(
+    Path(__file__).with_name(name)
+    for name in (
+        "widgets.kv",
+        "login.kv",
+        "counter_screen.kv",
+        "pause_dialog.kv",
+        "transfer_dialog.kv",
+    )
+)
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
 ENTER_KEYS = frozenset({"enter", "numpadenter"})
-
-
-class CommandButton(Button):
-    """A large action button: its name and, below, the keys that do the same."""
-
-    title = StringProperty("")
-    keys = StringProperty("")
-    tone = ColorProperty((0.15, 0.39, 0.80, 1))
-
-
-class Pill(Label):
-    """A rounded status badge."""
-
-    tone = ColorProperty((0.33, 0.38, 0.46, 1))
-
-
-class TargetButton(ToggleButton):
-    """A transfer target (a service or a counter) in the transfer dialog."""
-
-    kind = StringProperty("")
-    code = StringProperty("")
-
-
-class UpcomingRow(ButtonBehavior, BoxLayout):
-    """One waiting ticket in calling order; pressing it calls that ticket now."""
-
-    vm = ObjectProperty(None, rebind=True, allownone=True)
-    key = StringProperty("")
-    number = StringProperty("")
-    service = StringProperty("")
-    reason = StringProperty("")
-    tags = StringProperty("")
-    waited = StringProperty("")
-    ticket_id = StringProperty("")
-    since = ObjectProperty(None, allownone=True)
-    row = ObjectProperty(None, allownone=True)
 
 
 class LoginScreen(Screen):
@@ -131,7 +101,7 @@ class CounterApp(FoleniApp):
     """The staff's counter: log in, then call and serve citizens."""
 
     title = "Foleni counter"
-    kv_files = (KV_FILE,)
+    kv_files = KV_FILES
     login_vm = ObjectProperty(None)
     vm = ObjectProperty(None, allownone=True)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import date
 from typing import Any
 
@@ -60,6 +61,12 @@ CONNECTION_TEXTS = {
     "online": "Online",
     "offline": "Offline · actions off",
 }
+# The looks the screen gives state, by name; counter/widgets.kv turns each into a colour.
+TONES = ("go", "attention", "alert", "neutral", "info", "live")
+CONNECTION_TONES = {"connecting": "neutral", "online": "live", "offline": "alert"}
+NO_TICKET_HINT = (
+    "Call the next citizen with F1 or Space, or press a number on the right to call that ticket."
+)
 # Codes that end the staff member's session.
 SESSION_ENDED = frozenset({"unauthenticated"})
 
@@ -77,6 +84,8 @@ class LoginViewModel(EventDispatcher):
     can_log_in = BooleanProperty(False)
     error = StringProperty("")
     error_code = StringProperty("")
+    counter_caption = StringProperty("Counter")
+    log_in_title = StringProperty("Log in")
 
     def __init__(self, *, link: CounterLink, counter: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -84,6 +93,7 @@ class LoginViewModel(EventDispatcher):
         self._tasks = TaskSet()
         self.counter = counter or ""
         self.counter_locked = bool(counter)
+        self.counter_caption = "Counter (this workstation's)" if counter else "Counter"
         self.bind(
             staff_number=self._update, pin=self._update, counter=self._update, busy=self._update
         )
@@ -92,6 +102,7 @@ class LoginViewModel(EventDispatcher):
         # Counter staff always log in at a counter: the centre refuses a login without one.
         filled = self.staff_number.strip() and self.pin and self.counter.strip()
         self.can_log_in = bool(filled and not self.busy)
+        self.log_in_title = "Logging in…" if self.busy else "Log in"
 
     def submit(self) -> None:
         """Log in in the background (the button and the Enter key)."""
@@ -145,15 +156,23 @@ class CounterViewModel(EventDispatcher):
     services_text = StringProperty("")
     counter_status = OptionProperty("open", options=["open", "paused", "closed"])
     status_text = StringProperty("")
+    status_tone = OptionProperty("go", options=TONES)
     # Actions wait for the event stream: until it connects, the screen could be stale.
     online = BooleanProperty(False)
     connection = OptionProperty("connecting", options=["connecting", "online", "offline"])
     connection_text = StringProperty("Connecting…")
+    connection_tone = OptionProperty("neutral", options=TONES)
     busy = BooleanProperty(False)
 
     has_ticket = BooleanProperty(False)
     ticket_number = StringProperty("")
+    # The big line of the ticket card, and the hint shown in its place when there is no ticket.
+    ticket_headline = StringProperty("No ticket")
+    idle_hint = StringProperty(NO_TICKET_HINT)
     ticket_state = StringProperty("")
+    # "Serving  04:12": the state and how long it has lasted.
+    ticket_state_line = StringProperty("")
+    ticket_tone = OptionProperty("attention", options=TONES)
     ticket_service = StringProperty("")
     ticket_source = StringProperty("")
     ticket_priority = StringProperty("")
@@ -173,6 +192,7 @@ class CounterViewModel(EventDispatcher):
     message = StringProperty("")
     message_code = StringProperty("")
     message_is_error = BooleanProperty(False)
+    message_tone = OptionProperty("go", options=TONES)
 
     dialog = OptionProperty("", options=["", "pause", "transfer"])
     transfer_services = ListProperty([])
@@ -187,8 +207,10 @@ class CounterViewModel(EventDispatcher):
     can_transfer = BooleanProperty(False)
     can_pause = BooleanProperty(False)
     can_resume = BooleanProperty(False)
+    can_pause_or_resume = BooleanProperty(False)
     can_log_out = BooleanProperty(False)
     pause_label = StringProperty("Pause")
+    pause_tone = OptionProperty("neutral", options=TONES)
 
     def __init__(
         self,
@@ -204,6 +226,8 @@ class CounterViewModel(EventDispatcher):
         self.session = session
         self._clock: Clock = clock or SystemClock()
         self._upcoming_limit = upcoming_limit
+        # Every action a button or key can name, and how it starts (one place).
+        self.actions: Mapping[str, Callable[[], bool]] = self._action_table()
         self._tasks = TaskSet()
         self._directory = Directory()
         self._held: HeldTicket | None = None
@@ -254,47 +278,43 @@ class CounterViewModel(EventDispatcher):
 
     def perform(self, action: str) -> bool:
         """Start the named action if it is allowed now; return whether it started."""
-        if action.startswith("serve_"):
-            row = int(action.removeprefix("serve_"))
-            if not self.can_serve or row > len(self.upcoming):
-                return False
-            self._tasks.spawn(self.serve_ticket(self.upcoming[row - 1]["ticket_id"]))
-            return True
-        if action == "pause":
-            if self.can_resume:
-                self._tasks.spawn(self.resume())
-                return True
-            if self.can_pause:
-                self.dialog = "pause"
-                return True
-            return False
-        if action == "transfer":
-            if self.can_transfer:
-                self.dialog = "transfer"
-                return True
-            return False
-        if action == "log_out":
-            if not self.can_log_out:
-                return False
-            self._tasks.spawn(self.log_out())
-            return True
-        allowed = {
-            "call_next": self.can_call_next,
-            "recall": self.can_recall,
-            "start_serving": self.can_start,
-            "finish": self.can_finish,
-            "no_show": self.can_no_show,
+        start = self.actions.get(action)
+        return start is not None and start()
+
+    def _action_table(self) -> dict[str, Callable[[], bool]]:
+        """Map each action a button or key names (`counter.shortcuts`) to how it starts."""
+        table: dict[str, Callable[[], bool]] = {
+            "call_next": lambda: self._start(self.can_call_next, self.call_next),
+            "recall": lambda: self._start(self.can_recall, self.recall),
+            "start_serving": lambda: self._start(self.can_start, self.start_serving),
+            "finish": lambda: self._start(self.can_finish, self.finish),
+            "no_show": lambda: self._start(self.can_no_show, self.mark_no_show),
+            "log_out": lambda: self._start(self.can_log_out, self.log_out),
+            # One key for the one switch staff think of: it pauses an open counter (asking
+            # why) and resumes a paused one.
+            "pause": lambda: (
+                self._start(self.can_resume, self.resume) or self._open(self.can_pause, "pause")
+            ),
+            "transfer": lambda: self._open(self.can_transfer, "transfer"),
         }
-        if not allowed.get(action, False):
+        for row in range(1, self._upcoming_limit + 1):
+            table[f"serve_{row}"] = functools.partial(self._serve_row, row)
+        return table
+
+    def _start(self, allowed: bool, command: Callable[[], Coroutine[Any, Any, bool]]) -> bool:
+        if allowed:
+            self._tasks.spawn(command())
+        return allowed
+
+    def _open(self, allowed: bool, dialog: str) -> bool:
+        if allowed:
+            self.dialog = dialog
+        return allowed
+
+    def _serve_row(self, row: int) -> bool:
+        if not self.can_serve or row > len(self.upcoming):
             return False
-        command: dict[str, Callable[[], Awaitable[bool]]] = {
-            "call_next": self.call_next,
-            "recall": self.recall,
-            "start_serving": self.start_serving,
-            "finish": self.finish,
-            "no_show": self.mark_no_show,
-        }
-        self._tasks.spawn(command[action]())
+        self._tasks.spawn(self.serve_ticket(self.upcoming[row - 1]["ticket_id"]))
         return True
 
     def shortcut(self, action: str) -> str:
@@ -471,6 +491,7 @@ class CounterViewModel(EventDispatcher):
         else:
             since = held.serving_at if held.status == "serving" else held.called_at
             self.ticket_elapsed = wording.clock_time((now - since).total_seconds()) if since else ""
+        self.ticket_state_line = "  ".join(filter(None, (self.ticket_state, self.ticket_elapsed)))
         since = self._waiting.longest_since
         self.longest_wait = (
             wording.minutes((now - since).total_seconds()) if since and self._waiting.count else "–"
@@ -524,6 +545,7 @@ class CounterViewModel(EventDispatcher):
         self.online = online
         self.connection = "online" if online else "offline"
         self.connection_text = CONNECTION_TEXTS[self.connection]
+        self.connection_tone = CONNECTION_TONES[self.connection]
         if not online and was and not self._closed:
             self._fail(SERVER_UNREACHABLE)
         if online and not was and not self._closed:
@@ -629,8 +651,11 @@ class CounterViewModel(EventDispatcher):
                 "service": self._service_name(ticket.service_code) if several else "",
                 "reason": ticket.reason,
                 "tags": self._tags(ticket),
+                "detail": "  ·  ".join(filter(None, (ticket.reason, self._tags(ticket)))),
                 "since": ticket.waiting_since,
                 "waited": "",
+                "action": f"serve_{index}",
+                "servable": False,
             }
             for index, ticket in enumerate(waiting.upcoming[: self._upcoming_limit], start=1)
         ]
@@ -655,6 +680,7 @@ class CounterViewModel(EventDispatcher):
 
     def _set_status(self, status: str, reason: str | None) -> None:
         self.counter_status = status
+        self.status_tone = "go" if status == "open" else "attention"
         self._pause_reason = reason if status == "paused" else None
         label = wording.COUNTER_STATUSES.get(status, status)
         if self._pause_reason:
@@ -669,12 +695,16 @@ class CounterViewModel(EventDispatcher):
             self.ticket_number = self.ticket_state = self.ticket_service = ""
             self.ticket_source = self.ticket_priority = self.ticket_phone = self.ticket_note = ""
             self.ticket_recalls = 0
+            self.ticket_headline = "No ticket"
+            self.idle_hint = NO_TICKET_HINT
         else:
-            self.ticket_number = ticket.number
+            self.ticket_number = self.ticket_headline = ticket.number
+            self.idle_hint = ""
             self.ticket_state = wording.TICKET_STATUSES.get(ticket.status, ticket.status)
+            self.ticket_tone = "info" if ticket.status == "serving" else "attention"
             self.ticket_service = self._service_name(ticket.service_code)
             self.ticket_source = wording.source(ticket.source)
-            self.ticket_priority = self._priority_name(ticket.priority)
+            self.ticket_priority = self._priority_name(ticket.priority) or "None"
             self.ticket_phone = ticket.phone_masked or ""
             self.ticket_note = ticket.note or ""
             self.ticket_recalls = ticket.recalls
@@ -696,17 +726,28 @@ class CounterViewModel(EventDispatcher):
         self.can_transfer = ready and held is not None
         self.can_pause = ready and is_open and held is None
         self.can_resume = ready and self.counter_status == "paused"
+        self.can_pause_or_resume = self.can_pause or self.can_resume
         self.can_log_out = not self.busy and not self._closed and held is None
         self.pause_label = "Resume" if self.counter_status == "paused" else "Pause"
+        self.pause_tone = "go" if self.can_resume else "neutral"
+        self._mark_servable()
+
+    def _mark_servable(self) -> None:
+        """Let the waiting rows be pressed exactly when a ticket may be called out of order."""
+        rows = [{**row, "servable": self.can_serve} for row in self.upcoming]
+        if rows != self.upcoming:
+            self.upcoming = rows
 
     def _say(self, text: str) -> None:
         self.message_code = ""
         self.message_is_error = False
+        self.message_tone = "go"
         self.message = text
 
     def _fail(self, code: str) -> None:
         self.message_code = code
         self.message_is_error = True
+        self.message_tone = "alert"
         self.message = message_for(code)
 
     def _clear_message_if(self, code: str) -> None:
