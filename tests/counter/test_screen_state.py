@@ -2,23 +2,11 @@
 
 import pytest
 
-from centre_core.clock import FixedClock
 from counter.shortcuts import SHORTCUTS
 from counter.view_models import LoginViewModel
-from tests.counter.fakes import FakeLink
-from tests.counter.test_view_models import MORNING, started
+from tests.counter.test_view_models import started
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(MORNING)
-
-
-@pytest.fixture
-def link(clock: FixedClock) -> FakeLink:
-    return FakeLink(clock=clock)
 
 
 async def test_every_shortcut_names_an_action_of_the_table(link, clock):

@@ -8,24 +8,31 @@ from tests.kiosk.fakes import FakeBackend, menu, service, settle
 from tests.kiosk.test_view_model import Kiosk, async_test
 
 
+def check_in_shown(kiosk):
+    vm = kiosk.vm
+    return (
+        vm.checking_in_by_reference,
+        vm.checking_in_by_phone,
+        vm.check_in_keypad,
+        vm.check_in_hint,
+        vm.check_in_typed,
+    )
+
+
 def test_the_check_in_screen_follows_the_mode_in_force():
     kiosk = Kiosk()
     kiosk.vm.choose_language("sw")
     kiosk.vm.open_check_in()
     for key in "AB12":
         kiosk.vm.keypad_key(key)
-    assert (kiosk.vm.checking_in_by_reference, kiosk.vm.checking_in_by_phone) == (True, False)
-    assert kiosk.vm.check_in_keypad == "letters"
-    assert kiosk.vm.check_in_hint == translate("check_in_hint_reference", Language.SW)
-    assert kiosk.vm.check_in_typed == "AB12"
+    hint = translate("check_in_hint_reference", Language.SW)
+    assert check_in_shown(kiosk) == (True, False, "letters", hint, "AB12")
 
     kiosk.vm.set_check_in_mode("phone")
     for key in "0712":
         kiosk.vm.keypad_key(key)
-    assert (kiosk.vm.checking_in_by_reference, kiosk.vm.checking_in_by_phone) == (False, True)
-    assert kiosk.vm.check_in_keypad == "digits"
-    assert kiosk.vm.check_in_hint == translate("check_in_hint_phone", Language.SW)
-    assert kiosk.vm.check_in_typed == "0712"
+    hint = translate("check_in_hint_phone", Language.SW)
+    assert check_in_shown(kiosk) == (False, True, "digits", hint, "0712")
 
     kiosk.vm.toggle_language()
     assert kiosk.vm.check_in_hint == translate("check_in_hint_phone", Language.EN)
