@@ -25,18 +25,8 @@ from centre_client.errors import SERVER_UNREACHABLE, CentreApiError, CentreUnava
 from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
 from centre_core.clock import Clock, business_day
 from centre_core.reasons import ReasonCode
-from counter import wording
+from counter import model, wording
 from counter.figures import HandlingTally
-from counter.model import (
-    CounterQueue,
-    CounterState,
-    Directory,
-    HeldTicket,
-    Session,
-    StaffFigures,
-    WaitingList,
-    WaitingTicket,
-)
 from counter.plain_words import message_for
 from counter.ports import CounterLink
 from counter.shortcuts import PAUSE_REASON_KEYS, SERVE_ROWS, label_for
@@ -109,7 +99,7 @@ class LoginViewModel(EventDispatcher):
         if self.can_log_in:
             self._tasks.spawn(self.log_in())
 
-    async def log_in(self) -> Session | None:
+    async def log_in(self) -> model.Session | None:
         """Log in; on success dispatch `on_logged_in(session)`, else show why in plain words."""
         if not self.can_log_in:
             return None
@@ -131,7 +121,7 @@ class LoginViewModel(EventDispatcher):
         self.dispatch("on_logged_in", session)
         return session
 
-    def on_logged_in(self, session: Session) -> None:
+    def on_logged_in(self, session: model.Session) -> None:
         """Default handler: the app switches to the counter screen."""
 
     def logged_out(self, reason: str) -> None:
@@ -216,7 +206,7 @@ class CounterViewModel(EventDispatcher):
         self,
         *,
         link: CounterLink,
-        session: Session,
+        session: model.Session,
         clock: Clock | None = None,
         upcoming_limit: int = SERVE_ROWS,
         **kwargs: Any,
@@ -229,12 +219,12 @@ class CounterViewModel(EventDispatcher):
         # Every action a button or key can name, and how it starts (one place).
         self.actions: Mapping[str, Callable[[], bool]] = self._action_table()
         self._tasks = TaskSet()
-        self._directory = Directory()
-        self._held: HeldTicket | None = None
+        self._directory = model.Directory()
+        self._held: model.HeldTicket | None = None
         self._pause_reason: str | None = None
-        self._waiting = WaitingList(count=0, longest_since=None)
+        self._waiting = model.WaitingList(count=0, longest_since=None)
         self._tally = HandlingTally()
-        self._server_figures: StaffFigures | None = None
+        self._server_figures: model.StaffFigures | None = None
         self._figures_day: date | None = None
         self._queues: tuple[str, ...] = ()
         self._refresh_wanted: set[str] = set()
@@ -371,7 +361,7 @@ class CounterViewModel(EventDispatcher):
     async def recall(self) -> bool:
         """Call the held ticket again."""
 
-        async def recall(held: HeldTicket) -> None:
+        async def recall(held: model.HeldTicket) -> None:
             ticket = await self._link.recall(held.ticket_id)
             self._hold(ticket)
             if ticket is None:
@@ -384,7 +374,7 @@ class CounterViewModel(EventDispatcher):
     async def start_serving(self) -> bool:
         """Start serving (the citizen is at the counter): the handling time starts."""
 
-        async def start(held: HeldTicket) -> None:
+        async def start(held: model.HeldTicket) -> None:
             self._hold(await self._link.start_serving(held.ticket_id))
             self._say(f"Serving {held.number}.")
 
@@ -393,7 +383,7 @@ class CounterViewModel(EventDispatcher):
     async def finish(self) -> bool:
         """Finish the held ticket (done, or on to its next stage)."""
 
-        async def finish(held: HeldTicket) -> None:
+        async def finish(held: model.HeldTicket) -> None:
             await self._link.finish(held.ticket_id)
             now = self._clock.now()
             started = held.serving_at or held.called_at or now
@@ -411,7 +401,7 @@ class CounterViewModel(EventDispatcher):
     async def mark_no_show(self) -> bool:
         """Mark the called ticket as a no-show: the citizen never came."""
 
-        async def no_show(held: HeldTicket) -> None:
+        async def no_show(held: model.HeldTicket) -> None:
             await self._link.mark_no_show(held.ticket_id)
             self._hold(None)
             self._say(f"{held.number} marked as no-show.")
@@ -427,7 +417,7 @@ class CounterViewModel(EventDispatcher):
     ) -> bool:
         """Send the held ticket to another service's queue or to a particular counter."""
 
-        async def transfer(held: HeldTicket) -> None:
+        async def transfer(held: model.HeldTicket) -> None:
             await self._link.transfer(
                 held.ticket_id, to_service=to_service, to_counter=to_counter, note=note
             )
@@ -560,7 +550,7 @@ class CounterViewModel(EventDispatcher):
 
     async def _held_command(
         self,
-        work: Callable[[HeldTicket], Awaitable[None]],
+        work: Callable[[model.HeldTicket], Awaitable[None]],
         *,
         refresh: set[str] | None = None,
     ) -> bool:
@@ -626,18 +616,18 @@ class CounterViewModel(EventDispatcher):
             if code != self.session.counter
         ]
 
-    def _show_queue(self, queue: CounterQueue) -> None:
+    def _show_queue(self, queue: model.CounterQueue) -> None:
         self._queues = queue.queues
         services = dict.fromkeys(key.split(".", 1)[0] for key in queue.queues)
         self.services_text = " · ".join(self._service_name(code) for code in services)
         self._show_counter(queue.state)
         self._show_waiting(queue.waiting)
 
-    def _show_counter(self, state: CounterState) -> None:
+    def _show_counter(self, state: model.CounterState) -> None:
         self._set_status(state.status, state.pause_reason)
         self._hold(state.held)
 
-    def _show_waiting(self, waiting: WaitingList) -> None:
+    def _show_waiting(self, waiting: model.WaitingList) -> None:
         self._waiting = waiting
         self.waiting_count = waiting.count
         several = len({key.split(".", 1)[0] for key in self._queues}) != 1
@@ -662,7 +652,7 @@ class CounterViewModel(EventDispatcher):
         self.tick()
         self._update()
 
-    def _tags(self, ticket: WaitingTicket) -> str:
+    def _tags(self, ticket: model.WaitingTicket) -> str:
         """Priority and source of a waiting ticket, unless the policy's reason names them."""
         tags = []
         if ticket.priority and ticket.reason_code != ReasonCode.priority_turn:
@@ -688,7 +678,7 @@ class CounterViewModel(EventDispatcher):
         self.status_text = label
         self._update()
 
-    def _hold(self, ticket: HeldTicket | None) -> None:
+    def _hold(self, ticket: model.HeldTicket | None) -> None:
         self._held = ticket
         self.has_ticket = ticket is not None
         if ticket is None:

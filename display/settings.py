@@ -8,12 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app_shell.settings import SettingsError, check_server
+from app_shell.settings import CentreOptions, SettingsError
 from display.zone import WHOLE_CENTRE, Zone
 
 SUPPORTED_LANGUAGES = ("en", "sw")
-TOKEN_ENV = "FOLENI_DISPLAY_TOKEN"
-SERVER_ENV = "FOLENI_DISPLAY_SERVER"
+CENTRE = CentreOptions("display")
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class DisplaySettings:
 
     def validated(self) -> DisplaySettings:
         """Return self when every value is usable, else raise `SettingsError`."""
-        check_server(self.server_url, self.token, token_env=TOKEN_ENV)
+        CENTRE.check(self.server_url, self.token)
         if not self.languages or any(lang not in SUPPORTED_LANGUAGES for lang in self.languages):
             raise SettingsError(
                 "unsupported_language", f"languages must be among {', '.join(SUPPORTED_LANGUAGES)}"
@@ -67,8 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="foleni display",
         description="Hall display board: shows and announces calls (English and Swahili).",
     )
-    parser.add_argument("--server", help=f"centre server URL (or {SERVER_ENV})")
-    parser.add_argument("--token", help=f"display device token (or {TOKEN_ENV})")
+    CENTRE.add_to(parser)
     parser.add_argument("--zone-services", default="", help="comma-separated service codes")
     parser.add_argument("--zone-counters", default="", help="comma-separated counter codes")
     parser.add_argument("--languages", default="en,sw", help="announcement languages, in order")
@@ -92,9 +90,10 @@ def parse_settings(
     """Parse and validate the command line; the token may come from the environment."""
     env = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
+    server_url, token = CENTRE.read(args, env)
     return DisplaySettings(
-        server_url=(args.server or env.get(SERVER_ENV, "")).rstrip("/"),
-        token=args.token or env.get(TOKEN_ENV, ""),
+        server_url=server_url,
+        token=token,
         zone=Zone.of(services=_codes(args.zone_services), counters=_codes(args.zone_counters)),
         languages=_codes(args.languages),
         volume_percent=args.volume,
