@@ -22,6 +22,7 @@ from kivy.properties import (
 
 from app_shell.clock import Scheduler, Timer
 from app_shell.tasks import TaskSet
+from centre_client.errors import CentreApiError, CentreUnavailable
 from kiosk import phone as phones
 from kiosk.i18n import (
     Language,
@@ -35,11 +36,9 @@ from kiosk.i18n import (
 from kiosk.keys import CLEAR_KEY, DELETE_KEY
 from kiosk.models import IssuedTicket, KioskMenu, ServiceOption
 from kiosk.ports import (
-    CommandRefused,
     KioskBackend,
     PrintFailed,
     PrintStation,
-    ServerUnreachable,
 )
 from kiosk.scanner import normalise_reference, reference_from_scan
 
@@ -481,15 +480,15 @@ class KioskViewModel(EventDispatcher):
     async def _run_attempt(self, attempt: TicketAttempt) -> None:
         try:
             ticket = await self._send(attempt)
-        except CommandRefused as refused:
-            self._attempt = None
-            self.busy = False
-            self._show_refusal(attempt, refused.code)
-            return
-        except ServerUnreachable:
+        except CentreUnavailable:
             # The attempt stays pending: on recovery it is resent with the same request id.
             self.busy = False
             self.set_online(False)
+            return
+        except CentreApiError as refused:
+            self._attempt = None
+            self.busy = False
+            self._show_refusal(attempt, refused.code)
             return
         self._attempt = None
         self.busy = False
@@ -501,7 +500,7 @@ class KioskViewModel(EventDispatcher):
         for delay in self._timings.retry_delays:
             try:
                 return await self._command(attempt)
-            except ServerUnreachable:
+            except CentreUnavailable:
                 log.warning("server unreachable, resending %s", attempt.request_id)
                 await self._scheduler.sleep(delay)
         return await self._command(attempt)
@@ -579,7 +578,7 @@ class KioskViewModel(EventDispatcher):
             return
         try:
             await self._backend.report_printer_status(state=state)
-        except (ServerUnreachable, CommandRefused):
+        except CentreApiError:
             log.warning("could not report printer state %s; will retry", state)
             return
         self._printer_reported = state

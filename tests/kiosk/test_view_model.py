@@ -3,8 +3,8 @@
 import asyncio
 import functools
 
+from centre_client.errors import CentreUnavailable
 from kiosk.i18n import Language, translate
-from kiosk.ports import ServerUnreachable
 from kiosk.view_model import KioskScreen, KioskTimings, KioskViewModel, SlipProgress
 from tests.kiosk.fakes import (
     NAIROBI,
@@ -145,7 +145,7 @@ async def test_a_double_tap_on_the_last_step_issues_one_ticket():
 
 @async_test
 async def test_a_resend_after_a_network_blip_reuses_the_request_id():
-    backend = FakeBackend(outcomes=[ServerUnreachable("blip"), ServerUnreachable("blip")])
+    backend = FakeBackend(outcomes=[CentreUnavailable("blip"), CentreUnavailable("blip")])
     kiosk = Kiosk(ask_phone=False, backend=backend)
     await kiosk.walk_in("BC")
     assert len(backend.calls) == 1
