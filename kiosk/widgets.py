@@ -135,6 +135,4 @@ class PngImage(Image):
 
 
 class KioskScreenBase(Screen):
-    """A screen of the kiosk; every screen reaches the view-model as `vm`."""
-
-    vm = ObjectProperty(None)
+    """A screen of the kiosk; its rules reach the one view-model of the flow as `app.vm`."""
