@@ -35,7 +35,7 @@ class ToneSynthesizer:
 
 
 async def settle(display: HallDisplay, seq: int) -> None:
-    await asyncio.wait_for(display.stream.wait_for_seq(seq), 5)
+    await asyncio.wait_for(display.link.stream.wait_for_seq(seq), 5)
 
 
 async def waits_shown(display: HallDisplay, text: str) -> None:
@@ -72,13 +72,13 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
             await display.start()
             try:
                 await settle(display, 5)
-                await asyncio.wait_for(display.stream.wait_online(), 5)
+                await asyncio.wait_for(display.link.stream.wait_online(), 5)
                 assert display.view_model.online
                 assert display.view_model.current_number == "N-001"
                 assert display.view_model.waiting_rows[0]["wait"] == "15 min"
 
                 await centre.drop_everyone()
-                await asyncio.wait_for(display.stream.wait_online(False), 5)
+                await asyncio.wait_for(display.link.stream.wait_online(False), 5)
                 assert not display.view_model.online
                 log.finish("t1", "N-001", "c2")
                 log.call("t2", "N-002", "c2")  # called while the board was away
@@ -86,7 +86,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 log.call("t2", "N-002", "c2", recalls=1)  # live again
                 await settle(display, 8)
                 await centre.drop_everyone()
-                await asyncio.wait_for(display.stream.wait_online(False), 5)
+                await asyncio.wait_for(display.link.stream.wait_online(False), 5)
                 centre.hall["services"][0]["estimated_wait_minutes"] = 38
                 log.issue("t4", "N-004")
                 await settle(display, 9)
