@@ -330,11 +330,11 @@ class FakeCentre:
 
     # Credentials and bookings ----------------------------------------------------------------
 
-    def add_device(self, role: str, *, name: str | None = None) -> str:
-        """Register a device (kiosk, display, manager, admin) and return its token."""
+    def add_device(self, role: str, *, name: str | None = None, token: str | None = None) -> str:
+        """Register a device (kiosk, display, manager, admin); return its token (or `token`)."""
         if role not in {KIOSK, DISPLAY, MANAGER, ADMIN}:
             raise ValueError(f"a device role is kiosk, display, manager or admin, not {role!r}")
-        token = secrets.token_urlsafe(24)
+        token = token or secrets.token_urlsafe(24)
         device_id = uuid.uuid4().hex
         principal = Principal(device_id, name or f"{role}-{device_id[:6]}", frozenset({role}))
         self._devices[token] = _Device(principal)

@@ -18,6 +18,7 @@ from tests.client.live_centre import AT, PIN, LiveCentre
 
 FAST = Backoff(initial=0.05, cap=0.2)
 STAFF_NUMBER = "S1"
+DISPLAY_TOKEN = "display-token"
 
 
 def example_centre() -> CentreConfig:
