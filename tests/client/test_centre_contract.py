@@ -100,6 +100,40 @@ async def test_a_ticket_is_issued_called_served_and_finished(centre: Centre) -> 
         assert (bc.waiting, bc.counters_open, bc.estimated_wait_minutes) == (0, 0, 0)
 
 
+async def test_a_ticket_issued_called_and_finished_shows_in_the_mirror(centre: Centre) -> None:
+    changes: list = []
+    kiosk, counter = centre.kiosk(), centre.staff()
+    async with kiosk, counter, centre.display_stream(on_changes=changes.extend) as stream:
+        async with asyncio.timeout(10):
+            await stream.wait_online()
+            ticket = await kiosk.issue_ticket(service_code="BC")
+            await stream.wait_until(lambda: stream.mirror.ticket(ticket.ticket_id) is not None)
+            assert stream.mirror.waiting_count("BC") == 1
+
+            await counter.login_staff(staff_number=STAFF_NUMBER, pin=PIN, counter="C07")
+            called = await counter.call_next(counter="C07")
+            await stream.wait_for_seq(called.seq)
+            [call] = stream.mirror.called_now()
+            assert (call.number, call.counter) == (ticket.number, "C07")
+            assert stream.mirror.counters["C07"].ticket_id == ticket.ticket_id
+            async with centre.client(centre.tokens["display"]) as display:
+                truth = mirror_of(await display.hall_snapshot())
+            assert (stream.mirror.tickets, stream.mirror.counters) == (
+                truth.tickets,
+                truth.counters,
+            )
+
+            await counter.start_serving(counter="C07", ticket=ticket.ticket_id)
+            done = await counter.finish(counter="C07")
+            await stream.wait_for_seq(done.seq)
+            assert stream.mirror.ticket(ticket.ticket_id) is None
+            assert stream.mirror.counters["C07"].ticket_id is None
+            await counter.logout()
+            assert counter.token is None
+            await stream.wait_until(lambda: stream.mirror.counters["C07"].status == "closed")
+    assert [c.call.number for c in changes if isinstance(c, Called)] == [ticket.number]
+
+
 async def test_a_staged_journey_recalls_transfers_and_pauses(centre: Centre) -> None:
     async with centre.kiosk() as kiosk, centre.staff() as staff:
         await staff.login_staff(staff_number=STAFF_NUMBER, pin=PIN, counter="C02")
