@@ -213,6 +213,32 @@ def _refuse(code: str, message: str) -> QueueError:
     return QueueError(code, message)
 
 
+def _held_ticket_command(
+    command: str,
+    rule: Callable[[FakeCentre, Ticket, CounterState], CallOutcome],
+    doc: str,
+) -> Callable[..., CounterCommandOut]:
+    """Make a command on the ticket a counter holds (checked against `ticket_id` when given)."""
+
+    def run(
+        fake: FakeCentre,
+        *,
+        counter: str,
+        ticket_id: str | None = None,
+        request_id: str | None = None,
+    ) -> CounterCommandOut:
+        return fake._counter_command(
+            command,
+            counter,
+            request_id,
+            {"ticket_id": ticket_id},
+            lambda state: rule(fake, fake._held(state, ticket_id), state),
+        )
+
+    run.__doc__ = doc
+    return run
+
+
 class FakeCentre:
     """An in-memory centre server: REST through `transport`, the stream on a loopback port.
 
@@ -763,65 +789,44 @@ class FakeCentre:
         args = {"ticket_id": ticket_id}
         return self._counter_command("counter.call", counter, request_id, args, step)
 
-    def recall(
-        self, *, counter: str, ticket_id: str | None = None, request_id: str | None = None
-    ) -> CounterCommandOut:
-        """Announce the held ticket again (past the recall limit it becomes a no-show)."""
-        return self._held_command(
-            "counter.recall",
-            counter,
-            ticket_id,
-            request_id,
-            lambda ticket, state: ticket_rules.recall_ticket(
-                ticket, counter=state, centre=self.centre, now=self.clock.now()
-            ),
-        )
+    def _record_finish(self, ticket: Ticket, state: CounterState) -> CallOutcome:
+        """Finish a held ticket and record its handling time, as the server's finish does."""
+        now = self.clock.now()
+        outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=self.centre, now=now)
+        started = ticket.serving_at or ticket.called_at
+        if started is not None:
+            seconds = max(0.0, (now - started).total_seconds())
+            self._state.service_times.append(
+                _ServiceTime(ticket.queue_key, now, seconds, state.staff_number)
+            )
+        return outcome
 
-    def start_serving(
-        self, *, counter: str, ticket_id: str | None = None, request_id: str | None = None
-    ) -> CounterCommandOut:
-        """Start serving the held ticket: the citizen reached the counter."""
-        return self._held_command(
-            "counter.start",
-            counter,
-            ticket_id,
-            request_id,
-            lambda ticket, state: ticket_rules.start_serving(
-                ticket, counter=state, now=self.clock.now()
-            ),
-        )
-
-    def finish(
-        self, *, counter: str, ticket_id: str | None = None, request_id: str | None = None
-    ) -> CounterCommandOut:
-        """Finish the held ticket (done, or on to the next stage); record its handling time."""
-
-        def act(ticket: Ticket, state: CounterState) -> CallOutcome:
-            now = self.clock.now()
-            outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=self.centre, now=now)
-            started = ticket.serving_at or ticket.called_at
-            if started is not None:
-                seconds = max(0.0, (now - started).total_seconds())
-                self._state.service_times.append(
-                    _ServiceTime(ticket.queue_key, now, seconds, state.staff_number)
-                )
-            return outcome
-
-        return self._held_command("counter.finish", counter, ticket_id, request_id, act)
-
-    def mark_no_show(
-        self, *, counter: str, ticket_id: str | None = None, request_id: str | None = None
-    ) -> CounterCommandOut:
-        """End the held ticket as a no-show."""
-        return self._held_command(
-            "counter.no_show",
-            counter,
-            ticket_id,
-            request_id,
-            lambda ticket, state: ticket_rules.mark_no_show(
-                ticket, counter=state, now=self.clock.now()
-            ),
-        )
+    recall = _held_ticket_command(
+        "counter.recall",
+        lambda fake, ticket, state: ticket_rules.recall_ticket(
+            ticket, counter=state, centre=fake.centre, now=fake.clock.now()
+        ),
+        "Announce the held ticket again (past the recall limit it becomes a no-show).",
+    )
+    start_serving = _held_ticket_command(
+        "counter.start",
+        lambda fake, ticket, state: ticket_rules.start_serving(
+            ticket, counter=state, now=fake.clock.now()
+        ),
+        "Start serving the held ticket: the citizen reached the counter.",
+    )
+    finish = _held_ticket_command(
+        "counter.finish",
+        lambda fake, ticket, state: fake._record_finish(ticket, state),
+        "Finish the held ticket (done, or on to the next stage); record its handling time.",
+    )
+    mark_no_show = _held_ticket_command(
+        "counter.no_show",
+        lambda fake, ticket, state: ticket_rules.mark_no_show(
+            ticket, counter=state, now=fake.clock.now()
+        ),
+        "End the held ticket as a no-show.",
+    )
 
     def transfer(
         self,
@@ -942,22 +947,6 @@ class FakeCentre:
             )
 
         return self._once(command, request_id, {"counter": counter, **args}, run)
-
-    def _held_command(
-        self,
-        command: str,
-        counter: str,
-        ticket_id: str | None,
-        request_id: str | None,
-        act: Callable[[Ticket, CounterState], CallOutcome],
-    ) -> CounterCommandOut:
-        return self._counter_command(
-            command,
-            counter,
-            request_id,
-            {"ticket_id": ticket_id},
-            lambda state: act(self._held(state, ticket_id), state),
-        )
 
     def _held(self, state: CounterState, ticket_id: str | None) -> Ticket:
         if state.current_ticket_id is None:
