@@ -70,7 +70,7 @@ from centre_core.appointments import Appointment
 from centre_core.centre import CentreConfig
 from centre_core.clock import Clock, business_day
 from centre_core.counters import CounterState, CounterStatus
-from centre_core.errors import ErrorCode, QueueError
+from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventMessage, EventType
 from centre_core.reasons import CallReason
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus
@@ -87,43 +87,6 @@ INVALID_REQUEST = "invalid_request"
 NOT_FOUND = "not_found"
 REQUEST_ID_REUSED = "request_id_reused"
 INVALID_PHONE = "invalid_phone"
-
-# Error code -> HTTP status, as `centre_server.api.errors.STATUS_BY_CODE` maps them (a test
-# compares the two tables); a code missing here answers 400, as there.
-STATUS_BY_CODE: dict[str, int] = {
-    UNAUTHENTICATED: 401,
-    INVALID_CREDENTIALS: 401,
-    FORBIDDEN: 403,
-    NOT_FOUND: 404,
-    ErrorCode.counter_not_found: 404,
-    ErrorCode.ticket_not_found: 404,
-    ErrorCode.service_not_found: 404,
-    ErrorCode.appointment_not_found: 404,
-    "method_not_allowed": 405,
-    ErrorCode.no_waiting_tickets: 409,
-    ErrorCode.counter_closed: 409,
-    ErrorCode.counter_paused: 409,
-    ErrorCode.counter_busy: 409,
-    ErrorCode.ticket_not_held: 409,
-    ErrorCode.ticket_taken: 409,
-    ErrorCode.invalid_transition: 409,
-    ErrorCode.service_closed: 409,
-    ErrorCode.daily_cap_reached: 409,
-    ErrorCode.appointment_already_checked_in: 409,
-    ErrorCode.appointment_not_today: 409,
-    ErrorCode.appointment_cancelled: 409,
-    REQUEST_ID_REUSED: 409,
-    "device_exists": 409,
-    INVALID_REQUEST: 422,
-    ErrorCode.counter_not_serving_service: 422,
-    ErrorCode.priority_not_allowed: 422,
-    ErrorCode.unknown_priority: 422,
-    ErrorCode.transfer_target_invalid: 422,
-    ErrorCode.invalid_config: 422,
-    INVALID_PHONE: 422,
-    "invalid_id_number": 422,
-    "internal_error": 500,
-}
 
 KIOSK, DISPLAY, COUNTER, MANAGER, ADMIN = "kiosk", "display", "counter", "manager", "admin"
 HALL_AUDIENCE = frozenset({KIOSK, DISPLAY, COUNTER, MANAGER, ADMIN})
@@ -1178,7 +1141,7 @@ class FakeCentre:
             status, result = self._route(request)
         except QueueError as error:
             body = {"error": {"code": error.code, "message": error.message}}
-            return httpx.Response(STATUS_BY_CODE.get(error.code, 400), json=body)
+            return httpx.Response(status_for(error.code), json=body)
         if result is None:
             return httpx.Response(status)
         return httpx.Response(
