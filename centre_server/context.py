@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from centre_core.centre import CentreConfig, load_centre_config
+from centre_core.centre import CentreConfig
+from centre_core.centre_file import load_centre_config
 from centre_core.clock import Clock
 from centre_core.errors import CentreConfigError
 from centre_server.auth import PrincipalCache

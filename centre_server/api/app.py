@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -24,6 +24,7 @@ from centre_server.api.routes import (
 from centre_server.context import ServerContext, build_context, prepare_state
 from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
+from centre_server.workers import BackgroundWorker, WorkerHost
 
 # Options for the uvicorn server that runs the app. Compression is off: events are a few hundred
 # bytes on the centre's LAN, and deflating each one once per connection costs the event loop
@@ -40,16 +41,20 @@ take a `request_id`: a retry returns the first result and changes nothing.
 """
 
 
-def create_app(context: ServerContext) -> FastAPI:
-    """Build the app around a context whose database is migrated."""
+def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = ()) -> FastAPI:
+    """Build the app around a context whose database is migrated, hosting these workers."""
     prepare_state(context)
+    host = WorkerHost(workers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.bind(asyncio.get_running_loop())
+        host.start()
         try:
             yield
         finally:
+            # Workers first: one may still be writing, and a write publishes to the hub.
+            await host.stop()
             context.hub.bind(None)
             command_threads.shutdown(wait=True)
 
@@ -63,6 +68,7 @@ def create_app(context: ServerContext) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.context = context
+    app.state.workers = host
     command_threads = install_command_threads(app)
     install_error_handlers(app)
     # Routes match in order: the health check (the cheapest answer), then the busiest.

@@ -21,9 +21,6 @@ COUNTER_SESSION = requires(Role.counter)
 MANAGERS = requires(Role.manager, Role.admin)
 ADMINS = requires(Role.admin)
 DEVICES = requires(Role.kiosk, Role.display)
-STAFF = requires(Role.counter, Role.manager)
-# Only a staff session at a counter: its principal is the member of staff, not a device.
-COUNTER_SESSION = requires(Role.counter)
 
 _ERROR = {"model": ErrorOut}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

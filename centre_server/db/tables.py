@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     TypeDecorator,
     UniqueConstraint,
     text,
@@ -32,7 +33,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-ACTIVE_STATUSES = ("called", "serving")
+# The id of the one `centre_state` row.
+CENTRE_ROW_ID = 1
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -61,6 +63,8 @@ class Base(DeclarativeBase):
     """Declarative base with the naming convention."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every row class maps one plain table: typed as such, its columns serve Core statements.
+    __table__: ClassVar[Table]
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UtcDateTime(),
         dict[str, Any]: JSON(),

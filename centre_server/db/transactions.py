@@ -12,42 +12,25 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from centre_core import national_topics
 from centre_core.events import DomainEvent, EventMessage
 from centre_server.db.engine import WRITE_OPTION, is_sqlite
-from centre_server.db.tables import CentreStateRow, EventRow, OutboxRow
 from centre_server.db.waiting_index import WaitingIndex, saved_tickets
 from centre_server.hub import Hub
+from centre_server.repositories import events, outbox
 
-CENTRE_ROW_ID = 1
 # A batch commits when nobody else is queued, or at these bounds (the first writer's answer
 # waits for the whole batch).
 BATCH_MAX_MEMBERS = 64
 BATCH_MAX_SECONDS = 0.025
-CENTRE_STATE = CentreStateRow.__table__
-EVENTS = EventRow.__table__
-OUTBOX = OutboxRow.__table__
-# What the national system must learn about (analytics, document status, feedback); the rest
-# of the stream is of interest inside the hall only.
-NATIONAL_EVENT_TYPES = frozenset(
-    {
-        "ticket.issued",
-        "ticket.done",
-        "ticket.no_show",
-        "ticket.cancelled",
-        "ticket.transferred",
-        "ticket.stage_advanced",
-        "appointment.checked_in",
-    }
-)
 
 
 class WriteTransaction:
@@ -68,48 +51,27 @@ class WriteTransaction:
         """Return the seq of the newest event, including those appended in this transaction."""
         return self._last_seq
 
-    def append(self, events: Iterable[DomainEvent]) -> list[EventMessage]:
-        """Give the events the next seqs and add them (and their outbox rows)."""
+    def append(self, domain_events: Iterable[DomainEvent]) -> list[EventMessage]:
+        """Give the events the next seqs and add them, with the outbox rows of national topics."""
         appended = []
-        for event in events:
-            message = EventMessage(
-                seq=self._last_seq + 1, type=event.type, at=event.at, data=dict(event.data)
-            )
+        for event in domain_events:
+            message = EventMessage.from_event(event, seq=self._last_seq + 1)
             self._last_seq = message.seq
-            dumped = message.model_dump(mode="json")
-            self._event_rows.append(
-                {"seq": message.seq, "type": message.type, "at": message.at, "data": dumped["data"]}
-            )
-            if message.type in NATIONAL_EVENT_TYPES:
-                self.add_outbox(
-                    topic=message.type, payload=dumped, event_seq=message.seq, now=message.at
-                )
+            self._event_rows.append(events.row(message))
+            payload = national_topics.payload_for(event)
+            if payload is not None:
+                self._outbox_rows.append(outbox.row(payload, event_seq=message.seq, at=event.at))
             appended.append(message)
         self.messages.extend(appended)
         return appended
-
-    def add_outbox(
-        self, *, topic: str, payload: Mapping[str, Any], now: datetime, event_seq: int | None = None
-    ) -> None:
-        """Queue a message for the national system, committed with the change."""
-        self._outbox_rows.append(
-            {
-                "topic": topic,
-                "payload": dict(payload),
-                "created_at": now,
-                "event_seq": event_seq,
-                "attempts": 0,
-                "sent_at": None,
-            }
-        )
 
     def write_appended(self) -> None:
         """Insert the appended events and outbox rows (the batch stores the new last seq)."""
         # Events first: an outbox row refers to its event.
         if self._event_rows:
-            self.connection.execute(insert(EVENTS), self._event_rows)
+            events.add(self.connection, self._event_rows)
         if self._outbox_rows:
-            self.connection.execute(insert(OUTBOX), self._outbox_rows)
+            outbox.add(self.connection, self._outbox_rows)
         self._event_rows, self._outbox_rows = [], []
 
 
@@ -208,17 +170,14 @@ class Database:
         session = Session(self._write_engine, expire_on_commit=False)
         try:
             session.begin()
-            last_seq = session.execute(
-                select(CENTRE_STATE.c.last_seq)
-                .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
-                .with_for_update()
-            ).scalar_one()
+            connection = session.connection()
+            last_seq = events.lock_last_seq(connection)
         except BaseException:
             session.close()
             raise
         self._batch = _Batch(
             session=session,
-            connection=session.connection(),
+            connection=connection,
             last_seq=last_seq,
             stored_seq=last_seq,
             started=time.monotonic(),
@@ -243,11 +202,7 @@ class Database:
                 if batch.members:
                     if batch.last_seq != batch.stored_seq:
                         # Once per batch, not per writer: every writer's events are in by now.
-                        batch.session.execute(
-                            update(CENTRE_STATE)
-                            .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
-                            .values(last_seq=batch.last_seq)
-                        )
+                        events.store_last_seq(batch.connection, batch.last_seq)
                     batch.session.commit()
                 else:
                     batch.session.rollback()

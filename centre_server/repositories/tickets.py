@@ -11,11 +11,12 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.errors import ErrorCode, QueueError
-from centre_core.tickets import Ticket, TicketStatus
+from centre_core.tickets import ACTIVE_STATUSES, Ticket, TicketStatus
 from centre_server.db.tables import DailySequenceRow, TicketRow
 from centre_server.db.waiting_index import record_saved
 
-ACTIVE = (str(TicketStatus.waiting), str(TicketStatus.called), str(TicketStatus.serving))
+# The core's statuses as plain strings (a driver may dump an enum member by its name).
+ACTIVE = sorted(str(status) for status in ACTIVE_STATUSES)
 LOADED_TICKETS = "foleni.loaded_tickets"
 TICKETS = TicketRow.__table__
 SEQUENCES = DailySequenceRow.__table__

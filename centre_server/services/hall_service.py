@@ -16,8 +16,7 @@ from centre_core.errors import ErrorCode, QueueError
 from centre_core.events import EventType
 from centre_core.tickets import Ticket, TicketStatus
 from centre_server.context import ServerContext
-from centre_server.db.tables import CentreStateRow, DeviceRow, EventRow, TicketRow
-from centre_server.db.transactions import CENTRE_ROW_ID
+from centre_server.db.tables import CENTRE_ROW_ID, CentreStateRow, DeviceRow, EventRow, TicketRow
 from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import tickets as ticket_repo
 from centre_server.schemas import (
@@ -35,7 +34,7 @@ from centre_server.schemas import (
     ServicesOut,
     TicketPublic,
 )
-from centre_server.services import estimates_service, views
+from centre_server.services import estimates_service, presenters
 
 RECENT_CALLS = 20
 CALL_TYPES = (str(EventType.ticket_called), str(EventType.ticket_recalled))
@@ -149,7 +148,7 @@ def _hall_counter(
     context: ServerContext, state: CounterState, number: str | None
 ) -> HallCounterOut:
     # Displays get the snapshot too: no staff number on it.
-    out = views.counter_out(context, state, number=number)
+    out = presenters.counter_out(context, state, number=number)
     return HallCounterOut(
         **out.model_dump(exclude={"staff_number"}),
         staff_number=None,
@@ -294,18 +293,20 @@ def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) 
         counts[ticket.queue_key] += 1
     current = ticket_repo.to_ticket(current_row) if current_row is not None else None
     return CounterQueueOut(
-        counter=views.counter_out(
+        counter=presenters.counter_out(
             context, state, number=current.number if current is not None else None
         ),
         current=(
-            views.ticket_staff_view(current, phone=current_row.phone)
+            presenters.ticket_staff_view(current, phone=current_row.phone)
             if current is not None and current_row is not None
             else None
         ),
         queues=[QueueCountOut(queue_key=key, waiting=counts[key]) for key in queues],
         next=[
             NextTicketOut(
-                ticket=views.ticket_staff_view(choice.ticket, phone=phones.get(choice.ticket.id)),
+                ticket=presenters.ticket_staff_view(
+                    choice.ticket, phone=phones.get(choice.ticket.id)
+                ),
                 reason=ReasonOut(code=choice.reason.code, explanation=choice.reason.explanation),
             )
             for choice in order
@@ -322,4 +323,4 @@ def ticket_status(context: ServerContext, *, token: str) -> TicketPublic:
             raise QueueError(ErrorCode.ticket_not_found, "no ticket with this code")
         ticket = ticket_repo.to_ticket(row)
         ahead, wait = estimates_service.ticket_wait(session, context, ticket, now=context.now())
-    return views.ticket_public(context, ticket, people_ahead=ahead, wait=wait, phone=None)
+    return presenters.ticket_public(context, ticket, people_ahead=ahead, wait=wait, phone=None)

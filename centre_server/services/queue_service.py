@@ -30,7 +30,7 @@ from centre_server.phones import normalise_phone
 from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import tickets as ticket_repo
 from centre_server.schemas import CounterCommandOut, TicketPublic
-from centre_server.services import estimates_service, views
+from centre_server.services import estimates_service, presenters
 from centre_server.services.idempotency import run_once
 
 logger = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ def public_view(
         now=context.now(),
         waiting_in=lambda keys: waiting_tickets(context, transaction, keys),
     )
-    return views.ticket_public(context, ticket, people_ahead=ahead, wait=wait, phone=phone)
+    return presenters.ticket_public(context, ticket, people_ahead=ahead, wait=wait, phone=phone)
 
 
 # Counter commands ----------------------------------------------------------------------------
@@ -191,11 +191,15 @@ def _counter_command(
         phone = ticket_repo.stored(session, ticket.id).phone if ticket is not None else None
         held = ticket if ticket is not None and ticket.id == new_state.current_ticket_id else None
         return CounterCommandOut(
-            counter=views.counter_out(
+            counter=presenters.counter_out(
                 context, new_state, number=held.number if held is not None else None
             ),
-            ticket=views.ticket_staff_view(ticket, phone=phone) if ticket is not None else None,
-            reason=views.reason_out(outcome.reason if isinstance(outcome, CallOutcome) else None),
+            ticket=presenters.ticket_staff_view(ticket, phone=phone)
+            if ticket is not None
+            else None,
+            reason=presenters.reason_out(
+                outcome.reason if isinstance(outcome, CallOutcome) else None
+            ),
             seq=messages[-1].seq if messages else transaction.last_seq,
         )
 

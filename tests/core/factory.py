@@ -13,8 +13,8 @@ from centre_core.centre import (
     PriorityCategory,
     Service,
     Stage,
-    load_centre_config,
 )
+from centre_core.centre_file import load_centre_config
 from centre_core.counters import CounterState
 from centre_core.tickets import Ticket, TicketSource
 
@@ -75,14 +75,15 @@ def small_centre(**policy: object) -> CentreConfig:
     )
 
 
-def issue(
+def issue_outcome(
     centre: CentreConfig,
     service_code: str,
     at: datetime,
     *,
     sequence: int | None = None,
     **options: object,
-) -> Ticket:
+) -> tickets.TicketOutcome:
+    """Issue a ticket with the next test id and token; return it with its events."""
     number = next(_ids)
     return tickets.issue_ticket(
         centre=centre,
@@ -93,7 +94,18 @@ def issue(
         now=at,
         issued_today=0,
         **options,  # type: ignore[arg-type]
-    ).ticket
+    )
+
+
+def issue(
+    centre: CentreConfig,
+    service_code: str,
+    at: datetime,
+    *,
+    sequence: int | None = None,
+    **options: object,
+) -> Ticket:
+    return issue_outcome(centre, service_code, at, sequence=sequence, **options).ticket
 
 
 def appointment_ticket(

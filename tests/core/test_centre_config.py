@@ -10,8 +10,8 @@ from centre_core.centre import (
     PolicySettings,
     Service,
     Stage,
-    load_centre_config,
 )
+from centre_core.centre_file import load_centre_config
 from centre_core.errors import CentreConfigError, ErrorCode, QueueError
 from centre_core.hours import OpeningHours
 from tests.core.factory import EXAMPLE, NAIROBI, example_centre, nairobi, small_centre

@@ -8,13 +8,17 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import OperationalError
 
-from centre_core.events import DomainEvent
+from centre_core import national_topics
+from centre_core.events import DomainEvent, EventType
 from centre_server.db.engine import DatabaseUrlError, create_db_engine, parse_database_url
 from centre_server.db.migrate import current_revision, head_revision, upgrade
 from centre_server.db.tables import Base, EventRow, OutboxRow
 from centre_server.db.transactions import Database
 from centre_server.hub import Hub
+from tests.core.factory import issue_outcome, small_centre
 from tests.server.conftest import AT
+
+ISSUED = issue_outcome(small_centre(), "BC", AT).events[0]
 
 
 def test_every_pooled_sqlite_connection_has_the_durability_pragmas(tmp_path):
@@ -76,12 +80,7 @@ def test_events_get_gapless_seqs_and_national_ones_an_outbox_row(database_url):
 
     def write_two() -> None:
         with database.write() as transaction:
-            transaction.append(
-                [
-                    DomainEvent(type="ticket.issued", at=AT, data={"n": 1}),
-                    DomainEvent(type="ticket.called", at=AT, data={"n": 2}),
-                ]
-            )
+            transaction.append([ISSUED, DomainEvent(type=EventType.ticket_called, at=AT)])
 
     threads = [threading.Thread(target=write_two) for _ in range(8)]
     for thread in threads:
@@ -90,9 +89,14 @@ def test_events_get_gapless_seqs_and_national_ones_an_outbox_row(database_url):
         thread.join()
     with database.read() as session:
         seqs = list(session.scalars(select(EventRow.seq).order_by(EventRow.seq)))
-        outbox = list(session.scalars(select(OutboxRow.event_seq).order_by(OutboxRow.id)))
+        outbox = session.execute(
+            select(OutboxRow.event_seq, OutboxRow.topic, OutboxRow.payload).order_by(OutboxRow.id)
+        ).all()
     assert seqs == list(range(1, 17))
-    assert len(outbox) == 8
+    # Only the national topic gets a row, and its payload is the topic's, not the envelope.
+    payload = national_topics.payload_for(ISSUED).model_dump(mode="json")
+    assert outbox == [(seq, "ticket.issued", payload) for seq in range(1, 17, 2)]
+    assert "token" not in str(payload)
     assert database.hub.last_seq == 16
 
 
@@ -101,11 +105,13 @@ def test_a_failed_transaction_leaves_no_event(database_url):
     upgrade(engine)
     database = Database(engine, hub=Hub(queue_size=10))
     with pytest.raises(RuntimeError), database.write() as transaction:
-        transaction.append([DomainEvent(type="ticket.issued", at=AT, data={})])
+        transaction.append([ISSUED])
         raise RuntimeError("boom")
     with database.write() as transaction:
-        (message,) = transaction.append([DomainEvent(type="ticket.issued", at=AT, data={})])
+        (message,) = transaction.append([ISSUED])
     assert message.seq == 1
+    with database.read() as session:
+        assert session.scalars(select(OutboxRow.event_seq)).all() == [1]
 
 
 @pytest.mark.parametrize(

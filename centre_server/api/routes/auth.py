@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from centre_server.api.context import server_context
-from centre_server.api.deps import ERROR_RESPONSES, HALL_AUDIENCE, STAFF
+from centre_server.api.deps import COUNTER_STAFF, ERROR_RESPONSES, HALL_AUDIENCE
 from centre_server.api.roles import PUBLIC
 from centre_server.auth import Principal
 from centre_server.schemas import StaffLoginIn, StaffLoginOut
@@ -33,7 +33,7 @@ def login_staff(body: StaffLoginIn, request: Request) -> StaffLoginOut:
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, principal: Annotated[Principal, Depends(STAFF)]) -> None:
+def logout(request: Request, principal: Annotated[Principal, Depends(COUNTER_STAFF)]) -> None:
     """End the staff session; a counter session closes its counter (which must hold nothing)."""
     staff_service.logout(server_context(request), principal=principal)
 

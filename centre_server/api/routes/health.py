@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import select
 
 from centre_server.api.context import server_context
 from centre_server.api.roles import PUBLIC
-from centre_server.db.tables import CentreStateRow
+from centre_server.repositories import events
 from centre_server.schemas import Health
 
 router = APIRouter()
@@ -18,5 +17,5 @@ def healthz(request: Request) -> Health:
     """Answer when the server and its database are up."""
     context = server_context(request)
     with context.db.read() as session:
-        seq = session.execute(select(CentreStateRow.last_seq)).scalar_one()
+        seq = events.last_seq(session)
     return Health(status="ok", centre=context.centre.code, seq=seq)

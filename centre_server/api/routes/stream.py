@@ -12,21 +12,18 @@ import json
 import logging
 
 from fastapi import APIRouter, WebSocket
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from centre_core.errors import QueueError
-from centre_core.events import EventMessage
 from centre_server.api.context import server_context
 from centre_server.api.deps import HALL_AUDIENCE
 from centre_server.api.roles import websocket_guard
 from centre_server.auth import Principal, Role
 from centre_server.context import ServerContext
-from centre_server.db.tables import CentreStateRow, EventRow
-from centre_server.db.transactions import CENTRE_ROW_ID
 from centre_server.error_codes import ServerErrorCode
 from centre_server.hub import Outgoing, Subscription
+from centre_server.repositories import events
 from centre_server.services import hall_service
 
 logger = logging.getLogger(__name__)
@@ -45,17 +42,9 @@ def _opening(
     """Return the first messages (replay, or a snapshot) and the seq they bring the client to."""
     window = context.settings.stream_replay_window
     with context.db.read() as session:
-        head = session.execute(
-            select(CentreStateRow.last_seq).where(CentreStateRow.id == CENTRE_ROW_ID)
-        ).scalar_one()
+        head = events.last_seq(session)
         if after is not None and head - window <= after <= head:
-            rows = session.scalars(
-                select(EventRow).where(EventRow.seq > after).order_by(EventRow.seq)
-            )
-            messages = [
-                EventMessage(seq=row.seq, type=row.type, at=row.at, data=row.data).model_dump_json()
-                for row in rows
-            ]
+            messages = [message.model_dump_json() for message in events.after(session, after)]
             return messages, head
     # No cursor, one older than the window, or one ahead of our log (another database).
     snapshot = hall_service.hall_snapshot(context, include_devices=with_devices)

@@ -1,4 +1,4 @@
-"""Build the wire views of tickets and counters (personal data masked, never raw)."""
+"""Present tickets, counters and call reasons as wire models (personal data masked, never raw)."""
 
 from __future__ import annotations
 
