@@ -11,7 +11,8 @@ from pathlib import Path
 from centre_client.api import CentreClient
 from centre_client.stream import Backoff, EventStream
 from centre_client.testing import FakeCentre
-from centre_core.centre import CentreConfig, load_centre_config
+from centre_core.centre import CentreConfig
+from centre_core.centre_file import load_centre_config
 from centre_core.clock import FixedClock
 from centre_server.settings import EXAMPLE_CENTRE_FILE
 from tests.client.live_centre import AT, PIN, LiveCentre

@@ -14,8 +14,6 @@ from centre_client.errors import CentreApiError
 from centre_client.mirror import Called, OtherEvent, QueueMirror, Reset
 from centre_client.models import HallSnapshot, PrinterStatus
 from centre_client.stream import EventStream
-from centre_core.errors import STATUS_BY_CODE, ErrorCode
-from centre_server.error_codes import ServerErrorCode
 from tests.client.centres import FAST, STAFF_NUMBER, Centre, running
 from tests.client.live_centre import AT, PIN
 
@@ -357,8 +355,3 @@ async def test_the_fake_answers_a_whole_morning_as_the_server_does(tmp_path: Pat
             morning[kind] = anonymised(await journey(centre))
     for fake, real in zip(morning["fake"], morning["real"], strict=True):
         assert fake == real
-
-
-def test_every_code_either_side_answers_has_its_status() -> None:
-    codes = {str(code) for code in (*ErrorCode, *ServerErrorCode)}
-    assert codes == set(STATUS_BY_CODE)
