@@ -733,21 +733,12 @@ class FakeCentre:
         """Call one specific waiting ticket (the counter must serve its queue or be its target)."""
 
         def step(state: CounterState) -> CallOutcome:
-            ticket = self._ticket(ticket_id)
-            config = self.centre.counter(state.code)
-            if ticket.status == TicketStatus.waiting and not (
-                config.serves(ticket.queue_key) or ticket.target_counter == state.code
-            ):
-                raise _refuse(
-                    ErrorCode.counter_not_serving_service,
-                    f"counter {state.code} does not serve {ticket.queue_key}",
-                )
-            if ticket.target_counter not in (None, state.code):
-                raise _refuse(
-                    ErrorCode.ticket_taken,
-                    f"ticket {ticket.number} waits for counter {ticket.target_counter}",
-                )
-            return ticket_rules.call_ticket(ticket, counter=state, now=self.clock.now())
+            return ticket_rules.call_chosen_ticket(
+                self._ticket(ticket_id),
+                counter=state,
+                config=self.centre.counter(state.code),
+                now=self.clock.now(),
+            )
 
         args = {"ticket_id": ticket_id}
         return self._counter_command("counter.call", counter, request_id, args, step)
@@ -805,23 +796,13 @@ class FakeCentre:
         """Send the held ticket (or a waiting one by id) to another queue or counter."""
 
         def step(state: CounterState) -> CallOutcome:
-            holder: CounterState | None = state
             if ticket_id is not None and ticket_id != state.current_ticket_id:
                 ticket = self._ticket(ticket_id)
-                holder = state if ticket.counter == state.code else None
             else:
                 ticket = self._held(state, None)
-            if ticket.status in ticket_rules.HELD_STATUSES and ticket.counter != state.code:
-                raise _refuse(
-                    ErrorCode.ticket_taken, f"ticket {ticket.number} is held by {ticket.counter}"
-                )
-            if to_service is None and to_counter is None and to_stage is None:
-                raise _refuse(
-                    ErrorCode.transfer_target_invalid, "name a service, a stage or a counter"
-                )
-            return ticket_rules.transfer_ticket(
+            return ticket_rules.transfer_by_counter(
                 ticket,
-                counter=holder,
+                counter=state,
                 centre=self.centre,
                 now=self.clock.now(),
                 to_service=to_service,
