@@ -424,15 +424,24 @@ def test_a_chosen_ticket_is_called_only_by_a_counter_that_may_call_it() -> None:
 
 def test_a_counter_transfers_what_it_holds_or_a_waiting_ticket_never_anothers() -> None:
     call = called(issue_now("BC"), "C1")
-    assert call.counter is not None
+    holding = call.counter
+    assert holding is not None
 
-    def by(counter: str, ticket: tickets.Ticket, **target: object) -> tickets.CallOutcome:
+    def by(
+        counter: str,
+        ticket: tickets.Ticket,
+        *,
+        to_service: str | None = None,
+        to_counter: str | None = None,
+    ) -> tickets.CallOutcome:
+        state = holding if counter == holding.code else open_state(counter)
         return tickets.transfer_by_counter(
             ticket,
-            counter=open_state(counter) if counter != "C1" else call.counter,  # type: ignore[arg-type]
+            counter=state,
             centre=CENTRE,
             now=MONDAY_9AM,
-            **target,  # type: ignore[arg-type]
+            to_service=to_service,
+            to_counter=to_counter,
         )
 
     assert code_of(lambda: by("C2", call.ticket, to_service="PCC")) == ErrorCode.ticket_taken
