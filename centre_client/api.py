@@ -10,11 +10,13 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from centre_client.errors import INVALID_RESPONSE, CentreApiError, CentreUnavailable
-from centre_client.models import (
+from centre_client.retry import new_request_id, retry_transient
+from centre_core.wire import (
     CheckInOut,
     CounterCommandOut,
     CounterQueueOut,
     DeviceStatusOut,
+    ErrorOut,
     HallSnapshot,
     Health,
     PrinterStatus,
@@ -23,7 +25,6 @@ from centre_client.models import (
     StaffLoginOut,
     TicketPublic,
 )
-from centre_client.retry import new_request_id, retry_transient
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/v1"
@@ -133,7 +134,7 @@ class CentreClient:
 
     async def logout(self) -> None:
         """End the staff session (its counter closes) and forget its token."""
-        await self._send("POST", f"{API}/auth/logout", None, None, True)
+        await self._request("POST", f"{API}/auth/logout", None, True)
         self.token = None
 
     async def call_next(self, *, counter: str, request_id: str | None = None) -> CounterCommandOut:
@@ -238,11 +239,29 @@ class CentreClient:
         method: str,
         path: str,
         body: dict[str, Any] | None,
-        result: type[M] | None,
+        result: type[M],
         idempotent: bool,
         *,
         params: dict[str, Any] | None = None,
-    ) -> Any:
+    ) -> M:
+        response = await self._request(method, path, body, idempotent, params=params)
+        try:
+            return result.model_validate_json(response.content)
+        except ValidationError as error:
+            raise CentreApiError(
+                INVALID_RESPONSE, f"{method} {path}: {error}", response.status_code
+            ) from error
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        idempotent: bool,
+        *,
+        params: dict[str, Any] | None = None,
+    ) -> httpx.Response:
+        """Send with retries of transient errors; return the answer or raise its refusal."""
         # Unset (None) fields are left out: the server reads an absent optional field as null.
         payload = None if body is None else {k: v for k, v in body.items() if v is not None}
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -264,23 +283,15 @@ class CentreClient:
             raise CentreUnavailable(f"{method} {path}: {type(error).__name__}") from error
         if response.is_error:
             raise _refusal(response)
-        if result is None:
-            return None
-        try:
-            return result.model_validate_json(response.content)
-        except ValidationError as error:
-            raise CentreApiError(
-                INVALID_RESPONSE, f"{method} {path}: {error}", response.status_code
-            ) from error
+        return response
 
 
 def _refusal(response: httpx.Response) -> CentreApiError:
     """Decode an error response into the exception carrying its code."""
     try:
-        error = response.json()["error"]
-        code, message = str(error["code"]), str(error["message"])
-    except (ValueError, KeyError, TypeError):
+        error = ErrorOut.model_validate_json(response.content).error
+    except ValidationError:
         if response.status_code in GATEWAY_DOWN:
             return CentreUnavailable(f"HTTP {response.status_code} from a gateway")
         return CentreApiError(INVALID_RESPONSE, response.text[:200], response.status_code)
-    return CentreApiError(code, message, response.status_code)
+    return CentreApiError(error.code, error.message, response.status_code)

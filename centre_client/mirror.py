@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
-# Statuses in which a ticket is still in the hall; any other status removes it from the mirror.
-ACTIVE_STATUSES = frozenset({"waiting", "called", "serving"})
-# Statuses in which a counter holds the ticket.
-HELD_STATUSES = frozenset({"called", "serving"})
-EARLIEST = datetime.min.replace(tzinfo=UTC)
-CALL_TYPES = frozenset({"ticket.called", "ticket.recalled"})
-COUNTER_STATUS_BY_TYPE = {
-    "counter.opened": "open",
-    "counter.resumed": "open",
-    "counter.paused": "paused",
-    "counter.closed": "closed",
-}
+from pydantic import ValidationError
+
+from centre_core.counters import CounterStatus
+from centre_core.events import EventType
+from centre_core.tickets import ACTIVE_STATUSES, HELD_STATUSES, TicketStatus
+from centre_core.wire import (
+    CallRecord,
+    CounterEventData,
+    ErrorMessage,
+    EventMessage,
+    HallSnapshot,
+    HeartbeatMessage,
+    PongMessage,
+    ServerMessage,
+    SnapshotMessage,
+    TicketRecord,
+)
+
+CALL_TYPES = frozenset({EventType.ticket_called, EventType.ticket_recalled})
+R = TypeVar("R", TicketRecord, CounterEventData)
+COUNTER_TYPES = frozenset(
+    {
+        EventType.counter_opened,
+        EventType.counter_resumed,
+        EventType.counter_paused,
+        EventType.counter_closed,
+    }
+)
 
 
 class MirrorError(ValueError):
@@ -35,49 +51,18 @@ class SequenceGap(MirrorError):
 
 
 class MalformedMessage(MirrorError):
-    """A message lacking the fields the envelope requires."""
-
-
-@dataclass(frozen=True)
-class TicketView:
-    """A ticket still in the hall (waiting, called or serving), without personal data."""
-
-    ticket_id: str
-    number: str
-    service_code: str
-    queue_key: str
-    stage_index: int
-    status: str
-    priority: str | None
-    source: str | None
-    issued_at: datetime | None
-    counter: str | None
-    target_counter: str | None
-    recalls: int
+    """An event whose data is not what its type carries (a ticket or counter record)."""
 
 
 @dataclass(frozen=True)
 class CounterView:
-    """A counter's status and the ticket it holds, if any."""
+    """A counter's status and the ticket it holds, if any (what the stream keeps current)."""
 
     code: str
-    status: str
+    status: str  # a `CounterStatus`
     ticket_id: str | None = None
     number: str | None = None
     pause_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call (or recall) of a ticket to a counter: what the hall display announces."""
-
-    seq: int
-    at: datetime | None  # None when learnt from a snapshot that does not say when
-    ticket_id: str
-    number: str
-    counter: str
-    queue_key: str
-    recalls: int
 
 
 @dataclass(frozen=True)
@@ -93,7 +78,7 @@ class TicketChanged:
 
     seq: int
     ticket_id: str
-    ticket: TicketView | None
+    ticket: TicketRecord | None
 
 
 @dataclass(frozen=True)
@@ -108,7 +93,7 @@ class CounterChanged:
 class Called:
     """A ticket was called or recalled: announce it."""
 
-    call: Call
+    call: CallRecord
 
 
 @dataclass(frozen=True)
@@ -133,9 +118,9 @@ class QueueMirror:
     def __init__(self, *, max_calls: int = 20) -> None:
         self._max_calls = max_calls
         self._last_seq: int | None = None
-        self._tickets: dict[str, TicketView] = {}
+        self._tickets: dict[str, TicketRecord] = {}
         self._counters: dict[str, CounterView] = {}
-        self._calls: list[Call] = []
+        self._calls: list[CallRecord] = []
 
     @property
     def last_seq(self) -> int | None:
@@ -143,7 +128,7 @@ class QueueMirror:
         return self._last_seq
 
     @property
-    def tickets(self) -> Mapping[str, TicketView]:
+    def tickets(self) -> Mapping[str, TicketRecord]:
         """Tickets in the hall by ticket id."""
         return dict(self._tickets)
 
@@ -152,44 +137,34 @@ class QueueMirror:
         """Counters by code."""
         return dict(self._counters)
 
-    def apply(self, message: Mapping[str, Any]) -> list[Change]:
+    def apply(self, message: ServerMessage) -> list[Change]:
         """Apply one stream message; return what changed ([] for heartbeats and duplicates).
 
         Raises `SequenceGap` (state untouched) when the event is not the next one expected and
-        `MalformedMessage` when the envelope is incomplete.
+        `MalformedMessage` when an event's data is not its type's record.
         """
-        kind = message.get("type")
-        if kind == "heartbeat":
+        if isinstance(message, HeartbeatMessage | PongMessage | ErrorMessage):
             return []
-        seq = message.get("seq")
-        if not isinstance(kind, str) or not isinstance(seq, int) or isinstance(seq, bool):
-            raise MalformedMessage(f"message without type or integer seq: {message!r}")
-        data = message.get("data")
-        if not isinstance(data, Mapping):
-            raise MalformedMessage(f"message {seq} without data object")
-        if kind == "snapshot":
-            return self._apply_snapshot(seq, data)
+        if isinstance(message, SnapshotMessage):
+            return self._apply_snapshot(message.seq, message.data)
         expected = 1 if self._last_seq is None else self._last_seq + 1
-        if seq < expected:
+        if message.seq < expected:
             return []
-        if seq > expected:
-            raise SequenceGap(expected=expected, received=seq)
-        at = _parse_time(message.get("at"), field="at")
-        if at is None:
-            raise MalformedMessage(f"event {seq} without time")
-        changes = self._apply_event(seq, kind, at, data)
-        self._last_seq = seq
+        if message.seq > expected:
+            raise SequenceGap(expected=expected, received=message.seq)
+        changes = self._apply_event(message)
+        self._last_seq = message.seq
         return changes
 
-    def ticket(self, ticket_id: str) -> TicketView | None:
+    def ticket(self, ticket_id: str) -> TicketRecord | None:
         """Return the ticket with this id if it is still in the hall."""
         return self._tickets.get(ticket_id)
 
-    def find_number(self, number: str) -> TicketView | None:
+    def find_number(self, number: str) -> TicketRecord | None:
         """Return the ticket in the hall with this number (e.g. `B-014`), if any."""
         return next((t for t in self._tickets.values() if t.number == number), None)
 
-    def waiting(self, queue: str | None = None) -> list[TicketView]:
+    def waiting(self, queue: str | None = None) -> list[TicketRecord]:
         """Return the waiting tickets, oldest arrival first; `queue`: service code or stage key.
 
         Arrival order, not calling order: the calling policy (priority, appointments, urgency)
@@ -198,7 +173,7 @@ class QueueMirror:
         found = [
             t
             for t in self._tickets.values()
-            if t.status == "waiting" and (queue is None or _in_queue(t, queue))
+            if t.status == TicketStatus.waiting and (queue is None or _in_queue(t, queue))
         ]
         return sorted(found, key=_arrival_key)
 
@@ -206,9 +181,9 @@ class QueueMirror:
         """How many tickets wait in `queue` (a service code or stage key; all queues if None)."""
         return len(self.waiting(queue))
 
-    def called_now(self) -> list[Call]:
+    def called_now(self) -> list[CallRecord]:
         """Return the latest call of each ticket a counter holds now, newest first."""
-        latest: dict[str, Call] = {}
+        latest: dict[str, CallRecord] = {}
         for call in self._calls:
             latest[call.ticket_id] = call
         return sorted(
@@ -219,25 +194,29 @@ class QueueMirror:
                 and ticket.status in HELD_STATUSES
                 and ticket.counter == call.counter
             ),
-            key=lambda call: call.seq,
+            key=_call_seq,
             reverse=True,
         )
 
-    def recent_calls(self, n: int | None = None) -> list[Call]:
+    def recent_calls(self, n: int | None = None) -> list[CallRecord]:
         """Return the last `n` calls and recalls (all kept if None), newest first."""
         newest_first = list(reversed(self._calls))
         return newest_first if n is None else newest_first[:n]
 
-    def _apply_snapshot(self, seq: int, data: Mapping[str, Any]) -> list[Change]:
-        records = list(_records(data, "tickets"))
-        tickets = {t.ticket_id: t for t in map(_ticket_from, records)}
-        tickets = {key: t for key, t in tickets.items() if t.status in ACTIVE_STATUSES}
-        counters = {c.code: c for c in map(_counter_from, _records(data, "counters"))}
-        if "recent_calls" in data:
-            history = sorted(map(_call_from, _records(data, "recent_calls")), key=_call_seq)
-        else:
-            history = list(self._calls)
-        missed = self._missed_calls(seq, records, tickets, history)
+    def _apply_snapshot(self, seq: int, hall: HallSnapshot) -> list[Change]:
+        tickets = {t.ticket_id: t for t in hall.tickets if t.status in ACTIVE_STATUSES}
+        counters = {
+            c.code: CounterView(
+                code=c.code,
+                status=c.status,
+                ticket_id=c.ticket_id,
+                number=c.number,
+                pause_reason=c.pause_reason,
+            )
+            for c in hall.counters
+        }
+        history = sorted(hall.recent_calls, key=_call_seq)
+        missed = self._missed_calls(seq, hall, tickets, history)
         history.extend(call for call in missed if call not in history)
         self._tickets = tickets
         self._counters = counters
@@ -248,10 +227,10 @@ class QueueMirror:
     def _missed_calls(
         self,
         seq: int,
-        records: list[Mapping[str, Any]],
-        tickets: Mapping[str, TicketView],
-        history: list[Call],
-    ) -> list[Call]:
+        hall: HallSnapshot,
+        tickets: Mapping[str, TicketRecord],
+        history: list[CallRecord],
+    ) -> list[CallRecord]:
         """Return the standing calls made while this mirror was not listening.
 
         A display that lost its connection must still announce them. A mirror that never had
@@ -262,52 +241,40 @@ class QueueMirror:
         heard = {(call.ticket_id, call.recalls) for call in self._calls}
         known = {(call.ticket_id, call.recalls): call for call in history}
         missed = []
-        for record in records:
-            ticket = tickets.get(str(record.get("ticket_id")))
-            if ticket is None or ticket.status != "called" or ticket.counter is None:
+        for ticket in tickets.values():
+            if ticket.status != TicketStatus.called or ticket.counter is None:
                 continue
             key = (ticket.ticket_id, ticket.recalls)
             if key in heard:
                 continue
             missed.append(
-                known.get(key)
-                or Call(
-                    seq=seq,
-                    at=_parse_time(record.get("called_at"), field="called_at"),
-                    ticket_id=ticket.ticket_id,
-                    number=ticket.number,
-                    counter=ticket.counter,
-                    queue_key=ticket.queue_key,
-                    recalls=ticket.recalls,
-                )
+                known.get(key) or CallRecord.of(ticket, seq=seq, at=ticket.called_at or hall.at)
             )
         return sorted(missed, key=_call_seq)
 
-    def _apply_event(
-        self, seq: int, kind: str, at: datetime, data: Mapping[str, Any]
-    ) -> list[Change]:
-        if kind.startswith("ticket."):
-            return self._apply_ticket_event(seq, kind, at, data)
-        if kind in COUNTER_STATUS_BY_TYPE:
-            code = _text(data, "counter")
-            previous = self._counters.get(code, CounterView(code=code, status="closed"))
-            status = data.get("status") or COUNTER_STATUS_BY_TYPE[kind]
-            pause_reason = _optional_text(data, "pause_reason") or _optional_text(data, "reason")
+    def _apply_event(self, message: EventMessage) -> list[Change]:
+        # By namespace, so a ticket event type newer than this client still moves its ticket.
+        if message.type.startswith("ticket."):
+            return self._apply_ticket_event(message)
+        if message.type in COUNTER_TYPES:
+            data = _event_data(CounterEventData, message)
+            previous = self._counters.get(
+                data.counter, CounterView(code=data.counter, status=CounterStatus.closed)
+            )
             counter = replace(
                 previous,
-                status=str(status),
-                pause_reason=pause_reason if status == "paused" else None,
+                status=data.status,
+                pause_reason=data.reason if data.status == CounterStatus.paused else None,
             )
-            self._counters[code] = counter
-            return [CounterChanged(seq=seq, counter=counter)]
-        return [OtherEvent(seq=seq, type=kind, data=dict(data))]
+            self._counters[data.counter] = counter
+            return [CounterChanged(seq=message.seq, counter=counter)]
+        return [OtherEvent(seq=message.seq, type=message.type, data=message.data)]
 
-    def _apply_ticket_event(
-        self, seq: int, kind: str, at: datetime, data: Mapping[str, Any]
-    ) -> list[Change]:
-        # Ticket event data carries the ticket's view after the change, so every ticket event
+    def _apply_ticket_event(self, message: EventMessage) -> list[Change]:
+        # Ticket event data carries the ticket's record after the change, so every ticket event
         # is applied the same way: upsert or drop the ticket, then fix the counters that hold it.
-        ticket = _ticket_from(data)
+        seq = message.seq
+        ticket = _event_data(TicketRecord, message)
         changes: list[Change] = []
         if ticket.status in ACTIVE_STATUSES:
             self._tickets[ticket.ticket_id] = ticket
@@ -315,21 +282,13 @@ class QueueMirror:
         elif self._tickets.pop(ticket.ticket_id, None) is not None:
             changes.append(TicketChanged(seq=seq, ticket_id=ticket.ticket_id, ticket=None))
         changes.extend(self._settle_counters(seq, ticket))
-        if kind in CALL_TYPES and ticket.counter is not None:
-            call = Call(
-                seq=seq,
-                at=at,
-                ticket_id=ticket.ticket_id,
-                number=ticket.number,
-                counter=ticket.counter,
-                queue_key=ticket.queue_key,
-                recalls=ticket.recalls,
-            )
+        if message.type in CALL_TYPES and ticket.counter is not None:
+            call = CallRecord.of(ticket, seq=seq, at=message.at)
             self._calls = [*self._calls, call][-self._max_calls :]
             changes.append(Called(call=call))
         return changes
 
-    def _settle_counters(self, seq: int, ticket: TicketView) -> list[Change]:
+    def _settle_counters(self, seq: int, ticket: TicketRecord) -> list[Change]:
         holder = ticket.counter if ticket.status in HELD_STATUSES else None
         changes: list[Change] = []
         for code, counter in list(self._counters.items()):
@@ -340,7 +299,9 @@ class QueueMirror:
         if holder is not None:
             # A counter that calls a ticket is open even if we never saw it open (its
             # `counter.opened` came before our snapshot's counters list was taken).
-            previous = self._counters.get(holder, CounterView(code=holder, status="open"))
+            previous = self._counters.get(
+                holder, CounterView(code=holder, status=CounterStatus.open)
+            )
             held = replace(previous, ticket_id=ticket.ticket_id, number=ticket.number)
             if held != self._counters.get(holder):
                 self._counters[holder] = held
@@ -348,86 +309,20 @@ class QueueMirror:
         return changes
 
 
-def _call_seq(call: Call) -> int:
+def _event_data(record: type[R], message: EventMessage) -> R:
+    try:
+        return record.model_validate(message.data)
+    except ValidationError as error:
+        raise MalformedMessage(f"event {message.seq} ({message.type}): {error}") from error
+
+
+def _call_seq(call: CallRecord) -> int:
     return call.seq
 
 
-def _in_queue(ticket: TicketView, queue: str) -> bool:
+def _in_queue(ticket: TicketRecord, queue: str) -> bool:
     return ticket.queue_key == queue or ticket.service_code == queue
 
 
-def _arrival_key(ticket: TicketView) -> tuple[datetime, str]:
-    return (ticket.issued_at or EARLIEST, ticket.number)
-
-
-def _records(data: Mapping[str, Any], key: str) -> Iterable[Mapping[str, Any]]:
-    records = data.get(key) or []
-    if not isinstance(records, Sequence) or not all(isinstance(r, Mapping) for r in records):
-        raise MalformedMessage(f"snapshot field {key} is not a list of objects")
-    return records
-
-
-def _text(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    if value is None or value == "":
-        raise MalformedMessage(f"missing field {key}")
-    return str(value)
-
-
-def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return None if value is None else str(value)
-
-
-def _parse_time(value: object, *, field: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError as error:
-        raise MalformedMessage(f"{field} is not an ISO 8601 time: {value!r}") from error
-
-
-def _ticket_from(data: Mapping[str, Any]) -> TicketView:
-    service_code = _text(data, "service_code")
-    return TicketView(
-        ticket_id=_text(data, "ticket_id"),
-        number=_text(data, "number"),
-        service_code=service_code,
-        queue_key=_optional_text(data, "queue_key") or service_code,
-        stage_index=int(data.get("stage_index") or 0),
-        status=_text(data, "status"),
-        priority=_optional_text(data, "priority"),
-        source=_optional_text(data, "source"),
-        issued_at=_parse_time(data.get("issued_at"), field="issued_at"),
-        counter=_optional_text(data, "counter"),
-        target_counter=_optional_text(data, "target_counter") or _optional_text(data, "to_counter"),
-        recalls=int(data.get("recalls") or 0),
-    )
-
-
-def _counter_from(data: Mapping[str, Any]) -> CounterView:
-    return CounterView(
-        code=_text(data, "code"),
-        status=_text(data, "status"),
-        ticket_id=_optional_text(data, "ticket_id"),
-        number=_optional_text(data, "number"),
-        pause_reason=_optional_text(data, "pause_reason"),
-    )
-
-
-def _call_from(data: Mapping[str, Any]) -> Call:
-    seq = data.get("seq")
-    if not isinstance(seq, int):
-        raise MalformedMessage("recent call without seq")
-    return Call(
-        seq=seq,
-        at=_parse_time(data.get("at"), field="at"),
-        ticket_id=_text(data, "ticket_id"),
-        number=_text(data, "number"),
-        counter=_text(data, "counter"),
-        queue_key=_text(data, "queue_key"),
-        recalls=int(data.get("recalls") or 0),
-    )
+def _arrival_key(ticket: TicketRecord) -> tuple[datetime, str]:
+    return (ticket.issued_at, ticket.number)

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidStatus, WebSocketException
+from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from centre_client.mirror import Change, MirrorError, QueueMirror, SequenceGap
+from centre_core.wire import (
+    SERVER_MESSAGES,
+    ErrorMessage,
+    HeartbeatMessage,
+    PingMessage,
+    PongMessage,
+    ServerMessage,
+    SnapshotMessage,
+)
 
 logger = logging.getLogger(__name__)
 
 STREAM_PATH = "/api/v1/stream"
-PING = json.dumps({"type": "ping"})
-# Messages that only prove the server alive; both carry the seq the server is at.
-HEARTBEATS = frozenset({"heartbeat", "pong"})
+PING = PingMessage().model_dump_json()
 # Close codes and HTTP statuses by which a server refuses a token, by the server's error code.
 REFUSAL_BY_CLOSE_CODE = {4401: "unauthenticated", 4403: "forbidden"}
 REFUSAL_BY_STATUS = {401: "unauthenticated", 403: "forbidden"}
@@ -209,30 +215,26 @@ class EventStream:
                 await connection.send(PING)
                 await asyncio.sleep(self._ping_interval)
 
-    async def _receive(self, connection: ClientConnection) -> dict[str, Any]:
-        """Return the next decoded message; silence past the heartbeat timeout is death."""
+    async def _receive(self, connection: ClientConnection) -> ServerMessage:
+        """Return the next message; silence past the heartbeat timeout is death."""
         try:
             async with asyncio.timeout(self._heartbeat_timeout):
                 raw = await connection.recv()
         except TimeoutError as error:
             raise _SessionEnd("heartbeat_timeout", resync=False) from error
         try:
-            message = json.loads(raw)
-        except ValueError as error:
+            return SERVER_MESSAGES.validate_json(raw)
+        except ValidationError as error:
+            logger.warning("centre stream: unreadable message, asking for a snapshot")
             raise _SessionEnd("malformed_message", resync=True) from error
-        if not isinstance(message, dict):
-            raise _SessionEnd("malformed_message", resync=True)
-        return message
 
-    def _apply(self, message: dict[str, Any]) -> None:
-        kind = message.get("type")
-        if kind in HEARTBEATS:
-            self._check_heartbeat(message)
+    def _apply(self, message: ServerMessage) -> None:
+        # Heartbeats and pongs only prove the server alive; both carry the seq it is at.
+        if isinstance(message, HeartbeatMessage | PongMessage):
+            self._check_heartbeat(message.seq)
             return
-        if kind == "error":
-            error = message.get("error")
-            code = error.get("code") if isinstance(error, dict) else None
-            raise _SessionEnd(str(code or "server_error"), resync=False)
+        if isinstance(message, ErrorMessage):
+            raise _SessionEnd(message.error.code, resync=False)
         before = self.mirror.last_seq
         try:
             changes = self.mirror.apply(message)
@@ -242,7 +244,7 @@ class EventStream:
         except MirrorError as error:
             logger.warning("centre stream: %s, asking for a snapshot", error)
             raise _SessionEnd("malformed_message", resync=True) from error
-        if kind == "snapshot":
+        if isinstance(message, SnapshotMessage):
             self._need_snapshot = False
         if changes and self._on_changes is not None:
             try:
@@ -252,11 +254,10 @@ class EventStream:
         if self.mirror.last_seq != before:
             self._pulse()
 
-    def _check_heartbeat(self, message: dict[str, Any]) -> None:
-        head = message.get("seq")
+    def _check_heartbeat(self, head: int) -> None:
         applied = self.mirror.last_seq
         # The server's log is behind ours (its database was replaced): our state is not its.
-        if isinstance(head, int) and applied is not None and head < applied:
+        if applied is not None and head < applied:
             raise _SessionEnd("server_log_reset", resync=True)
 
     def _session_url(self) -> str:
@@ -292,6 +293,6 @@ def _refusal_reason(status: int) -> str:
 
 
 def _closed_reason(error: WebSocketException) -> str:
-    rcvd = getattr(error, "rcvd", None)
-    code = rcvd.code if rcvd is not None else None
-    return REFUSAL_BY_CLOSE_CODE.get(code, "connection_closed")
+    if isinstance(error, ConnectionClosed) and error.rcvd is not None:
+        return REFUSAL_BY_CLOSE_CODE.get(error.rcvd.code, "connection_closed")
+    return "connection_closed"

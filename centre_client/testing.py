@@ -38,29 +38,6 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from centre_client.api import CentreClient
-from centre_client.models import (
-    CheckInOut,
-    CounterCommandOut,
-    CounterOut,
-    CounterQueueOut,
-    DeviceOut,
-    DeviceStatusOut,
-    HallCounterOut,
-    HallServiceOut,
-    HallSnapshot,
-    HallTotalsOut,
-    Health,
-    NextTicketOut,
-    PriorityOut,
-    QueueCountOut,
-    ReasonOut,
-    ServiceOut,
-    ServicesOut,
-    StaffFiguresOut,
-    StaffLoginOut,
-    TicketPublic,
-    TicketStaffView,
-)
 from centre_client.stream import STREAM_PATH
 from centre_core import appointments as appointment_rules
 from centre_core import counters as counter_rules
@@ -71,9 +48,42 @@ from centre_core.centre import CentreConfig
 from centre_core.clock import Clock, business_day
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
-from centre_core.events import DomainEvent, EventMessage, EventType
+from centre_core.events import DomainEvent, EventType
 from centre_core.reasons import CallReason
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus
+from centre_core.wire import (
+    CallRecord,
+    CheckInOut,
+    CounterCommandOut,
+    CounterOut,
+    CounterQueueOut,
+    DeviceOut,
+    DeviceStatusOut,
+    ErrorDetail,
+    ErrorMessage,
+    EventMessage,
+    HallCounterOut,
+    HallServiceOut,
+    HallSnapshot,
+    HallTotalsOut,
+    Health,
+    HeartbeatMessage,
+    NextTicketOut,
+    PingMessage,
+    PongMessage,
+    PriorityOut,
+    QueueCountOut,
+    ReasonOut,
+    ServiceOut,
+    ServicesOut,
+    SnapshotMessage,
+    StaffFiguresOut,
+    StaffLoginOut,
+    StandingCall,
+    TicketPublic,
+    TicketRecord,
+    TicketStaffView,
+)
 
 M = TypeVar("M", bound=BaseModel)
 # A route's answer from the request, who sent it and their token: (status, body or None).
@@ -458,9 +468,10 @@ class FakeCentre:
                     ],
                 )
             )
+        records = [TicketRecord.of(t) for t in active]
         called = sorted(
-            (t for t in active if t.status == TicketStatus.called),
-            key=lambda t: t.called_at or now,
+            (r for r in records if r.status == TicketStatus.called),
+            key=lambda r: r.called_at or now,
             reverse=True,
         )
         calls = [m for m in self._state.log if m.type in CALL_TYPES][-RECENT_CALLS:]
@@ -501,30 +512,12 @@ class FakeCentre:
                 counters_paused=by_status["paused"],
                 counters_closed=by_status["closed"],
             ),
-            called_now=[
-                {
-                    "ticket_id": t.id,
-                    "number": t.number,
-                    "counter": t.counter,
-                    "queue_key": t.queue_key,
-                    "recalls": t.recalls,
-                    "called_at": _iso(t.called_at),
-                }
-                for t in called
-            ],
+            called_now=[StandingCall.model_validate(r, from_attributes=True) for r in called],
             recent_calls=[
-                {
-                    "seq": m.seq,
-                    "at": m.at.isoformat(),
-                    "ticket_id": m.data.get("ticket_id"),
-                    "number": m.data.get("number"),
-                    "counter": m.data.get("counter"),
-                    "queue_key": m.data.get("queue_key"),
-                    "recalls": m.data.get("recalls", 0),
-                }
+                CallRecord.of(TicketRecord.model_validate(m.data), seq=m.seq, at=m.at)
                 for m in calls
             ],
-            tickets=[_ticket_record(t) for t in active],
+            tickets=records,
             devices=devices if include_devices else None,
         )
 
@@ -1307,12 +1300,7 @@ class FakeCentre:
         if after is not None and head - self.replay_window <= after <= head:
             return self._state.texts[after:]
         snapshot = self.hall_snapshot(include_devices=managing)
-        message = {
-            "type": "snapshot",
-            "seq": snapshot.seq,
-            "data": snapshot.model_dump(mode="json"),
-        }
-        return [json.dumps(message)]
+        return [SnapshotMessage(seq=snapshot.seq, data=snapshot).model_dump_json()]
 
     async def _send_live(self, connection: _Connection) -> None:
         while True:
@@ -1320,9 +1308,7 @@ class FakeCentre:
                 item = await asyncio.wait_for(connection.queue.get(), self.heartbeat_seconds)
             except TimeoutError:
                 if not self.silent:
-                    await connection.socket.send(
-                        json.dumps({"type": "heartbeat", "seq": self.head})
-                    )
+                    await connection.socket.send(HeartbeatMessage(seq=self.head).model_dump_json())
                 continue
             if item is None:
                 return
@@ -1336,8 +1322,8 @@ class FakeCentre:
             async for text in connection.socket:
                 if _is_ping(text) and not self.silent:
                     self.pings += 1
-                    pong = {"type": "pong", "seq": connection.sent}
-                    await connection.socket.send(json.dumps(pong))
+                    pong = PongMessage(seq=connection.sent)
+                    await connection.socket.send(pong.model_dump_json())
 
 
 # Counter actions: the body fields each takes, and those it requires.
@@ -1389,15 +1375,15 @@ def _bearer(header: str | None) -> str | None:
 
 def _is_ping(text: str | bytes) -> bool:
     try:
-        message = json.loads(text)
+        PingMessage.model_validate_json(text)
     except ValueError:
         return False
-    return isinstance(message, dict) and message.get("type") == "ping"
+    return True
 
 
 async def _close_with(socket: ServerConnection, code: str, message: str, close_code: int) -> None:
     """Say why, then close: what the server does with a refused token or cursor."""
-    await socket.send(json.dumps({"type": "error", "error": {"code": code, "message": message}}))
+    await socket.send(ErrorMessage(error=ErrorDetail(code=code, message=message)).model_dump_json())
     await socket.close(code=close_code)
 
 
@@ -1429,17 +1415,6 @@ def _longest_wait(tickets: list[Ticket], now: datetime) -> int:
     if not tickets:
         return 0
     return max(0, int(max((now - t.issued_at).total_seconds() for t in tickets) // 60))
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _ticket_record(ticket: Ticket) -> dict[str, Any]:
-    """Return a ticket as the hall snapshot lists it: its event data plus `called_at`."""
-    record = dict(ticket_rules.ticket_event(EventType.ticket_issued, ticket, ticket.issued_at).data)
-    record["called_at"] = _iso(ticket.called_at)
-    return record
 
 
 def _reason(reason: CallReason) -> ReasonOut:

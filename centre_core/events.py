@@ -1,4 +1,4 @@
-"""Domain events returned by every operation, and the wire envelope that carries them."""
+"""Domain events returned by every operation (their wire envelope is `wire.EventMessage`)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -6,8 +6,6 @@ from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
-
-from pydantic import BaseModel
 
 
 class EventType(StrEnum):
@@ -41,17 +39,3 @@ class DomainEvent:
     def __post_init__(self) -> None:
         # Read-only, so an event cannot change after it was handed to the caller.
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
-
-
-class EventMessage(BaseModel):
-    """The wire envelope of one event: `{seq, type, at, data}`."""
-
-    seq: int
-    type: str
-    at: datetime
-    data: dict[str, Any]
-
-    @classmethod
-    def from_event(cls, event: DomainEvent, *, seq: int) -> "EventMessage":
-        """Wrap a domain event with the sequence number the server gave it."""
-        return cls(seq=seq, type=str(event.type), at=event.at, data=dict(event.data))

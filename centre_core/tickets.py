@@ -117,21 +117,11 @@ def format_number(prefix: str, sequence: int) -> str:
 
 
 def ticket_event(kind: EventType, ticket: Ticket, at: datetime, **extra: Any) -> DomainEvent:
-    """Build an event about a ticket; its data never carries personal data."""
-    data: dict[str, Any] = {
-        "ticket_id": ticket.id,
-        "number": ticket.number,
-        "service_code": ticket.service_code,
-        "stage_index": ticket.stage_index,
-        "queue_key": ticket.queue_key,
-        "status": str(ticket.status),
-        "counter": ticket.counter,
-        "target_counter": ticket.target_counter,
-        "priority": ticket.priority,
-        "source": str(ticket.source),
-        "recalls": ticket.recalls,
-        "issued_at": ticket.issued_at.isoformat(),
-    }
+    """Build an event about a ticket: its hall record (no personal data) and `extra` keys."""
+    # Imported here: the wire types import this module's ticket types.
+    from centre_core.wire import TicketRecord
+
+    data = TicketRecord.of(ticket).model_dump(mode="json")
     data.update(extra)
     return DomainEvent(type=kind, at=at, data=data)
 

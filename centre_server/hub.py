@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from centre_core.events import EventMessage
+from centre_core.wire import EventMessage
 
 
 class Outgoing(NamedTuple):

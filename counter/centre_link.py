@@ -6,8 +6,8 @@ from datetime import datetime
 
 from centre_client.api import CentreClient
 from centre_client.errors import INVALID_RESPONSE, CentreApiError
-from centre_client.models import CounterCommandOut, CounterQueueOut, TicketStaffView
 from centre_client.stream import EventStream
+from centre_core.wire import CounterCommandOut, CounterQueueOut, TicketStaffView
 from counter.link import ChangesHandler, OnlineHandler
 from counter.model import (
     CounterQueue,

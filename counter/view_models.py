@@ -703,7 +703,7 @@ class CounterViewModel(EventDispatcher):
     def _set_status(self, status: str, reason: str | None) -> None:
         self.counter_status = status
         self._pause_reason = reason if status == "paused" else None
-        label = wording.COUNTER_STATUSES.get(status, status)
+        label = wording.counter_status(status)
         if self._pause_reason:
             label = f"{label}: {wording.pause_reason(self._pause_reason)}"
         self.status_text = label
@@ -718,7 +718,7 @@ class CounterViewModel(EventDispatcher):
             self.ticket_recalls = 0
         else:
             self.ticket_number = ticket.number
-            self.ticket_state = wording.TICKET_STATUSES.get(ticket.status, ticket.status)
+            self.ticket_state = wording.ticket_status(ticket.status)
             self.ticket_service = self._service_name(ticket.service_code)
             self.ticket_source = wording.source(ticket.source)
             self.ticket_priority = self._priority_name(ticket.priority)

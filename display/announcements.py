@@ -1,7 +1,10 @@
-"""The words of a hall announcement in English and Swahili, spelled for a speech engine.
+"""The words of a hall announcement in each language, spelled for a speech engine.
 
-Pure: no I/O, no clock. The wording and the letter spellings are explained, with their
-references, in docs/announcements.md.
+Pure: no I/O, no clock. The sentences are catalog texts (context "announcement"); the letter
+spellings and number words are code, because they are tuned to espeak-ng's English and Swahili
+voices. A language with a catalog but no spelling rules here keeps letters and digits as they
+are and lets its espeak-ng voice say them. Explained, with references, in
+docs/announcements.md.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from translations import catalogs
+from translations.messages import pgettext
+
 ENGLISH = "en"
 SWAHILI = "sw"
-LANGUAGES = (ENGLISH, SWAHILI)
+LANGUAGES = catalogs.languages()
 
 # Letter names respelled so that espeak-ng says the letter, checked against its phoneme output
 # (`espeak-ng -v VOICE -q -x`). English: "A" before a digit is read as the article and "I" as the
@@ -83,16 +89,12 @@ TOKEN = re.compile(r"\d+|[^\W\d_]+")
 # Letter runs up to this length are codes ("7A", "B2", "VIP"), spelled out; longer ones are names.
 LONGEST_LETTER_CODE = 3
 
-# Per language: the ticket, the way to a counter with a code and the way to a named counter.
-PHRASES = {
-    ENGLISH: ("Ticket {ticket}", "please go to counter {counter}", "please go to {counter}"),
-    SWAHILI: (
-        "Tiketi namba {ticket}",
-        "tafadhali nenda dirisha namba {counter}",
-        "tafadhali nenda {counter}",
-    ),
-}
-RECALL_OPENERS = {ENGLISH: "Calling again.", SWAHILI: "Tunaita tena."}
+# TRANSLATORS: spoken in the hall; {ticket} is spelt letter by letter, {counter} is a number.
+TO_COUNTER = pgettext("announcement", "Ticket {ticket}, please go to counter {counter}.")
+# TRANSLATORS: spoken in the hall; {counter} is a counter's name, e.g. "Cashier".
+TO_NAMED_COUNTER = pgettext("announcement", "Ticket {ticket}, please go to {counter}.")
+# TRANSLATORS: spoken before a call repeated for a citizen who has not come yet.
+RECALL = pgettext("announcement", "Calling again. {call}")
 
 
 class CallLike(Protocol):
@@ -219,12 +221,11 @@ NUMBER_WORDS = {ENGLISH: english_number, SWAHILI: swahili_number}
 
 def spoken_ticket(number: str, language: str) -> str:
     """Spell a ticket number letter by letter and digit by digit: B-014 -> B zero one four."""
-    letters = LETTERS[check_language(language)]
-    digits = DIGITS[language]
+    letters = LETTERS.get(check_language(language), {})
     words = []
     for char in number:
         if char.isdigit():
-            words.append(digits[int(char)])
+            words.append(_spoken_digit(char, language))
         elif char.isalpha():
             words.append(letters.get(char.upper(), char))
     return " ".join(words)
@@ -253,22 +254,24 @@ def spoken_counter(counter: str, language: str) -> tuple[str, bool]:
 
 
 def phrase(announcement: Announcement, language: str) -> str:
-    """Return the sentence that announces this call in `language` ("en" or "sw")."""
-    ticket_phrase, code_phrase, name_phrase = PHRASES[check_language(language)]
+    """Return the sentence that announces this call in `language` (any with a catalog)."""
     counter, is_code = spoken_counter(announcement.counter, language)
-    ticket = ticket_phrase.format(ticket=spoken_ticket(announcement.ticket_number, language))
     # A named counter ("Cashier") reads badly after "counter" or "dirisha namba".
-    way = (code_phrase if is_code else name_phrase).format(counter=counter)
-    sentence = f"{ticket}, {way}."
-    if announcement.recall:
-        sentence = f"{RECALL_OPENERS[language]} {sentence}"
-    return sentence
+    sentence = (TO_COUNTER if is_code else TO_NAMED_COUNTER).say(
+        language, ticket=spoken_ticket(announcement.ticket_number, language), counter=counter
+    )
+    return RECALL.say(language, call=sentence) if announcement.recall else sentence
+
+
+def _spoken_digit(digit: str, language: str) -> str:
+    """One digit in words where the language has them, else the digit for espeak-ng to say."""
+    return DIGITS[language][int(digit)] if language in DIGITS else digit
 
 
 def _spoken_number(value: int, digits: str, language: str) -> str:
     if value > LARGEST_SPOKEN_NUMBER:
-        return " ".join(DIGITS[language][int(d)] for d in digits)
-    return NUMBER_WORDS[language](value)
+        return " ".join(_spoken_digit(d, language) for d in digits)
+    return NUMBER_WORDS[language](value) if language in NUMBER_WORDS else str(value)
 
 
 def _check_range(n: int) -> None:

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
-from centre_client.mirror import Call, Called, Change, QueueMirror, Reset
+from centre_client.mirror import Called, Change, QueueMirror, Reset
 from centre_core.clock import Clock
+from centre_core.wire import CallRecord
 from display.directory import CentreDirectory, service_of_selector
 from display.waits import wait_text
 from display.zone import WHOLE_CENTRE, Zone
@@ -99,7 +100,7 @@ class BoardViewModel(EventDispatcher):
         self._directory = CentreDirectory()
         self._seen_seq = 0
         self._highlight_until: datetime | None = None
-        self._stage_call: Call | None = None
+        self._stage_call: CallRecord | None = None
         self._page = 0
         self._page_time = timedelta(seconds=waiting_page_seconds)
         self._page_shown_at = clock.now()
@@ -172,7 +173,7 @@ class BoardViewModel(EventDispatcher):
             return False
         return self._clock.now() - call.at <= self._max_age
 
-    def _board_call(self, call: Call) -> BoardCall | None:
+    def _board_call(self, call: CallRecord) -> BoardCall | None:
         service_code = service_of_selector(call.queue_key)
         if not self._zone.shows_call(service_code=service_code, counter=call.counter):
             return None

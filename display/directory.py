@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from centre_client.models import HallSnapshot
+from centre_core.wire import HallSnapshot
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from centre_client.api import CentreClient
 from centre_client.errors import CentreApiError, CentreUnavailable
-from centre_client.models import PrinterStatus, ServicesOut, TicketPublic
+from centre_core.wire import PrinterStatus, ServicesOut, TicketPublic
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
 from kiosk.ports import PRINTER_OK, PRINTER_PAPER_LOW, CommandRefused, ServerUnreachable
 
@@ -16,7 +16,7 @@ T = TypeVar("T")
 # view-model resends with the same request id anyway.
 KIOSK_TIMEOUT_SECONDS = 5.0
 KIOSK_RETRIES = 1
-# What the server learns from a printer state word (the server's `PrinterStatusIn`).
+# What the server learns from a printer state word (the wire's `PrinterStatus`).
 _PRINTER_REPORTS = {
     PRINTER_OK: PrinterStatus(online=True, paper="ok"),
     PRINTER_PAPER_LOW: PrinterStatus(online=True, paper="low"),
@@ -27,7 +27,9 @@ _PRINTER_REPORTS = {
 
 def printer_report(state: str) -> PrinterStatus:
     """Turn a printer state word (`ok`, `paper_low`, a fault code) into the server's report."""
-    return _PRINTER_REPORTS.get(state) or PrinterStatus(online=False, paper="unknown", error=state)
+    return _PRINTER_REPORTS.get(state) or PrinterStatus.model_validate(
+        {"online": False, "paper": "unknown", "error": state}
+    )
 
 
 class CentreBackend:

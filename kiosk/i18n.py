@@ -1,167 +1,115 @@
-"""Every text the kiosk shows, in English and Kiswahili, and the language switch."""
+"""Every text the kiosk shows, looked up in the catalogs, and the language switch."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from kivy.event import EventDispatcher
 from kivy.properties import DictProperty, StringProperty
 
+from translations import catalogs, formats
+from translations.messages import N_, Message, ngettext, pgettext
 
-class Language(StrEnum):
-    """The languages a citizen can choose at the kiosk."""
+if TYPE_CHECKING:
+    # What the kiosk's code names; at run time there is one member per catalog present.
+    class Language(StrEnum):
+        """The languages a citizen can choose at the kiosk."""
 
-    EN = "en"
-    SW = "sw"
+        EN = "en"
+        SW = "sw"
 
+else:
+    # One member per catalog, so that adding `locale/ar/` offers Arabic with no code.
+    Language = StrEnum("Language", {code.upper(): code for code in catalogs.languages()})
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """One text in both languages; `{name}` fields are filled by `translate`."""
-
-    en: str
-    sw: str
-
-    def in_language(self, language: Language) -> str:
-        """Return the text in one language."""
-        return self.en if language is Language.EN else self.sw
-
-
-# Swahili here is the everyday Swahili of a Huduma Centre hall, not a word-for-word rendering.
-CATALOGUE: Final[dict[str, Phrase]] = {
+# The kiosk's texts by the key kv and the view-model use (`tr.texts["welcome_title"]`). The
+# Swahili (the everyday Swahili of a Huduma Centre hall) and any other language are in the
+# catalogs under translations/locale; each language's own name comes from CLDR.
+CATALOGUE: Final[dict[str, Message]] = {
     # Start screen (both languages are shown at once: nobody has chosen yet).
-    "welcome_title": Phrase("Welcome", "Karibu"),
-    "welcome_prompt": Phrase("Touch your language to begin", "Gusa lugha yako kuanza"),
-    "language_name_en": Phrase("English", "English"),
-    "language_name_sw": Phrase("Kiswahili", "Kiswahili"),
-    "other_language": Phrase("Kiswahili", "English"),
+    "welcome_title": N_("Welcome"),
+    "welcome_prompt": N_("Touch your language to begin"),
+    # TRANSLATORS: the switch to the other language, named in itself ("English" in Swahili).
+    "other_language": pgettext("language switch", "Kiswahili"),
     # Service menu.
-    "choose_service": Phrase("Choose a service", "Chagua huduma"),
-    "choose_service_hint": Phrase("Touch the service you need", "Gusa huduma unayohitaji"),
-    "waiting_none": Phrase("No one waiting", "Hakuna anayesubiri"),
-    "waiting_one": Phrase("1 person waiting", "Mtu 1 anasubiri"),
-    "waiting_many": Phrase("{count} people waiting", "Watu {count} wanasubiri"),
-    "tile_wait": Phrase("Wait: {wait}", "Kusubiri: {wait}"),
-    "duration_under_5": Phrase("less than 5 min", "chini ya dakika 5"),
-    "duration_minutes": Phrase("about {minutes} min", "takriban dakika {minutes}"),
-    "duration_hours": Phrase(
-        "about {hours} h {minutes} min", "takriban saa {hours} na dakika {minutes}"
-    ),
-    "duration_unknown": Phrase("not known yet", "bado haijulikani"),
-    "closed_today": Phrase("Closed today", "Imefungwa leo"),
-    "not_yet_open": Phrase("Not open yet", "Bado haijafunguliwa"),
-    "closed_for_the_day": Phrase("Closed for today", "Imefungwa kwa leo"),
-    "daily_cap_reached": Phrase("No more tickets today", "Tiketi za leo zimekwisha"),
-    "closed_other": Phrase("Not available now", "Haipatikani kwa sasa"),
-    "more_services": Phrase("More services", "Huduma zaidi"),
-    "previous_services": Phrase("Previous services", "Huduma zilizotangulia"),
-    "page_of": Phrase("Page {page} of {pages}", "Ukurasa {page} kati ya {pages}"),
-    "have_appointment": Phrase("I have an appointment", "Nina miadi"),
-    "back": Phrase("Back", "Rudi"),
-    "start_again": Phrase("Start again", "Anza upya"),
+    "choose_service": N_("Choose a service"),
+    "choose_service_hint": N_("Touch the service you need"),
+    "waiting_none": N_("No one waiting"),
+    "tile_wait": N_("Wait: {wait}"),
+    "duration_under_5": N_("less than 5 min"),
+    "duration_minutes": N_("about {minutes} min"),
+    "duration_hours": N_("about {hours} h {minutes} min"),
+    "duration_unknown": N_("not known yet"),
+    "closed_today": N_("Closed today"),
+    "not_yet_open": N_("Not open yet"),
+    "closed_for_the_day": N_("Closed for today"),
+    "daily_cap_reached": N_("No more tickets today"),
+    "closed_other": N_("Not available now"),
+    "more_services": N_("More services"),
+    "previous_services": N_("Previous services"),
+    "page_of": N_("Page {page} of {pages}"),
+    "have_appointment": N_("I have an appointment"),
+    "back": N_("Back"),
+    "start_again": N_("Start again"),
     # Priority question.
-    "priority_title": Phrase(
-        "Do you need priority service?", "Je, unahitaji kuhudumiwa kwa kipaumbele?"
-    ),
-    "priority_hint": Phrase("Choose one if it applies to you", "Chagua moja kama inakuhusu"),
-    "priority_none": Phrase("No, thank you", "Hapana, asante"),
+    "priority_title": N_("Do you need priority service?"),
+    "priority_hint": N_("Choose one if it applies to you"),
+    "priority_none": N_("No, thank you"),
     # Optional phone number for an SMS.
-    "phone_title": Phrase("Get an SMS when your turn is near?", "Upate SMS zamu yako ikikaribia?"),
-    "phone_hint": Phrase(
-        "Type your phone number. This is optional.",
-        "Andika namba yako ya simu. Si lazima.",
-    ),
-    "phone_privacy": Phrase(
-        "We use your number only for this SMS.",
-        "Tutatumia namba yako kwa SMS hii tu.",
-    ),
-    "phone_invalid": Phrase(
-        "This phone number is not complete or not correct. Example: 0712 345 678",
-        "Namba hii ya simu haijakamilika au si sahihi. Mfano: 0712 345 678",
-    ),
-    "phone_skip": Phrase("No SMS", "Sitaki SMS"),
-    "phone_continue": Phrase("Send me an SMS", "Nitumie SMS"),
-    "key_delete": Phrase("Delete", "Futa"),
-    "key_clear": Phrase("Clear", "Futa yote"),
-    "key_space": Phrase("Space", "Nafasi"),
+    "phone_title": N_("Get an SMS when your turn is near?"),
+    "phone_hint": N_("Type your phone number. This is optional."),
+    "phone_privacy": N_("We use your number only for this SMS."),
+    "phone_invalid": N_("This phone number is not complete or not correct. Example: 0712 345 678"),
+    "phone_skip": N_("No SMS"),
+    "phone_continue": N_("Send me an SMS"),
+    "key_delete": N_("Delete"),
+    "key_clear": N_("Clear"),
+    "key_space": N_("Space"),
     # Ticket.
-    "issuing": Phrase("Getting your ticket…", "Tunatoa tiketi yako…"),
-    "ticket_title": Phrase("Your ticket number", "Namba ya tiketi yako"),
-    "people_ahead": Phrase("People ahead of you: {count}", "Watu mbele yako: {count}"),
-    "estimated_wait": Phrase("Estimated wait: {wait}", "Muda wa kusubiri: {wait}"),
-    "appointment_at": Phrase("Appointment at {time}", "Miadi ya saa {time}"),
-    "printing": Phrase("Printing your ticket…", "Tiketi yako inachapishwa…"),
-    "printed": Phrase(
-        "Please take your ticket from the printer",
-        "Tafadhali chukua tiketi yako kutoka kwenye printa",
+    "issuing": N_("Getting your ticket…"),
+    "ticket_title": N_("Your ticket number"),
+    "people_ahead": N_("People ahead of you: {count}"),
+    "estimated_wait": N_("Estimated wait: {wait}"),
+    "appointment_at": N_("Appointment at {time}"),
+    "printing": N_("Printing your ticket…"),
+    "printed": N_("Please take your ticket from the printer"),
+    "print_failed": N_(
+        "The printer is not working. Remember your number or take a photo of this screen."
     ),
-    "print_failed": Phrase(
-        "The printer is not working. Remember your number or take a photo of this screen.",
-        "Printa haifanyi kazi. Kumbuka namba yako au piga picha skrini hii.",
+    "print_failed_hint": N_(
+        "Your place in the queue is kept. Staff have been told about the printer."
     ),
-    "print_failed_hint": Phrase(
-        "Your place in the queue is kept. Staff have been told about the printer.",
-        "Nafasi yako kwenye foleni imehifadhiwa. Wahudumu wamearifiwa kuhusu printa.",
-    ),
-    "wait_for_call": Phrase(
-        "Please sit and wait for your number to be called",
-        "Tafadhali keti usubiri namba yako iitwe",
-    ),
-    "reprint": Phrase("Print again", "Chapisha tena"),
-    "done": Phrase("Finish", "Maliza"),
+    "wait_for_call": N_("Please sit and wait for your number to be called"),
+    "reprint": N_("Print again"),
+    "done": N_("Finish"),
     # Appointment check-in.
-    "check_in_title": Phrase("Check in for your appointment", "Thibitisha miadi yako"),
-    "check_in_by_reference": Phrase("Booking reference", "Namba ya miadi"),
-    "check_in_by_phone": Phrase("Phone number", "Namba ya simu"),
-    "check_in_hint_reference": Phrase(
-        "Type the reference from your SMS, or hold its QR code to the scanner",
-        "Andika namba ya miadi iliyo kwenye SMS yako, au onyesha msimbo wa QR kwa skana",
+    "check_in_title": N_("Check in for your appointment"),
+    "check_in_by_reference": N_("Booking reference"),
+    "check_in_by_phone": N_("Phone number"),
+    "check_in_hint_reference": N_(
+        "Type the reference from your SMS, or hold its QR code to the scanner"
     ),
-    "check_in_hint_phone": Phrase(
-        "Type the phone number you used to book",
-        "Andika namba ya simu uliyotumia kuweka miadi",
-    ),
-    "check_in_submit": Phrase("Check in", "Thibitisha"),
-    "reference_invalid": Phrase(
-        "Please type the whole booking reference", "Tafadhali andika namba yote ya miadi"
-    ),
+    "check_in_hint_phone": N_("Type the phone number you used to book"),
+    "check_in_submit": N_("Check in"),
+    "reference_invalid": N_("Please type the whole booking reference"),
     # Errors the server can answer with, in the citizen's words.
-    "error_service_closed": Phrase(
-        "Sorry, this service has just closed.", "Samahani, huduma hii imefungwa sasa hivi."
+    "error_service_closed": N_("Sorry, this service has just closed."),
+    "error_daily_cap_reached": N_("Sorry, there are no more tickets for this service today."),
+    "error_priority_not_allowed": N_(
+        "Priority service is not offered for this service. Please choose again."
     ),
-    "error_daily_cap_reached": Phrase(
-        "Sorry, there are no more tickets for this service today.",
-        "Samahani, tiketi za huduma hii zimekwisha kwa leo.",
+    "error_appointment_not_found": N_(
+        "We could not find this booking. Please check it and try again."
     ),
-    "error_priority_not_allowed": Phrase(
-        "Priority service is not offered for this service. Please choose again.",
-        "Huduma hii haina kipaumbele. Tafadhali chagua tena.",
-    ),
-    "error_appointment_not_found": Phrase(
-        "We could not find this booking. Please check it and try again.",
-        "Hatukupata miadi hii. Tafadhali hakikisha na ujaribu tena.",
-    ),
-    "error_appointment_already_checked_in": Phrase(
-        "This booking has already been checked in.", "Miadi hii tayari imethibitishwa."
-    ),
-    "error_appointment_not_today": Phrase(
-        "This booking is for another day.", "Miadi hii ni ya siku nyingine."
-    ),
-    "error_appointment_cancelled": Phrase("This booking was cancelled.", "Miadi hii ilighairiwa."),
-    "error_generic": Phrase(
-        "Sorry, something went wrong. Please ask a member of staff.",
-        "Samahani, kuna hitilafu. Tafadhali muulize mhudumu.",
-    ),
+    "error_appointment_already_checked_in": N_("This booking has already been checked in."),
+    "error_appointment_not_today": N_("This booking is for another day."),
+    "error_appointment_cancelled": N_("This booking was cancelled."),
+    "error_generic": N_("Sorry, something went wrong. Please ask a member of staff."),
     # Out of service.
-    "out_of_service_title": Phrase(
-        "Sorry, this kiosk is not working right now",
-        "Samahani, mashine hii haifanyi kazi kwa sasa",
-    ),
-    "out_of_service_hint": Phrase(
-        "It will start again by itself. Please wait or ask a member of staff.",
-        "Itaanza tena yenyewe. Tafadhali subiri au muulize mhudumu.",
+    "out_of_service_title": N_("Sorry, this kiosk is not working right now"),
+    "out_of_service_hint": N_(
+        "It will start again by itself. Please wait or ask a member of staff."
     ),
 }
 
@@ -186,14 +134,21 @@ CLOSED_REASON_KEYS: Final[frozenset[str]] = frozenset(
 )
 
 
+# Said only through `waiting_text`: the number chooses the form.
+PEOPLE_WAITING: Final = ngettext("{count} person waiting", "{count} people waiting")
+
+
 def translate(key: str, language: Language, **params: Any) -> str:
     """Return the text for `key` in `language`, with `{name}` fields filled from `params`."""
-    return CATALOGUE[key].in_language(language).format(**params)
+    return CATALOGUE[key].say(language, **params)
 
 
 def texts_in(language: Language) -> dict[str, str]:
-    """Every catalogue text in one language (parameters left unfilled)."""
-    return {key: phrase.in_language(language) for key, phrase in CATALOGUE.items()}
+    """Every catalogue text in one language (parameters left unfilled), and language names."""
+    texts = {key: message.in_language(language) for key, message in CATALOGUE.items()}
+    for code in catalogs.languages():
+        texts[f"language_name_{code}"] = formats.language_name(code)
+    return texts
 
 
 def error_key(code: str) -> str:
@@ -221,9 +176,7 @@ def waiting_text(count: int, language: Language) -> str:
     """How many people wait for a service."""
     if count == 0:
         return translate("waiting_none", language)
-    if count == 1:
-        return translate("waiting_one", language)
-    return translate("waiting_many", language, count=count)
+    return PEOPLE_WAITING.say(language, count=count)
 
 
 class Translator(EventDispatcher):

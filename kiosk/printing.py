@@ -10,9 +10,14 @@ from kiosk.ports import PRINTER_OK, PRINTER_PAPER_LOW, PrintFailed
 from printers.errors import PrinterError
 from printers.paper import PaperWidth
 from printers.preview import render_slip_png
-from printers.slip import TicketSlip
+from printers.slip import SLIP_LANGUAGES, TicketSlip
 from printers.status import PaperState, PrinterStatus
 from printers.ticket_printer import TicketPrinter
+from translations import formats
+from translations.messages import N_
+
+# TRANSLATORS: printed on the slip of a checked-in appointment; {time} is the slot's start.
+APPOINTMENT_NOTICE = N_("Appointment {time}")
 
 
 def printer_state(status: PrinterStatus) -> str:
@@ -26,8 +31,13 @@ def slip_for(ticket: IssuedTicket, *, timezone: tzinfo) -> TicketSlip:
     """Lay out what the citizen takes away: the slip is bilingual, times in centre time."""
     notice = None
     if ticket.appointment_slot is not None:
-        at = ticket.appointment_slot.astimezone(timezone).strftime("%H:%M")
-        notice = f"Appointment {at} / Miadi saa {at}"
+        notice = " / ".join(
+            APPOINTMENT_NOTICE.say(
+                language,
+                time=formats.time_of_day(ticket.appointment_slot, language, timezone=timezone),
+            )
+            for language in SLIP_LANGUAGES
+        )
     return TicketSlip(
         centre_name=ticket.centre_name,
         number=ticket.number,

@@ -40,6 +40,7 @@ from kiosk.ports import (
 )
 from kiosk.runtime import Scheduler, TaskSet, Timer
 from kiosk.scanner import normalise_reference, reference_from_scan
+from translations import formats
 
 log = logging.getLogger(__name__)
 
@@ -694,7 +695,9 @@ class KioskViewModel(EventDispatcher):
         slot = ticket.appointment_slot
         self.ticket_note = (
             translate(
-                "appointment_at", language, time=slot.astimezone(self._timezone).strftime("%H:%M")
+                "appointment_at",
+                language,
+                time=formats.time_of_day(slot, language, timezone=self._timezone),
             )
             if slot is not None
             else ""

@@ -6,19 +6,24 @@ from enum import StrEnum
 
 from printers.paper import SlipFormat
 from printers.qr import QUIET_ZONE_MODULES, qr_matrix
-from printers.slip import TicketSlip
+from printers.slip import SLIP_LANGUAGES, TicketSlip
 from printers.text import printable
+from translations import formats
+from translations.messages import N_, Message
 
 # GS ! takes width and height multipliers 1..8.
 MAX_MAGNIFICATION = 8
 MIN_QR_MODULE_DOTS = 2
 
-# Fixed labels, English then Swahili.
-_PEOPLE_AHEAD = ("People ahead", "Watu mbele yako")
-_ESTIMATED_WAIT = ("Estimated wait", "Muda wa kusubiri")
-_ISSUED = ("Issued", "Imetolewa")
-_PRIORITY = ("PRIORITY", "KIPAUMBELE")
-_SCAN = ("Scan to follow your turn", "Changanua kufuatilia zamu yako")
+# Fixed labels, printed English then Swahili.
+_PEOPLE_AHEAD = N_("People ahead")
+_ESTIMATED_WAIT = N_("Estimated wait")
+_ISSUED = N_("Issued")
+_PRIORITY = N_("PRIORITY")
+_SCAN = N_("Scan to follow your turn")
+# Values are printed once, written the way the slip's first language writes them.
+_WAIT_MINUTES = N_("~{minutes} min")
+_VALUE_LANGUAGE = SLIP_LANGUAGES[0]
 
 
 class Align(StrEnum):
@@ -75,8 +80,9 @@ def _lines(
     return [TextLine(line, width=width, height=height, bold=bold) for line in wrapped]
 
 
-def _row(label: tuple[str, str], value: str, fmt: SlipFormat) -> list[TextLine]:
+def _row(message: Message, value: str, fmt: SlipFormat) -> list[TextLine]:
     """Both labels then the value on one line; on narrow paper the Swahili label goes below."""
+    label = message.in_each(SLIP_LANGUAGES)
     value = printable(value, fmt.code_page.codec)
     both = f"{label[0]} / {label[1]}"
     if len(both) + 1 + len(value) <= fmt.columns:
@@ -87,8 +93,9 @@ def _row(label: tuple[str, str], value: str, fmt: SlipFormat) -> list[TextLine]:
     ]
 
 
-def _bilingual(label: tuple[str, str], fmt: SlipFormat, *, bold: bool = False) -> list[TextLine]:
+def _bilingual(message: Message, fmt: SlipFormat, *, bold: bool = False) -> list[TextLine]:
     """Lay out a fixed label on one line if it fits, else English and Swahili each alone."""
+    label = message.in_each(SLIP_LANGUAGES)
     both = f"{label[0]} / {label[1]}"
     if len(both) <= fmt.columns:
         return [TextLine(both, bold=bold)]
@@ -122,10 +129,11 @@ def slip_layout(slip: TicketSlip, fmt: SlipFormat) -> list[Block]:
             *_lines(slip.priority, fmt, width=2, height=2, bold=True),
         ]
     blocks.append(_rule(fmt))
-    blocks += _row(_PEOPLE_AHEAD, str(slip.people_ahead), fmt)
+    blocks += _row(_PEOPLE_AHEAD, formats.number(slip.people_ahead, _VALUE_LANGUAGE), fmt)
     if slip.estimated_wait_minutes is not None:
-        blocks += _row(_ESTIMATED_WAIT, f"~{slip.estimated_wait_minutes} min", fmt)
-    blocks += _row(_ISSUED, f"{slip.issued_at:%d/%m/%Y %H:%M}", fmt)
+        wait = _WAIT_MINUTES.say(_VALUE_LANGUAGE, minutes=slip.estimated_wait_minutes)
+        blocks += _row(_ESTIMATED_WAIT, wait, fmt)
+    blocks += _row(_ISSUED, formats.date_and_time(slip.issued_at, _VALUE_LANGUAGE), fmt)
     blocks += [
         _rule(fmt),
         QrBlock(slip.status_url, qr_module_dots(slip.status_url, fmt)),

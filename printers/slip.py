@@ -3,8 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-DEFAULT_FOOTER_EN = "Keep this ticket; watch the screen."
-DEFAULT_FOOTER_SW = "Hifadhi tiketi hii; tazama skrini."
+from translations.messages import N_
+
+# The slip is English and Swahili, like the service names the centre gives it.
+SLIP_LANGUAGES = ("en", "sw")
+FOOTER = N_("Keep this ticket; watch the screen.")
+DEFAULT_FOOTER_EN, DEFAULT_FOOTER_SW = FOOTER.in_each(SLIP_LANGUAGES)
 
 
 @dataclass(frozen=True)

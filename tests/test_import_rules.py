@@ -14,8 +14,11 @@ PROJECT = {
     "kiosk",
     "counter",
     "display",
+    "translations",
 }
-# Project packages each package may import (besides itself).
+# The texts and their catalogs: a leaf every package except the pure core may import.
+LEAVES = {"translations"}
+# Project packages each package may import (besides itself and the leaves).
 ALLOWED_PROJECT = {
     "centre_core": set(),
     "centre_server": {"centre_core"},
@@ -24,6 +27,7 @@ ALLOWED_PROJECT = {
     "kiosk": {"centre_client", "centre_core", "printers"},
     "counter": {"centre_client", "centre_core"},
     "display": {"centre_client", "centre_core"},
+    "translations": set(),
 }
 # Third-party libraries that belong to one layer only.
 OWNED_BY = {
@@ -35,8 +39,10 @@ OWNED_BY = {
     "argon2": {"centre_server"},
     "escpos": {"printers"},
     "kivy": {"kiosk", "counter", "display"},
+    "babel": {"translations"},
 }
 CORE_THIRD_PARTY = {"pydantic"}
+LEAF_THIRD_PARTY = {"babel"}
 # Standard-library modules that do I/O or read the clock: never in the pure core.
 CORE_FORBIDDEN_STDLIB = {
     "asyncio",
@@ -86,7 +92,8 @@ def test_packages_import_only_what_their_row_allows() -> None:
     for package in PROJECT:
         for path in package_sources(package):
             for root in imported_roots(path):
-                if root in PROJECT and root != package and root not in ALLOWED_PROJECT[package]:
+                allowed = ALLOWED_PROJECT[package] | LEAVES
+                if root in PROJECT and root != package and root not in allowed:
                     violations.append(f"{path.relative_to(ROOT)} imports {root}")
                 owners = OWNED_BY.get(root)
                 if owners is not None and package not in owners:
@@ -105,6 +112,27 @@ def test_core_imports_only_stdlib_without_io_and_pydantic() -> None:
                 not is_stdlib and root not in CORE_THIRD_PARTY
             ):
                 violations.append(f"{path.relative_to(ROOT)} imports {root}")
+    assert violations == []
+
+
+def test_in_the_core_only_the_wire_types_use_pydantic() -> None:
+    users = {
+        str(path.relative_to(ROOT))
+        for path in package_sources("centre_core")
+        if "pydantic" in imported_roots(path)
+    }
+    # The centre's wire (API, stream) and the payloads it sends the nation (the outbox).
+    assert users == {"centre_core/wire.py", "centre_core/national_topics.py"}
+
+
+def test_the_translations_leaf_imports_only_stdlib_and_babel() -> None:
+    violations = [
+        f"{path.relative_to(ROOT)} imports {root}"
+        for package in LEAVES
+        for path in package_sources(package)
+        for root in imported_roots(path)
+        if root not in sys.stdlib_module_names and root not in LEAF_THIRD_PARTY | {package}
+    ]
     assert violations == []
 
 

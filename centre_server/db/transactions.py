@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from centre_core import national_topics
-from centre_core.events import DomainEvent, EventMessage
+from centre_core.events import DomainEvent
+from centre_core.wire import EventMessage
 from centre_server.db.engine import WRITE_OPTION, is_sqlite
 from centre_server.db.waiting_index import WaitingIndex, saved_tickets
 from centre_server.hub import Hub

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from centre_core.events import EventMessage
+from centre_core.wire import EventMessage
 from centre_server.db.tables import CENTRE_ROW_ID, CentreStateRow, EventRow
 
 CENTRE_STATE = CentreStateRow.__table__

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from centre_core.clock import business_day
+from centre_core.wire import StaffFiguresOut
 from centre_server.context import ServerContext
 from centre_server.db.tables import ServiceTimeRow
-from centre_server.schemas import StaffFiguresOut
 
 
 def local_day_bounds(context: ServerContext, now: datetime) -> tuple[datetime, datetime]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centre_core import estimates, policy
@@ -15,11 +14,8 @@ from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.events import EventType
 from centre_core.tickets import Ticket, TicketStatus
-from centre_server.context import ServerContext
-from centre_server.db.tables import CENTRE_ROW_ID, CentreStateRow, DeviceRow, EventRow, TicketRow
-from centre_server.repositories import counters as counter_repo
-from centre_server.repositories import tickets as ticket_repo
-from centre_server.schemas import (
+from centre_core.wire import (
+    CallRecord,
     CounterQueueOut,
     DeviceOut,
     HallCounterOut,
@@ -32,8 +28,14 @@ from centre_server.schemas import (
     ReasonOut,
     ServiceOut,
     ServicesOut,
+    StandingCall,
     TicketPublic,
+    TicketRecord,
 )
+from centre_server.context import ServerContext
+from centre_server.db.tables import CENTRE_ROW_ID, CentreStateRow, DeviceRow, EventRow, TicketRow
+from centre_server.repositories import counters as counter_repo
+from centre_server.repositories import tickets as ticket_repo
 from centre_server.services import estimates_service, presenters
 
 RECENT_CALLS = 20
@@ -119,25 +121,6 @@ def services_menu(context: ServerContext) -> ServicesOut:
     )
 
 
-def _ticket_record(row: Row[Any]) -> dict[str, object]:
-    """Return a ticket as the stream's ticket events carry it (no personal data)."""
-    return {
-        "ticket_id": row.id,
-        "number": row.number,
-        "service_code": row.service_code,
-        "stage_index": row.stage_index,
-        "queue_key": row.queue_key,
-        "status": row.status,
-        "counter": row.counter,
-        "target_counter": row.target_counter,
-        "priority": row.priority,
-        "source": row.source,
-        "recalls": row.recalls,
-        "issued_at": row.issued_at.isoformat(),
-        "called_at": row.called_at.isoformat() if row.called_at else None,
-    }
-
-
 def _serves(context: ServerContext, counter_code: str, service_code: str) -> bool:
     """Whether a counter serves any stage of a service."""
     service = context.centre.service(service_code)
@@ -194,6 +177,7 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
             if include_devices
             else None
         )
+    records = [TicketRecord.of(ticket) for ticket in figures.tickets]
     counters = [
         _hall_counter(context, state, numbers.get(state.current_ticket_id or ""))
         for state in figures.counters
@@ -232,33 +216,18 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
             counters_closed=by_status["closed"],
         ),
         called_now=[
-            {
-                "ticket_id": row.id,
-                "number": row.number,
-                "counter": row.counter,
-                "queue_key": row.queue_key,
-                "recalls": row.recalls,
-                "called_at": row.called_at.isoformat() if row.called_at else None,
-            }
-            for row in sorted(
-                (r for r in figures.rows if r.status == TicketStatus.called),
+            StandingCall.model_validate(record, from_attributes=True)
+            for record in sorted(
+                (r for r in records if r.status == TicketStatus.called),
                 key=lambda r: r.called_at or now,
                 reverse=True,
             )
         ],
         recent_calls=[
-            {
-                "seq": event.seq,
-                "at": event.at.isoformat(),
-                "ticket_id": event.data.get("ticket_id"),
-                "number": event.data.get("number"),
-                "counter": event.data.get("counter"),
-                "queue_key": event.data.get("queue_key"),
-                "recalls": event.data.get("recalls", 0),
-            }
+            CallRecord.of(TicketRecord.model_validate(event.data), seq=event.seq, at=event.at)
             for event in reversed(recent)
         ],
-        tickets=[_ticket_record(row) for row in figures.rows],
+        tickets=records,
         devices=devices,
     )
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from centre_core.counters import CounterState
 from centre_core.reasons import CallReason
 from centre_core.tickets import Ticket
+from centre_core.wire import CounterOut, ReasonOut, TicketPublic, TicketStaffView
 from centre_server.context import ServerContext
 from centre_server.phones import mask_phone
-from centre_server.schemas import CounterOut, ReasonOut, TicketPublic, TicketStaffView
 from centre_server.services.estimates_service import minutes
 
 

@@ -23,13 +23,13 @@ from centre_core.clock import business_day
 from centre_core.counters import CounterState
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import CallOutcome, Ticket, TicketSource
+from centre_core.wire import CounterCommandOut, TicketPublic
 from centre_server.context import ServerContext
 from centre_server.db.tables import ServiceTimeRow
 from centre_server.db.transactions import WriteTransaction
 from centre_server.phones import normalise_phone
 from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import tickets as ticket_repo
-from centre_server.schemas import CounterCommandOut, TicketPublic
 from centre_server.services import estimates_service, presenters
 from centre_server.services.idempotency import run_once
 

@@ -8,7 +8,7 @@ import pytest
 
 from centre_client.api import CentreClient
 from centre_client.errors import CentreApiError, CentreUnavailable
-from centre_client.models import PrinterStatus
+from centre_core.wire import PrinterStatus
 
 pytestmark = pytest.mark.anyio
 

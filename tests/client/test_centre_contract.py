@@ -12,8 +12,8 @@ from websockets.asyncio.client import connect
 
 from centre_client.errors import CentreApiError
 from centre_client.mirror import Called, OtherEvent, QueueMirror, Reset
-from centre_client.models import HallSnapshot, PrinterStatus
 from centre_client.stream import EventStream
+from centre_core.wire import HallSnapshot, PrinterStatus, SnapshotMessage
 from tests.client.centres import FAST, STAFF_NUMBER, Centre, running
 from tests.client.live_centre import AT, PIN
 
@@ -28,7 +28,7 @@ async def centre(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 def mirror_of(hall: HallSnapshot) -> QueueMirror:
     mirror = QueueMirror()
-    mirror.apply({"type": "snapshot", "seq": hall.seq, "data": hall.model_dump(mode="json")})
+    mirror.apply(SnapshotMessage(seq=hall.seq, data=hall))
     return mirror
 
 
@@ -238,7 +238,7 @@ async def test_check_in_device_status_and_the_hall(centre: Centre) -> None:
         hall = await display.hall_snapshot()
     assert (hall.seq, hall.centre_code, hall.devices) == (4, "HC-NBI-GPO", None)
     assert hall.totals.waiting == 2
-    assert {t["number"] for t in hall.tickets} == {checked_in.ticket.number, walk_in.number}
+    assert {t.number for t in hall.tickets} == {checked_in.ticket.number, walk_in.number}
     nid = next(service for service in hall.services if service.code == "NID")
     assert (nid.waiting, nid.estimated_wait_minutes) == (1, 7)
     assert [c.services for c in hall.counters if c.code == "C07"] == [["BC", "DC"]]

@@ -9,6 +9,7 @@ from centre_client.api import CentreClient
 from centre_client.errors import CentreUnavailable
 from centre_client.mirror import QueueMirror, Reset
 from centre_client.stream import Backoff, EventStream
+from centre_core.wire import SnapshotMessage
 from centre_server.services import queue_service
 from tests.client.live_centre import PIN, LiveCentre
 
@@ -34,7 +35,7 @@ async def assert_mirror_equals_the_hall(stream: EventStream, centre: LiveCentre)
     async with CentreClient(centre.url, centre.tokens["display"]) as client:
         hall = await client.hall_snapshot()
     truth = QueueMirror()
-    truth.apply({"type": "snapshot", "seq": hall.seq, "data": hall.model_dump(mode="json")})
+    truth.apply(SnapshotMessage(seq=hall.seq, data=hall))
     assert stream.mirror.last_seq == truth.last_seq
     assert stream.mirror.tickets == truth.tickets
     assert stream.mirror.counters == truth.counters

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from centre_client.mirror import (
     Called,
@@ -15,18 +16,19 @@ from centre_client.mirror import (
     SequenceGap,
     TicketChanged,
 )
-from tests.client.events import event, heartbeat, snapshot, ticket_data
+from centre_core.wire import SERVER_MESSAGES, EventMessage, ServerMessage
+from tests.client.events import counter_data, event, heartbeat, snapshot, ticket_data
 
 
-def issued(seq: int, ticket_id: str, number: str, **kwargs: object) -> dict:
+def issued(seq: int, ticket_id: str, number: str, **kwargs: object) -> EventMessage:
     return event(seq, "ticket.issued", ticket_data(ticket_id, number, **kwargs))
 
 
-def opened(seq: int, counter: str) -> dict:
+def opened(seq: int, counter: str) -> EventMessage:
     return event(seq, "counter.opened", {"counter": counter, "status": "open"})
 
 
-def fed(messages: list[dict], mirror: QueueMirror | None = None) -> QueueMirror:
+def fed(messages: list[ServerMessage], mirror: QueueMirror | None = None) -> QueueMirror:
     mirror = mirror or QueueMirror()
     for message in messages:
         mirror.apply(message)
@@ -149,6 +151,7 @@ def test_stage_advance_and_transfer_move_the_ticket_keeping_its_number() -> None
                 "t1",
                 "N-001",
                 service_code="BC",
+                target_counter="C7",
                 from_queue="NID.biometrics",
                 to_queue="BC",
                 to_counter="C7",
@@ -170,7 +173,7 @@ def test_counter_pause_resume_and_close() -> None:
     ]
     mirror.apply(event(3, "counter.resumed", {"counter": "C1", "status": "open"}))
     assert mirror.counters["C1"] == CounterView(code="C1", status="open")
-    mirror.apply(event(4, "counter.closed", {"counter": "C1"}))
+    mirror.apply(event(4, "counter.closed", {"counter": "C1", "status": "closed"}))
     assert mirror.counters["C1"].status == "closed"
 
 
@@ -231,16 +234,38 @@ def test_heartbeats_change_nothing() -> None:
         {"type": "ticket.issued", "seq": 1, "at": "2026-11-23T08:00:00+00:00"},
         {"type": "ticket.issued", "seq": 1, "data": ticket_data("t1", "N-001")},
         {"type": "ticket.issued", "seq": 1, "at": "yesterday", "data": ticket_data("t1", "N-1")},
-        event(1, "ticket.issued", {"number": "N-001"}),
         {"type": "snapshot", "seq": 3, "data": {"tickets": "all"}},
+        {"type": "heartbeat"},
+        ["ticket.issued", 1],
     ],
 )
-def test_malformed_messages_are_refused_without_changing_state(message: dict) -> None:
+def test_malformed_envelopes_are_not_stream_messages(message: object) -> None:
+    with pytest.raises(ValidationError):
+        SERVER_MESSAGES.validate_python(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        event(1, "ticket.issued", {"number": "N-001"}),
+        event(1, "ticket.called", {**ticket_data("t1", "N-001"), "status": "lost"}),
+        event(
+            1,
+            "ticket.issued",
+            {k: v for k, v in ticket_data("t1", "N-1").items() if k != "target_counter"},
+        ),
+        event(1, "counter.opened", {"counter": "C1"}),
+    ],
+)
+def test_events_whose_data_is_not_their_record_are_refused_without_changing_state(
+    message: EventMessage,
+) -> None:
     mirror = QueueMirror()
     with pytest.raises(MalformedMessage):
         mirror.apply(message)
     assert mirror.last_seq is None
     assert mirror.tickets == {}
+    assert mirror.counters == {}
 
 
 def test_a_snapshot_replaces_the_state_and_events_continue_after_it() -> None:
@@ -249,7 +274,7 @@ def test_a_snapshot_replaces_the_state_and_events_continue_after_it() -> None:
         snapshot(
             40,
             tickets=[ticket_data("t9", "N-009"), ticket_data("t8", "B-003", service_code="BC")],
-            counters=[{"code": "C2", "status": "paused", "pause_reason": "lunch"}],
+            counters=[counter_data("C2", "paused", pause_reason="lunch")],
         )
     )
     assert changes == [Reset(seq=40)]
@@ -286,9 +311,20 @@ def test_a_snapshot_announces_standing_calls_that_were_missed_and_only_those() -
                 ticket_data("t3", "N-003", status="serving", counter="C3"),
             ],
             counters=[
-                {"code": "C1", "status": "open", "ticket_id": "t1", "number": "N-001"},
-                {"code": "C2", "status": "open", "ticket_id": "t2", "number": "N-002"},
-                {"code": "C3", "status": "open", "ticket_id": "t3", "number": "N-003"},
+                counter_data("C1", ticket_id="t1", number="N-001"),
+                counter_data("C2", ticket_id="t2", number="N-002"),
+                counter_data("C3", ticket_id="t3", number="N-003"),
+            ],
+            recent_calls=[
+                {
+                    "seq": 3,
+                    "at": "2026-11-23T08:00:00+00:00",
+                    "ticket_id": "t1",
+                    "number": "N-001",
+                    "counter": "C1",
+                    "queue_key": "NID",
+                    "recalls": 0,
+                }
             ],
         )
     )
@@ -311,28 +347,29 @@ def test_a_first_snapshot_announces_nothing_already_standing() -> None:
 def test_a_missed_call_listed_in_the_snapshots_history_keeps_its_seq_and_time() -> None:
     mirror = fed([issued(1, "t1", "N-001")])
     message = snapshot(
-        6, tickets=[ticket_data("t1", "N-001", status="called", counter="C2", recalls=1)]
+        6,
+        tickets=[ticket_data("t1", "N-001", status="called", counter="C2", recalls=1)],
+        recent_calls=[
+            {
+                "seq": 5,
+                "at": "2026-11-23T08:05:00+00:00",
+                "ticket_id": "t1",
+                "number": "N-001",
+                "counter": "C2",
+                "queue_key": "NID",
+                "recalls": 1,
+            },
+            {
+                "seq": 3,
+                "at": "2026-11-23T08:02:00+00:00",
+                "ticket_id": "t1",
+                "number": "N-001",
+                "counter": "C2",
+                "queue_key": "NID",
+                "recalls": 0,
+            },
+        ],
     )
-    message["data"]["recent_calls"] = [
-        {
-            "seq": 5,
-            "at": "2026-11-23T08:05:00+00:00",
-            "ticket_id": "t1",
-            "number": "N-001",
-            "counter": "C2",
-            "queue_key": "NID",
-            "recalls": 1,
-        },
-        {
-            "seq": 3,
-            "at": "2026-11-23T08:02:00+00:00",
-            "ticket_id": "t1",
-            "number": "N-001",
-            "counter": "C2",
-            "queue_key": "NID",
-            "recalls": 0,
-        },
-    ]
     changes = mirror.apply(message)
     assert [type(c) for c in changes] == [Reset, Called]
     assert (changes[1].call.seq, changes[1].call.recalls) == (5, 1)

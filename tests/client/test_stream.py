@@ -10,6 +10,7 @@ from centre_client.mirror import Called, QueueMirror
 from centre_client.stream import Backoff, EventStream
 from centre_client.testing import FakeCentre
 from centre_core.clock import FixedClock
+from centre_core.wire import SnapshotMessage
 from tests.client.centres import DISPLAY_TOKEN, STAFF_NUMBER
 from tests.client.live_centre import PIN
 
@@ -27,7 +28,7 @@ def make_stream(centre: FakeCentre, **kwargs: object) -> EventStream:
 def assert_mirrors_the_hall(stream: EventStream, centre: FakeCentre) -> None:
     hall = centre.hall_snapshot()
     truth = QueueMirror()
-    truth.apply({"type": "snapshot", "seq": hall.seq, "data": hall.model_dump(mode="json")})
+    truth.apply(SnapshotMessage(seq=hall.seq, data=hall))
     assert stream.mirror.last_seq == truth.last_seq == centre.head
     assert stream.mirror.tickets == truth.tickets
     assert stream.mirror.counters == truth.counters

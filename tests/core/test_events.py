@@ -1,11 +1,13 @@
 """Domain events: read-only, JSON-native, no personal data, and their wire envelope."""
 
 import json
+from datetime import datetime
 
 import pytest
 
 from centre_core import tickets
-from centre_core.events import DomainEvent, EventMessage, EventType
+from centre_core.events import DomainEvent, EventType
+from centre_core.wire import EventMessage
 from tests.core.factory import MONDAY_9AM, issue, small_centre
 
 
@@ -17,7 +19,7 @@ def test_ticket_events_are_json_native_and_carry_no_token() -> None:
     text = json.dumps(dict(event.data))
     assert ticket.token not in text
     assert event.data["priority"] == "elderly"
-    assert event.data["issued_at"] == MONDAY_9AM.isoformat()
+    assert datetime.fromisoformat(event.data["issued_at"]) == MONDAY_9AM
     with pytest.raises(TypeError):
         event.data["number"] = "X"  # type: ignore[index]
 

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from centre_client.mirror import CounterChanged, CounterView, Reset, TicketChanged, TicketView
+from centre_client.mirror import CounterChanged, CounterView, Reset, TicketChanged
 from centre_core.clock import FixedClock
+from centre_core.wire import TicketRecord
 from counter.model import Session, StaffFigures
 from counter.view_models import CounterViewModel, LoginViewModel
 from tests.counter.fakes import FakeLink
@@ -37,8 +38,8 @@ async def started(link: FakeLink, clock: FixedClock) -> CounterViewModel:
     return vm
 
 
-def ticket_view(ticket_id: str, service: str, *, counter: str | None = None) -> TicketView:
-    return TicketView(
+def ticket_view(ticket_id: str, service: str, *, counter: str | None = None) -> TicketRecord:
+    return TicketRecord(
         ticket_id=ticket_id,
         number="X-001",
         service_code=service,

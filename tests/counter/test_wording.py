@@ -22,3 +22,17 @@ def test_sources_and_pause_reasons():
     assert wording.pause_reason("back_office") == "Back office"
     assert wording.pause_reason("training") == "training"
     assert wording.pause_reason(None) == ""
+
+
+def test_statuses_read_as_words_and_unknown_ones_as_their_code():
+    assert wording.counter_status("paused") == "Paused"
+    assert wording.ticket_status("serving") == "Serving"
+    assert wording.counter_status("on_strike") == "on_strike"
+
+
+def test_the_counter_s_words_in_swahili():
+    assert wording.minutes(65 * 60, "sw") == "saa 1 dakika 05"
+    assert wording.handling(400, "sw") == "dakika 6 sekunde 40"
+    assert wording.source("walk_in", "sw") == "Bila miadi"
+    assert wording.counter_status("closed", "sw") == "Limefungwa"
+    assert wording.pause_reason("break", "sw") == "Mapumziko"

@@ -7,6 +7,7 @@ from typing import Any
 
 from centre_client.mirror import QueueMirror
 from centre_core.clock import FixedClock
+from centre_core.wire import SERVER_MESSAGES
 from display.board import BoardCall, BoardViewModel
 from display.directory import CentreDirectory, CounterInfo, ServiceInfo
 from display.zone import WHOLE_CENTRE, Zone
@@ -27,6 +28,19 @@ DIRECTORY = CentreDirectory(
         CounterInfo("4", "Counter 4", frozenset({"BC", "GC"})),
     ),
 )
+
+# A counter of the hall snapshot, open and free; tests give its code, name and what differs.
+COUNTER = {
+    "code": "1",
+    "name": "Counter 1",
+    "status": "open",
+    "staff_number": None,
+    "ticket_id": None,
+    "number": None,
+    "pause_reason": None,
+    "status_since": None,
+    "services": [],
+}
 
 
 def hall(
@@ -58,14 +72,9 @@ def hall(
         ],
         "counters": [
             {
+                **COUNTER,
                 "code": code,
                 "name": counter_name,
-                "status": "open",
-                "staff_number": None,
-                "ticket_id": None,
-                "number": None,
-                "pause_reason": None,
-                "status_since": None,
                 "services": list(served[0]) if served else [],
             }
             for code, counter_name, *served in counters
@@ -100,6 +109,7 @@ def ticket(ticket_id: str, number: str, **fields: Any) -> dict[str, Any]:
         "counter": fields.pop("counter", None),
         "priority": None,
         "source": "walk_in",
+        "target_counter": fields.pop("target_counter", None),
         "recalls": fields.pop("recalls", 0),
         "issued_at": START.isoformat(),
         **fields,
@@ -117,7 +127,13 @@ def snapshot(
     counters: list[dict[str, Any]],
     recent_calls: list[dict[str, Any]],
 ) -> dict:
-    data = {"tickets": tickets, "counters": counters, "recent_calls": recent_calls}
+    data = {
+        **hall("Huduma Centre GPO", [], []),
+        "seq": seq,
+        "tickets": tickets,
+        "counters": [{**COUNTER, **counter} for counter in counters],
+        "recent_calls": recent_calls,
+    }
     return {"type": "snapshot", "seq": seq, "data": data}
 
 
@@ -170,7 +186,8 @@ class Board:
 
     def feed(self, *messages: dict[str, Any]) -> None:
         for message in messages:
-            self.vm.show_changes(self.mirror.apply(message), self.mirror)
+            changes = self.mirror.apply(SERVER_MESSAGES.validate_python(message))
+            self.vm.show_changes(changes, self.mirror)
 
     def reconnect(self) -> None:
         """A new mirror, as after a display restart: the server replays from the start."""

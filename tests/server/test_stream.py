@@ -10,7 +10,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from centre_core.events import EventMessage
+from centre_core.wire import EventMessage
 from centre_server.api.app import build_app
 from centre_server.auth import Role
 from centre_server.services import device_service

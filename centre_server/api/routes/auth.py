@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from centre_core.wire import StaffLoginOut
 from centre_server.api.context import server_context
 from centre_server.api.deps import COUNTER_STAFF, ERROR_RESPONSES, HALL_AUDIENCE
 from centre_server.api.roles import PUBLIC
 from centre_server.auth import Principal
-from centre_server.schemas import StaffLoginIn, StaffLoginOut
+from centre_server.schemas import StaffLoginIn
 from centre_server.services import staff_service
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=ERROR_RESPONSES)

@@ -8,19 +8,13 @@ from typing import Annotated, Protocol
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 
+from centre_core.wire import CounterCommandOut, CounterQueueOut
 from centre_server.api.context import server_context
 from centre_server.api.deps import COUNTER_STAFF, ERROR_RESPONSES, require_counter_access
 from centre_server.api.offload import answer
 from centre_server.auth import Principal
 from centre_server.context import ServerContext
-from centre_server.schemas import (
-    CallTicketIn,
-    CounterCommandIn,
-    CounterCommandOut,
-    CounterQueueOut,
-    PauseIn,
-    TransferIn,
-)
+from centre_server.schemas import CallTicketIn, CounterCommandIn, PauseIn, TransferIn
 from centre_server.services import hall_service, queue_service
 
 router = APIRouter(prefix="/api/v1/counters", tags=["counter"], responses=ERROR_RESPONSES)

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from centre_core.wire import DeviceStatusOut, HallSnapshot
 from centre_server.api.context import server_context
 from centre_server.api.deps import DEVICES, ERROR_RESPONSES, HALL_AUDIENCE
 from centre_server.auth import Principal, Role
-from centre_server.schemas import DeviceStatusIn, DeviceStatusOut, HallSnapshot
+from centre_server.schemas import DeviceStatusIn
 from centre_server.services import device_service, hall_service
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
+from centre_core.wire import Health
 from centre_server.api.context import server_context
 from centre_server.api.roles import PUBLIC
 from centre_server.repositories import events
-from centre_server.schemas import Health
 
 router = APIRouter()
 

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from centre_core.wire import StaffFiguresOut
 from centre_server.api.context import server_context
 from centre_server.api.deps import COUNTER_SESSION, ERROR_RESPONSES
 from centre_server.auth import Principal
-from centre_server.schemas import StaffFiguresOut
 from centre_server.services import figures_service
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], responses=ERROR_RESPONSES)

@@ -8,16 +8,20 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from centre_core.wire import TicketPublic
 from centre_server.api.context import server_context
 from centre_server.api.deps import ERROR_RESPONSES
 from centre_server.api.roles import PUBLIC
-from centre_server.schemas import TicketPublic
 from centre_server.services import hall_service
+from translations.catalogs import HALL_LANGUAGES
+from translations.pages import page_texts
 
 router = APIRouter(tags=["public"], responses=ERROR_RESPONSES)
 _templates = Environment(
     loader=PackageLoader("centre_server", "templates"), autoescape=select_autoescape()
 )
+# The page behind a slip's QR code speaks the slip's languages.
+_TEXTS = page_texts(HALL_LANGUAGES)
 Token = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -41,5 +45,5 @@ def ticket_status_page(token: Token, request: Request) -> HTMLResponse | JSONRes
     accept = request.headers.get("accept", "")
     if "application/json" in accept and "text/html" not in accept:
         return JSONResponse(status.model_dump(mode="json"))
-    page = _templates.get_template("status.html").render(ticket=status)
+    page = _templates.get_template("status.html").render(ticket=status, **_TEXTS)
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})

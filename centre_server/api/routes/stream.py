@@ -8,14 +8,22 @@ committed between the two steps arrives twice and is sent once; none falls in be
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
 from fastapi import APIRouter, WebSocket
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from centre_core.errors import QueueError
+from centre_core.wire import (
+    ErrorDetail,
+    ErrorMessage,
+    HeartbeatMessage,
+    PingMessage,
+    PongMessage,
+    SnapshotMessage,
+)
 from centre_server.api.context import server_context
 from centre_server.api.deps import HALL_AUDIENCE
 from centre_server.api.roles import websocket_guard
@@ -48,12 +56,12 @@ def _opening(
             return messages, head
     # No cursor, one older than the window, or one ahead of our log (another database).
     snapshot = hall_service.hall_snapshot(context, include_devices=with_devices)
-    message = {"type": "snapshot", "seq": snapshot.seq, "data": snapshot.model_dump(mode="json")}
-    return [json.dumps(message)], snapshot.seq
+    return [SnapshotMessage(seq=snapshot.seq, data=snapshot).model_dump_json()], snapshot.seq
 
 
 async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int) -> None:
-    await websocket.send_json({"type": "error", "error": {"code": code, "message": message}})
+    refusal = ErrorMessage(error=ErrorDetail(code=code, message=message))
+    await websocket.send_text(refusal.model_dump_json())
     await websocket.close(code=close_code)
 
 
@@ -148,7 +156,7 @@ async def _send_events(
         except TimeoutError:
             head = max(cursor.last_sent, context.hub.last_seq)
             async with sending:
-                await websocket.send_json({"type": "heartbeat", "seq": head})
+                await websocket.send_text(HeartbeatMessage(seq=head).model_dump_json())
             continue
         if message is None:
             # Out of the hub before the client hears it, so its reconnection is the only one.
@@ -169,14 +177,14 @@ async def _answer_pings(websocket: WebSocket, *, sending: asyncio.Lock, cursor: 
             return
         if _is_ping(received.get("text")):
             async with sending:
-                await websocket.send_json({"type": "pong", "seq": cursor.last_sent})
+                await websocket.send_text(PongMessage(seq=cursor.last_sent).model_dump_json())
 
 
 def _is_ping(text: str | None) -> bool:
     if not text:
         return False
     try:
-        message = json.loads(text)
-    except ValueError:
+        PingMessage.model_validate_json(text)
+    except ValidationError:
         return False
-    return isinstance(message, dict) and message.get("type") == "ping"
+    return True

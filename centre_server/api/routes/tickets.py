@@ -7,6 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from centre_core.wire import (
+    AppointmentImportOut,
+    AppointmentListOut,
+    CheckInOut,
+    ServicesOut,
+    TicketPublic,
+)
 from centre_server.api.context import server_context
 from centre_server.api.deps import (
     ADMINS,
@@ -17,17 +24,7 @@ from centre_server.api.deps import (
     VOIDERS,
 )
 from centre_server.api.offload import answer
-from centre_server.schemas import (
-    AppointmentImportIn,
-    AppointmentImportOut,
-    AppointmentListOut,
-    CancelIn,
-    CheckInIn,
-    CheckInOut,
-    ServicesOut,
-    TicketIssueIn,
-    TicketPublic,
-)
+from centre_server.schemas import AppointmentImportIn, CancelIn, CheckInIn, TicketIssueIn
 from centre_server.services import appointment_service, hall_service, queue_service
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)

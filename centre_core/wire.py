@@ -1,0 +1,500 @@
+"""The centre's wire types: API answers, the hall's ticket and call records, stream messages.
+
+Defined once here and imported by both sides: the server builds them and names them as its
+routes' `response_model`, the client parses the server's answers and stream with them. Readers
+ignore unknown fields, so an older client keeps working against a newer server; every model is
+frozen. The request bodies only the server reads stay with the server (`centre_server.schemas`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, cast
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
+
+from centre_core.counters import CounterStatus
+from centre_core.events import DomainEvent
+from centre_core.tickets import Ticket, TicketSource, TicketStatus
+
+
+class WireModel(BaseModel):
+    """Base of what the server sends: frozen, unknown fields ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+# Errors and health ---------------------------------------------------------------------------
+
+
+class ErrorDetail(WireModel):
+    """What went wrong: a stable code and a sentence."""
+
+    code: str
+    message: str
+
+
+class ErrorOut(WireModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+class Health(WireModel):
+    """Liveness and the database's reachability."""
+
+    status: Literal["ok"]
+    centre: str
+    seq: int
+
+
+# The kiosk's menu and tickets ----------------------------------------------------------------
+
+
+class ServiceOut(WireModel):
+    """A service on the kiosk menu with its queue now."""
+
+    code: str
+    name_en: str
+    name_sw: str
+    prefix: str
+    waiting: int
+    estimated_wait_minutes: int | None
+    is_open: bool
+    closed_reason: str | None
+    priority_allowed: bool
+    collection: bool
+    counters_open: int
+
+
+class PriorityOut(WireModel):
+    """A priority category a citizen may claim."""
+
+    code: str
+    name_en: str
+    name_sw: str
+
+
+class ServicesOut(WireModel):
+    """The menu: centre, services with waiting counts and estimates, priority categories."""
+
+    centre_code: str
+    centre_name: str
+    services: list[ServiceOut]
+    priorities: list[PriorityOut]
+
+
+class TicketPublic(WireModel):
+    """A ticket as the citizen sees it (kiosk slip, status page): no personal data."""
+
+    ticket_id: str
+    number: str
+    token: str
+    status: str
+    service_code: str
+    service_name_en: str
+    service_name_sw: str
+    queue_key: str
+    stage_index: int
+    priority: str | None
+    source: str
+    business_day: date
+    issued_at: datetime
+    appointment_slot: datetime | None
+    people_ahead: int
+    estimated_wait_minutes: int | None
+    counter: str | None
+    status_url: str
+    centre_name: str
+    phone_masked: str | None = None
+
+
+class CheckInOut(WireModel):
+    """A checked-in appointment and its ticket."""
+
+    reference: str
+    timing: str
+    ticket: TicketPublic
+
+
+# Counters ------------------------------------------------------------------------------------
+
+
+class TicketStaffView(WireModel):
+    """A ticket as counter staff see it (phone masked)."""
+
+    ticket_id: str
+    number: str
+    status: str
+    service_code: str
+    queue_key: str
+    stage_index: int
+    priority: str | None
+    source: str
+    issued_at: datetime
+    queued_at: datetime
+    ready_at: datetime
+    called_at: datetime | None
+    serving_at: datetime | None
+    finished_at: datetime | None
+    counter: str | None
+    target_counter: str | None
+    recalls: int
+    appointment_ref: str | None
+    appointment_slot: datetime | None
+    note: str | None
+    phone_masked: str | None
+
+
+class ReasonOut(WireModel):
+    """Why the calling policy chose a ticket."""
+
+    code: str
+    explanation: str
+
+
+class CounterOut(WireModel):
+    """A counter's live state."""
+
+    code: str
+    name: str
+    status: str
+    staff_number: str | None
+    ticket_id: str | None
+    number: str | None
+    pause_reason: str | None
+    status_since: datetime | None
+
+
+class CounterCommandOut(WireModel):
+    """The result of a counter command: the counter, the ticket it acted on, why (for calls)."""
+
+    counter: CounterOut
+    ticket: TicketStaffView | None
+    reason: ReasonOut | None = None
+    seq: int = Field(description="The seq of the last event this command produced.")
+
+
+class NextTicketOut(WireModel):
+    """A ticket in the order this counter would call it."""
+
+    ticket: TicketStaffView
+    reason: ReasonOut
+
+
+class QueueCountOut(WireModel):
+    """How many wait in one queue this counter serves."""
+
+    queue_key: str
+    waiting: int
+
+
+class CounterQueueOut(WireModel):
+    """The counter's view of its queue."""
+
+    counter: CounterOut
+    current: TicketStaffView | None
+    queues: list[QueueCountOut]
+    next: list[NextTicketOut]
+    waiting_total: int
+
+
+# Staff ---------------------------------------------------------------------------------------
+
+
+class StaffLoginOut(WireModel):
+    """A staff session: the bearer token (shown once) and what it allows."""
+
+    token: str
+    expires_at: datetime
+    staff_number: str
+    name: str
+    roles: list[str]
+    counter: str | None
+
+
+class StaffFiguresOut(WireModel):
+    """A staff member's figures for the centre-local day: stages finished and handling times."""
+
+    served: int
+    mean_handling_seconds: float | None = Field(
+        description="From the start of serving (or the call, when serving never started) to "
+        "the finish; null when nothing was served today."
+    )
+    longest_handling_seconds: float | None
+
+
+# Appointments --------------------------------------------------------------------------------
+
+
+class AppointmentOut(WireModel):
+    """An appointment as managers see it (phone and ID masked)."""
+
+    reference: str
+    service_code: str
+    slot_start: datetime
+    status: str
+    phone_masked: str | None
+    id_number_masked: str | None
+    checked_in_at: datetime | None
+    ticket_id: str | None
+
+
+class AppointmentImportOut(WireModel):
+    """How an import went."""
+
+    created: int
+    updated: int
+
+
+class AppointmentListOut(WireModel):
+    """A day's appointments."""
+
+    business_day: date
+    appointments: list[AppointmentOut]
+
+
+# Devices -------------------------------------------------------------------------------------
+
+
+class PrinterStatus(BaseModel):
+    """A kiosk printer's state, as `printers.status.PrinterStatus` reads it."""
+
+    # Sent by the kiosk inside a request: refused with unknown fields, like every request.
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    online: bool
+    paper: Literal["ok", "low", "out", "unknown"]
+    cover_open: bool | None = None
+    error: (
+        Literal["printer_offline", "paper_out", "cover_open", "printer_error", "not_configured"]
+        | None
+    ) = None
+
+
+class DeviceStatusOut(WireModel):
+    """The seq of the `device.status` event recorded."""
+
+    seq: int
+
+
+class DeviceOut(WireModel):
+    """A device's last reported state (managers only)."""
+
+    device_id: str
+    name: str
+    role: str
+    status: dict[str, Any] | None
+    status_at: datetime | None
+
+
+# The hall ------------------------------------------------------------------------------------
+
+
+class TicketRecord(WireModel):
+    """A ticket as the hall sees it: the data of every ticket event and the snapshot's tickets.
+
+    No personal data and no token: displays receive it.
+    """
+
+    ticket_id: str
+    number: str
+    service_code: str
+    stage_index: int
+    queue_key: str
+    status: TicketStatus
+    counter: str | None
+    target_counter: str | None
+    priority: str | None
+    source: TicketSource
+    recalls: int
+    issued_at: datetime
+    # Events logged before the record carried it lack it; a called ticket always has it now.
+    called_at: datetime | None = None
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketRecord:
+        """Return the hall's record of a ticket (the one builder of ticket event data)."""
+        return cls(
+            ticket_id=ticket.id,
+            number=ticket.number,
+            service_code=ticket.service_code,
+            stage_index=ticket.stage_index,
+            queue_key=ticket.queue_key,
+            status=ticket.status,
+            counter=ticket.counter,
+            target_counter=ticket.target_counter,
+            priority=ticket.priority,
+            source=ticket.source,
+            recalls=ticket.recalls,
+            issued_at=ticket.issued_at,
+            called_at=ticket.called_at,
+        )
+
+
+class CallRecord(WireModel):
+    """One call (or recall) of a ticket to a counter: what the hall display announces."""
+
+    seq: int
+    at: datetime
+    ticket_id: str
+    number: str
+    counter: str
+    queue_key: str
+    recalls: int
+
+    @classmethod
+    def of(cls, ticket: TicketRecord, *, seq: int, at: datetime) -> CallRecord:
+        """Return the call of a ticket made by the event `seq` at `at` (the ticket's state then).
+
+        Raises `pydantic.ValidationError` for a ticket held by no counter.
+        """
+        return cls(seq=seq, at=at, **ticket.model_dump(include=set(_CALLED_TICKET_FIELDS)))
+
+
+# What a call says of its ticket: every field but the call's own seq and time.
+_CALLED_TICKET_FIELDS = frozenset(CallRecord.model_fields) - {"seq", "at"}
+
+
+class StandingCall(WireModel):
+    """A ticket called to a counter and not yet served or ended there."""
+
+    ticket_id: str
+    number: str
+    counter: str
+    queue_key: str
+    recalls: int
+    called_at: datetime | None
+
+
+class HallServiceOut(WireModel):
+    """One service in the hall snapshot."""
+
+    code: str
+    name_en: str
+    name_sw: str
+    waiting: int
+    longest_wait_minutes: int
+    estimated_wait_minutes: int | None
+    counters_open: int
+
+
+class HallTotalsOut(WireModel):
+    """Counts across the hall."""
+
+    waiting: int
+    longest_wait_minutes: int
+    counters_open: int
+    counters_serving: int
+    counters_paused: int
+    counters_closed: int
+
+
+class HallCounterOut(CounterOut):
+    """A counter as the hall sees it: its live state and the services it serves."""
+
+    services: list[str] = Field(
+        description="Codes of the services the counter serves (any stage of them), in the "
+        "centre file's order: a display zoned to some counters shows these services' queues."
+    )
+
+
+class HallSnapshot(WireModel):
+    """The whole hall at one seq: what a display or manager needs to start from."""
+
+    seq: int
+    at: datetime
+    business_day: date
+    centre_code: str
+    centre_name: str
+    services: list[HallServiceOut]
+    counters: list[HallCounterOut]
+    totals: HallTotalsOut
+    called_now: list[StandingCall]
+    recent_calls: list[CallRecord] = Field(description="Oldest first.")
+    tickets: list[TicketRecord] = Field(description="Every ticket waiting, called or serving.")
+    devices: list[DeviceOut] | None = None
+
+
+class CounterEventData(WireModel):
+    """The data of a `counter.*` event: the counter, its new status, why it paused."""
+
+    counter: str
+    status: CounterStatus
+    reason: str | None = None
+
+
+# The stream ----------------------------------------------------------------------------------
+
+
+class EventMessage(WireModel):
+    """The stream's envelope of one event: `{seq, type, at, data}`."""
+
+    seq: int
+    type: str
+    at: datetime
+    data: dict[str, Any]
+
+    @classmethod
+    def from_event(cls, event: DomainEvent, *, seq: int) -> EventMessage:
+        """Wrap a domain event with the sequence number the server gave it."""
+        return cls(seq=seq, type=str(event.type), at=event.at, data=dict(event.data))
+
+
+class SnapshotMessage(WireModel):
+    """The hall at `seq`, sent first to a client without a usable cursor."""
+
+    type: Literal["snapshot"] = "snapshot"
+    seq: int
+    data: HallSnapshot
+
+
+class HeartbeatMessage(WireModel):
+    """Sent when the hall is quiet: the server is alive and at `seq`."""
+
+    type: Literal["heartbeat"] = "heartbeat"
+    seq: int
+
+
+class PongMessage(WireModel):
+    """The answer to a client's ping: the seq of the last event sent on this connection."""
+
+    type: Literal["pong"] = "pong"
+    seq: int
+
+
+class ErrorMessage(WireModel):
+    """Why the server refuses the connection, sent before it closes it."""
+
+    type: Literal["error"] = "error"
+    error: ErrorDetail
+
+
+class PingMessage(WireModel):
+    """The client's proof of life; the server answers with a `PongMessage`."""
+
+    type: Literal["ping"] = "ping"
+
+
+# The envelopes with a fixed `type`; any other type is a dotted event type (`ticket.called`).
+_CONTROL_TYPES = frozenset({"snapshot", "heartbeat", "pong", "error"})
+
+
+def _server_message_tag(message: Any) -> str:
+    kind = message.get("type") if isinstance(message, dict) else getattr(message, "type", None)
+    return kind if isinstance(kind, str) and kind in _CONTROL_TYPES else "event"
+
+
+ServerMessage = Annotated[
+    Annotated[EventMessage, Tag("event")]
+    | Annotated[SnapshotMessage, Tag("snapshot")]
+    | Annotated[HeartbeatMessage, Tag("heartbeat")]
+    | Annotated[PongMessage, Tag("pong")]
+    | Annotated[ErrorMessage, Tag("error")],
+    Discriminator(_server_message_tag),
+]
+# Parses what the server sends on the stream: `SERVER_MESSAGES.validate_json(text)`. (The cast:
+# mypy reads an annotated union as a value, not as the type pydantic adapts.)
+SERVER_MESSAGES: TypeAdapter[ServerMessage] = TypeAdapter(
+    cast("type[ServerMessage]", ServerMessage)
+)

@@ -1,0 +1,29 @@
+"""The hall board's fixed headings, in the hall's languages side by side (`Counter · Dirisha`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from translations.catalogs import HALL_LANGUAGES
+from translations.messages import Message, pgettext
+
+BETWEEN_LANGUAGES: Final = " · "
+
+
+def _both(message: Message) -> str:
+    return BETWEEN_LANGUAGES.join(message.in_each(HALL_LANGUAGES))
+
+
+# kv reads these as `LABELS["counter"]` (board.kv imports the dict).
+LABELS: Final[dict[str, str]] = {
+    "live": _both(pgettext("board", "Live")),
+    "offline": _both(pgettext("board", "Offline")),
+    "now_calling": _both(pgettext("board", "Now calling")),
+    "calling_again": _both(pgettext("board", "Calling again")),
+    "counter": _both(pgettext("board", "Counter")),
+    "ticket": _both(pgettext("board", "Ticket")),
+    "recent_calls": _both(pgettext("board", "Recent calls")),
+    "waiting_now": "   —   ".join(
+        (_both(pgettext("board", "Waiting now")), _both(pgettext("board", "estimated wait")))
+    ),
+}
