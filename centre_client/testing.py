@@ -49,7 +49,6 @@ from centre_core.clock import Clock, business_day
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventType
-from centre_core.reasons import CallReason
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus
 from centre_core.wire import (
     CallRecord,
@@ -544,7 +543,7 @@ class FakeCentre:
                 for key in queues
             ],
             next=[
-                NextTicketOut(ticket=self._staff_view(c.ticket), reason=_reason(c.reason))
+                NextTicketOut(ticket=self._staff_view(c.ticket), reason=ReasonOut.of(c.reason))
                 for c in order
             ],
             waiting_total=len(waiting),
@@ -879,7 +878,7 @@ class FakeCentre:
             return CounterCommandOut(
                 counter=self._counter_out(new_state, held.number if held is not None else None),
                 ticket=self._staff_view(ticket) if ticket is not None else None,
-                reason=_reason(reason) if reason is not None else None,
+                reason=ReasonOut.of(reason) if reason is not None else None,
                 seq=last if last > before else before,
             )
 
@@ -1005,7 +1004,7 @@ class FakeCentre:
             counters=self._counter_states(),
             means=self._means([queue_key]),
         )
-        return _minutes(wait)
+        return estimates.wait_minutes(wait)
 
     # Views -----------------------------------------------------------------------------------
 
@@ -1022,7 +1021,7 @@ class FakeCentre:
                     waiting[other.queue_key].append(other)
             place = estimates.standing(ticket, waiting)
             ahead = place.ahead_by_arrival
-            wait = _minutes(
+            wait = estimates.wait_minutes(
                 estimates.estimate_wait_of(
                     centre=self.centre,
                     ticket=ticket,
@@ -1035,66 +1034,22 @@ class FakeCentre:
                     now=self.clock.now(),
                 )
             )
-        service = self.centre.service(ticket.service_code)
-        return TicketPublic(
-            ticket_id=ticket.id,
-            number=ticket.number,
-            token=ticket.token,
-            status=str(ticket.status),
-            service_code=ticket.service_code,
-            service_name_en=service.name_en,
-            service_name_sw=service.name_sw,
-            queue_key=ticket.queue_key,
-            stage_index=ticket.stage_index,
-            priority=ticket.priority,
-            source=str(ticket.source),
-            business_day=ticket.business_day,
-            issued_at=ticket.issued_at,
-            appointment_slot=ticket.appointment_slot,
+        return TicketPublic.of(
+            ticket,
+            centre=self.centre,
             people_ahead=ahead,
             estimated_wait_minutes=wait,
-            counter=ticket.counter if ticket.is_active else None,
             status_url=f"{self.public_base_url}/t/{ticket.token}",
-            centre_name=self.centre.name,
             phone_masked=_mask_phone(phone),
         )
 
     def _staff_view(self, ticket: Ticket) -> TicketStaffView:
-        return TicketStaffView(
-            ticket_id=ticket.id,
-            number=ticket.number,
-            status=str(ticket.status),
-            service_code=ticket.service_code,
-            queue_key=ticket.queue_key,
-            stage_index=ticket.stage_index,
-            priority=ticket.priority,
-            source=str(ticket.source),
-            issued_at=ticket.issued_at,
-            queued_at=ticket.queued_at,
-            ready_at=ticket.ready_at,
-            called_at=ticket.called_at,
-            serving_at=ticket.serving_at,
-            finished_at=ticket.finished_at,
-            counter=ticket.counter,
-            target_counter=ticket.target_counter,
-            recalls=ticket.recalls,
-            appointment_ref=ticket.appointment_ref,
-            appointment_slot=ticket.appointment_slot,
-            note=ticket.note,
-            phone_masked=_mask_phone(self._state.phones.get(ticket.id)),
+        return TicketStaffView.of(
+            ticket, phone_masked=_mask_phone(self._state.phones.get(ticket.id))
         )
 
     def _counter_out(self, state: CounterState, number: str | None) -> CounterOut:
-        return CounterOut(
-            code=state.code,
-            name=self.centre.counter(state.code).name,
-            status=str(state.status),
-            staff_number=state.staff_number,
-            ticket_id=state.current_ticket_id,
-            number=number if state.current_ticket_id else None,
-            pause_reason=state.pause_reason,
-            status_since=state.status_since,
-        )
+        return CounterOut.of(state, centre=self.centre, number=number)
 
     # REST ------------------------------------------------------------------------------------
 
@@ -1404,18 +1359,7 @@ def _mask_phone(e164: str | None) -> str | None:
     return f"+254 {masked[:3]} {masked[3:6]} {masked[6:]}".rstrip()
 
 
-def _minutes(wait: timedelta | None) -> int | None:
-    """Whole minutes, rounded up, as the server shows a wait."""
-    if wait is None:
-        return None
-    return max(0, -(-int(wait.total_seconds()) // 60))
-
-
 def _longest_wait(tickets: list[Ticket], now: datetime) -> int:
     if not tickets:
         return 0
     return max(0, int(max((now - t.issued_at).total_seconds() for t in tickets) // 60))
-
-
-def _reason(reason: CallReason) -> ReasonOut:
-    return ReasonOut(code=reason.code, explanation=reason.explanation)

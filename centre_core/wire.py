@@ -13,8 +13,10 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
-from centre_core.counters import CounterStatus
+from centre_core.centre import CentreConfig
+from centre_core.counters import CounterState, CounterStatus
 from centre_core.events import DomainEvent
+from centre_core.reasons import CallReason
 from centre_core.tickets import Ticket, TicketSource, TicketStatus
 
 
@@ -108,6 +110,42 @@ class TicketPublic(WireModel):
     centre_name: str
     phone_masked: str | None = None
 
+    @classmethod
+    def of(
+        cls,
+        ticket: Ticket,
+        *,
+        centre: CentreConfig,
+        people_ahead: int,
+        estimated_wait_minutes: int | None,
+        status_url: str,
+        phone_masked: str | None = None,
+    ) -> TicketPublic:
+        """Return the citizen's view of a ticket, its place and wait worked out by the caller."""
+        service = centre.service(ticket.service_code)
+        return cls(
+            ticket_id=ticket.id,
+            number=ticket.number,
+            token=ticket.token,
+            status=str(ticket.status),
+            service_code=ticket.service_code,
+            service_name_en=service.name_en,
+            service_name_sw=service.name_sw,
+            queue_key=ticket.queue_key,
+            stage_index=ticket.stage_index,
+            priority=ticket.priority,
+            source=str(ticket.source),
+            business_day=ticket.business_day,
+            issued_at=ticket.issued_at,
+            appointment_slot=ticket.appointment_slot,
+            people_ahead=people_ahead,
+            estimated_wait_minutes=estimated_wait_minutes,
+            counter=ticket.counter if ticket.is_active else None,
+            status_url=status_url,
+            centre_name=centre.name,
+            phone_masked=phone_masked,
+        )
+
 
 class CheckInOut(WireModel):
     """A checked-in appointment and its ticket."""
@@ -145,12 +183,44 @@ class TicketStaffView(WireModel):
     note: str | None
     phone_masked: str | None
 
+    @classmethod
+    def of(cls, ticket: Ticket, *, phone_masked: str | None) -> TicketStaffView:
+        """Return the counter staff's view of a ticket."""
+        return cls(
+            ticket_id=ticket.id,
+            number=ticket.number,
+            status=str(ticket.status),
+            service_code=ticket.service_code,
+            queue_key=ticket.queue_key,
+            stage_index=ticket.stage_index,
+            priority=ticket.priority,
+            source=str(ticket.source),
+            issued_at=ticket.issued_at,
+            queued_at=ticket.queued_at,
+            ready_at=ticket.ready_at,
+            called_at=ticket.called_at,
+            serving_at=ticket.serving_at,
+            finished_at=ticket.finished_at,
+            counter=ticket.counter,
+            target_counter=ticket.target_counter,
+            recalls=ticket.recalls,
+            appointment_ref=ticket.appointment_ref,
+            appointment_slot=ticket.appointment_slot,
+            note=ticket.note,
+            phone_masked=phone_masked,
+        )
+
 
 class ReasonOut(WireModel):
     """Why the calling policy chose a ticket."""
 
     code: str
     explanation: str
+
+    @classmethod
+    def of(cls, reason: CallReason) -> ReasonOut:
+        """Return the policy's reason as the counter screen shows it."""
+        return cls(code=reason.code, explanation=reason.explanation)
 
 
 class CounterOut(WireModel):
@@ -164,6 +234,20 @@ class CounterOut(WireModel):
     number: str | None
     pause_reason: str | None
     status_since: datetime | None
+
+    @classmethod
+    def of(cls, state: CounterState, *, centre: CentreConfig, number: str | None) -> CounterOut:
+        """Return a counter's live state (`number`: that of the ticket it holds)."""
+        return cls(
+            code=state.code,
+            name=centre.counter(state.code).name,
+            status=str(state.status),
+            staff_number=state.staff_number,
+            ticket_id=state.current_ticket_id,
+            number=number if state.current_ticket_id else None,
+            pause_reason=state.pause_reason,
+            status_since=state.status_since,
+        )
 
 
 class CounterCommandOut(WireModel):

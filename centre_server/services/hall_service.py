@@ -78,7 +78,7 @@ class _Figures:
             counters=self.counters,
             means=self.means,
         )
-        return estimates_service.minutes(wait)
+        return estimates.wait_minutes(wait)
 
     def longest_wait_minutes(self, tickets: list[Ticket]) -> int:
         if not tickets:
