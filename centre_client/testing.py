@@ -49,6 +49,7 @@ from centre_core.clock import Clock, business_day
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventType
+from centre_core.hall import HallFigures
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus
 from centre_core.wire import (
     CallRecord,
@@ -61,24 +62,18 @@ from centre_core.wire import (
     ErrorDetail,
     ErrorMessage,
     EventMessage,
-    HallCounterOut,
-    HallServiceOut,
     HallSnapshot,
-    HallTotalsOut,
     Health,
     HeartbeatMessage,
     NextTicketOut,
     PingMessage,
     PongMessage,
-    PriorityOut,
     QueueCountOut,
     ReasonOut,
-    ServiceOut,
     ServicesOut,
     SnapshotMessage,
     StaffFiguresOut,
     StaffLoginOut,
-    StandingCall,
     TicketPublic,
     TicketRecord,
     TicketStaffView,
@@ -410,34 +405,7 @@ class FakeCentre:
 
     def list_services(self) -> ServicesOut:
         """Return the kiosk's menu with waiting counts, estimates and opening state."""
-        now = self.clock.now()
-        services = []
-        for service in self.centre.services:
-            closed = self.centre.closed_reason(service.code, now)
-            services.append(
-                ServiceOut(
-                    code=service.code,
-                    name_en=service.name_en,
-                    name_sw=service.name_sw,
-                    prefix=service.prefix,
-                    waiting=len(self._waiting_for(service.code)),
-                    estimated_wait_minutes=self._new_ticket_wait(service.code),
-                    is_open=closed is None,
-                    closed_reason=closed,
-                    priority_allowed=service.priority_allowed,
-                    collection=service.collection,
-                    counters_open=self._counters_open_for(service.code),
-                )
-            )
-        return ServicesOut(
-            centre_code=self.centre.code,
-            centre_name=self.centre.name,
-            services=services,
-            priorities=[
-                PriorityOut(code=p.code, name_en=p.name_en, name_sw=p.name_sw)
-                for p in self.centre.priority_categories
-            ],
-        )
+        return self._figures().services_menu()
 
     def ticket_status(self, token: str) -> TicketPublic:
         """Return a ticket's public status by its QR token."""
@@ -448,31 +416,6 @@ class FakeCentre:
 
     def hall_snapshot(self, *, include_devices: bool = False) -> HallSnapshot:
         """Return the whole hall at the newest seq (the stream's snapshot)."""
-        now = self.clock.now()
-        active = self._active()
-        numbers = {t.id: t.number for t in active}
-        waiting = self._waiting()
-        by_status = {"open": 0, "serving": 0, "paused": 0, "closed": 0}
-        counters = []
-        for state in self._counter_states():
-            serving = state.status == CounterStatus.open and state.current_ticket_id is not None
-            by_status["serving" if serving else str(state.status)] += 1
-            out = self._counter_out(state, numbers.get(state.current_ticket_id or ""))
-            counters.append(
-                HallCounterOut(
-                    **out.model_dump(exclude={"staff_number"}),
-                    staff_number=None,
-                    services=[
-                        s.code for s in self.centre.services if self._serves(state.code, s.code)
-                    ],
-                )
-            )
-        records = [TicketRecord.of(t) for t in active]
-        called = sorted(
-            (r for r in records if r.status == TicketStatus.called),
-            key=lambda r: r.called_at or now,
-            reverse=True,
-        )
         calls = [m for m in self._state.log if m.type in CALL_TYPES][-RECENT_CALLS:]
         devices = [
             DeviceOut(
@@ -484,39 +427,12 @@ class FakeCentre:
             )
             for d in sorted(self._devices.values(), key=lambda d: d.principal.name)
         ]
-        return HallSnapshot(
+        return self._figures().hall_snapshot(
             seq=self.head,
-            at=now,
-            business_day=business_day(now, timezone=self.centre.timezone),
-            centre_code=self.centre.code,
-            centre_name=self.centre.name,
-            services=[
-                HallServiceOut(
-                    code=s.code,
-                    name_en=s.name_en,
-                    name_sw=s.name_sw,
-                    waiting=len(self._waiting_for(s.code)),
-                    longest_wait_minutes=_longest_wait(self._waiting_for(s.code), now),
-                    estimated_wait_minutes=self._new_ticket_wait(s.code),
-                    counters_open=self._counters_open_for(s.code),
-                )
-                for s in self.centre.services
-            ],
-            counters=counters,
-            totals=HallTotalsOut(
-                waiting=len(waiting),
-                longest_wait_minutes=_longest_wait(waiting, now),
-                counters_open=by_status["open"] + by_status["serving"],
-                counters_serving=by_status["serving"],
-                counters_paused=by_status["paused"],
-                counters_closed=by_status["closed"],
-            ),
-            called_now=[StandingCall.model_validate(r, from_attributes=True) for r in called],
             recent_calls=[
                 CallRecord.of(TicketRecord.model_validate(m.data), seq=m.seq, at=m.at)
                 for m in calls
             ],
-            tickets=records,
             devices=devices if include_devices else None,
         )
 
@@ -970,18 +886,13 @@ class FakeCentre:
     def _waiting(self) -> list[Ticket]:
         return [t for t in self._active() if t.status == TicketStatus.waiting]
 
-    def _waiting_for(self, service_code: str) -> list[Ticket]:
-        return [t for t in self._waiting() if t.service_code == service_code]
-
-    def _serves(self, counter: str, service_code: str) -> bool:
-        keys = self.centre.service(service_code).queue_keys
-        return any(key in self.counter_queues[counter] for key in keys)
-
-    def _counters_open_for(self, service_code: str) -> int:
-        return sum(
-            1
-            for state in self._counter_states()
-            if state.status == CounterStatus.open and self._serves(state.code, service_code)
+    def _figures(self) -> HallFigures:
+        return HallFigures(
+            centre=self.centre,
+            tickets=self._active(),
+            counters=self._counter_states(),
+            means=self._means(self.centre.queue_keys),
+            now=self.clock.now(),
         )
 
     def _means(self, queue_keys: Iterable[str]) -> dict[str, float]:
@@ -994,17 +905,6 @@ class FakeCentre:
                 prior_seconds=service.prior_service_minutes * 60.0,
             )
         return means
-
-    def _new_ticket_wait(self, service_code: str) -> int | None:
-        queue_key = self.centre.service(service_code).queue_key(0)
-        wait = estimates.queue_estimate(
-            centre=self.centre,
-            queue_key=queue_key,
-            waiting=self._waiting(),
-            counters=self._counter_states(),
-            means=self._means([queue_key]),
-        )
-        return estimates.wait_minutes(wait)
 
     # Views -----------------------------------------------------------------------------------
 
@@ -1357,9 +1257,3 @@ def _mask_phone(e164: str | None) -> str | None:
     national = e164.removeprefix("+254")
     masked = national[0] + "*" * max(len(national) - 4, 0) + national[-3:]
     return f"+254 {masked[:3]} {masked[3:6]} {masked[6:]}".rstrip()
-
-
-def _longest_wait(tickets: list[Ticket], now: datetime) -> int:
-    if not tickets:
-        return 0
-    return max(0, int(max((now - t.issued_at).total_seconds() for t in tickets) // 60))
