@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from http import HTTPStatus
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, Unpack, cast
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -50,7 +50,7 @@ from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventType
 from centre_core.hall import HallFigures
-from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus
+from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus, TransferTarget
 from centre_core.wire import (
     CallRecord,
     CheckInOut,
@@ -695,11 +695,8 @@ class FakeCentre:
         *,
         counter: str,
         ticket_id: str | None = None,
-        to_service: str | None = None,
-        to_stage: int | None = None,
-        to_counter: str | None = None,
-        note: str | None = None,
         request_id: str | None = None,
+        **target: Unpack[TransferTarget],
     ) -> CounterCommandOut:
         """Send the held ticket (or a waiting one by id) to another queue or counter."""
 
@@ -709,23 +706,10 @@ class FakeCentre:
             else:
                 ticket = self._held(state, None)
             return ticket_rules.transfer_by_counter(
-                ticket,
-                counter=state,
-                centre=self.centre,
-                now=self.clock.now(),
-                to_service=to_service,
-                to_stage=to_stage,
-                to_counter=to_counter,
-                note=note,
+                ticket, counter=state, centre=self.centre, now=self.clock.now(), **target
             )
 
-        args = {
-            "ticket_id": ticket_id,
-            "to_service": to_service,
-            "to_stage": to_stage,
-            "to_counter": to_counter,
-            "note": note,
-        }
+        args = {"ticket_id": ticket_id, **target}
         return self._counter_command("counter.transfer", counter, request_id, args, step)
 
     def pause(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from centre_core.centre import CentreConfig, CounterConfig
 from centre_core.clock import as_utc, business_day
@@ -413,16 +413,22 @@ def transfer_ticket(
     return CallOutcome(moved, counter, (event,))
 
 
+class TransferTarget(TypedDict, total=False):
+    """Where a counter sends a ticket: a service, a stage, a counter (any of them), and a note."""
+
+    to_service: str | None
+    to_stage: int | None
+    to_counter: str | None
+    note: str | None
+
+
 def transfer_by_counter(
     ticket: Ticket,
     *,
     counter: CounterState,
     centre: CentreConfig,
     now: datetime,
-    to_service: str | None = None,
-    to_stage: int | None = None,
-    to_counter: str | None = None,
-    note: str | None = None,
+    **target: Unpack[TransferTarget],
 ) -> CallOutcome:
     """Transfer as a counter's staff do: the ticket it holds or a waiting one, to a named target.
 
@@ -433,15 +439,7 @@ def transfer_by_counter(
         raise QueueError(
             ErrorCode.ticket_taken, f"ticket {ticket.number} is held by {ticket.counter}"
         )
-    if to_service is None and to_counter is None and to_stage is None:
+    if all(target.get(key) is None for key in ("to_service", "to_stage", "to_counter")):
         raise QueueError(ErrorCode.transfer_target_invalid, "name a service, a stage or a counter")
-    return transfer_ticket(
-        ticket,
-        counter=counter if ticket.counter == counter.code else None,
-        centre=centre,
-        now=now,
-        to_service=to_service,
-        to_stage=to_stage,
-        to_counter=to_counter,
-        note=note,
-    )
+    holder = counter if ticket.counter == counter.code else None
+    return transfer_ticket(ticket, counter=holder, centre=centre, now=now, **target)

@@ -8,6 +8,7 @@ frozen. The request bodies only the server reads stay with the server (`centre_s
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, cast
 
@@ -24,6 +25,18 @@ class WireModel(BaseModel):
     """Base of what the server sends: frozen, unknown fields ignored."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+# The fields of a ticket a view may show under the same name (its `id` is the view's `ticket_id`).
+_OWN_TICKET_FIELDS = frozenset(field.name for field in dataclasses.fields(Ticket)) - {"id"}
+
+
+def _ticket_fields(ticket: Ticket, view: type[BaseModel]) -> dict[str, Any]:
+    """Return what a ticket view (`TicketPublic`, `TicketStaffView`) takes from the ticket."""
+    values = {name: getattr(ticket, name) for name in _OWN_TICKET_FIELDS & set(view.model_fields)}
+    values.update(ticket_id=ticket.id, queue_key=ticket.queue_key)
+    values.update(status=str(ticket.status), source=str(ticket.source))
+    return values
 
 
 # Errors and health ---------------------------------------------------------------------------
@@ -123,24 +136,15 @@ class TicketPublic(WireModel):
     ) -> TicketPublic:
         """Return the citizen's view of a ticket, its place and wait worked out by the caller."""
         service = centre.service(ticket.service_code)
+        own = _ticket_fields(ticket, cls)
+        # An ended ticket keeps the counter that ended it; the citizen sees none.
+        own["counter"] = ticket.counter if ticket.is_active else None
         return cls(
-            ticket_id=ticket.id,
-            number=ticket.number,
-            token=ticket.token,
-            status=str(ticket.status),
-            service_code=ticket.service_code,
+            **own,
             service_name_en=service.name_en,
             service_name_sw=service.name_sw,
-            queue_key=ticket.queue_key,
-            stage_index=ticket.stage_index,
-            priority=ticket.priority,
-            source=str(ticket.source),
-            business_day=ticket.business_day,
-            issued_at=ticket.issued_at,
-            appointment_slot=ticket.appointment_slot,
             people_ahead=people_ahead,
             estimated_wait_minutes=estimated_wait_minutes,
-            counter=ticket.counter if ticket.is_active else None,
             status_url=status_url,
             centre_name=centre.name,
             phone_masked=phone_masked,
@@ -186,29 +190,7 @@ class TicketStaffView(WireModel):
     @classmethod
     def of(cls, ticket: Ticket, *, phone_masked: str | None) -> TicketStaffView:
         """Return the counter staff's view of a ticket."""
-        return cls(
-            ticket_id=ticket.id,
-            number=ticket.number,
-            status=str(ticket.status),
-            service_code=ticket.service_code,
-            queue_key=ticket.queue_key,
-            stage_index=ticket.stage_index,
-            priority=ticket.priority,
-            source=str(ticket.source),
-            issued_at=ticket.issued_at,
-            queued_at=ticket.queued_at,
-            ready_at=ticket.ready_at,
-            called_at=ticket.called_at,
-            serving_at=ticket.serving_at,
-            finished_at=ticket.finished_at,
-            counter=ticket.counter,
-            target_counter=ticket.target_counter,
-            recalls=ticket.recalls,
-            appointment_ref=ticket.appointment_ref,
-            appointment_slot=ticket.appointment_slot,
-            note=ticket.note,
-            phone_masked=phone_masked,
-        )
+        return cls(**_ticket_fields(ticket, cls), phone_masked=phone_masked)
 
 
 class ReasonOut(WireModel):
