@@ -22,8 +22,7 @@ test: $(STAMP) system-deps
 	scripts/run-tests
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	scripts/lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -26,10 +26,12 @@ from bench.server import CentreServer, database
 from bench.stats import summarise_ms
 from printers import factory, settings
 from printers.fake_network import FakeNetworkPrinter
+from printers.paper import PaperWidth
 from printers.preview import render_slip_png
 from printers.slip import TicketSlip
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
+PAPER_WIDTH_MM: PaperWidth = 80
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ async def measure(server: CentreServer, options: KioskOptions) -> dict[str, Any]
     with FakeNetworkPrinter() as fake:
         printer = factory.printer_from_settings(
             settings.PrinterSettings(
-                kind="network", host=fake.host, port=fake.port, paper_width_mm=80
+                kind="network", host=fake.host, port=fake.port, paper_width_mm=PAPER_WIDTH_MM
             )
         )
         try:
@@ -83,7 +85,7 @@ async def measure(server: CentreServer, options: KioskOptions) -> dict[str, Any]
                     continue
                 issued = time.perf_counter()
                 slip = slip_of(answer.json())
-                render_slip_png(slip, fmt=printer.slip_format)
+                render_slip_png(slip, paper_width_mm=PAPER_WIDTH_MM)  # as kiosk.printing renders it
                 rendered = time.perf_counter()
                 await asyncio.to_thread(printer.status)
                 checked = time.perf_counter()

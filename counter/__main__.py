@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Sequence
+
+from app_shell.launch import launch
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -39,16 +40,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the options, open the window and run the counter until it is closed."""
-    args = parse_args(argv)
+def _configure(args: argparse.Namespace) -> None:
     from counter.window_setup import configure
 
     configure(windowed=args.windowed)
+
+
+async def _run(args: argparse.Namespace) -> None:
     from counter.app import run_counter
 
-    asyncio.run(run_counter(server=args.server, counter=args.counter))
-    return 0
+    await run_counter(server=args.server, counter=args.counter)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the options, open the window and run the counter until it is closed."""
+    return launch("foleni counter", parse=lambda: parse_args(argv), configure=_configure, run=_run)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The counter app: the screens of counter.kv, keys bound to actions, one asyncio loop.
+"""The counter app: its screens (one kv file each), keys bound to actions, one asyncio loop.
 
 Import it only after `counter.window_setup.configure()`: Kivy fixes the window on import.
 """
@@ -8,65 +8,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock as KivyClock
 from kivy.clock import ClockEvent
 from kivy.core.window import Keyboard, Window
-from kivy.lang import Builder
-from kivy.properties import ColorProperty, ObjectProperty, StringProperty
-from kivy.uix.behaviors import ButtonBehavior
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.button import Button
-from kivy.uix.label import Label
+from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
-from kivy.uix.togglebutton import ToggleButton
 
+from app_shell.app import FoleniApp
+from app_shell.tasks import TaskSet
+from centre_core.clock import Clock
 from counter.centre_link import CentreCounterLink
-from counter.link import CounterLink
 from counter.model import Session
+from counter.ports import CounterLink
 from counter.shortcuts import CLOSE_DIALOG_KEY, action_for
-from counter.view_models import Clock, CounterViewModel, LoginViewModel, Tasks
+from counter.view_models import CounterViewModel, LoginViewModel
+from counter.widgets import TargetButton
 
-KV_FILE = Path(__file__).with_name("counter.kv")
+# Shared widgets first: the screens' files use their rules and colours.
+KV_FILES = tuple(
+    Path(__file__).with_name(name)
+    for name in (
+        "widgets.kv",
+        "login.kv",
+        "counter_screen.kv",
+        "pause_dialog.kv",
+        "transfer_dialog.kv",
+    )
+)
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
 ENTER_KEYS = frozenset({"enter", "numpadenter"})
-
-
-class CommandButton(Button):
-    """A large action button: its name and, below, the keys that do the same."""
-
-    title = StringProperty("")
-    keys = StringProperty("")
-    tone = ColorProperty((0.15, 0.39, 0.80, 1))
-
-
-class Pill(Label):
-    """A rounded status badge."""
-
-    tone = ColorProperty((0.33, 0.38, 0.46, 1))
-
-
-class TargetButton(ToggleButton):
-    """A transfer target (a service or a counter) in the transfer dialog."""
-
-    kind = StringProperty("")
-    code = StringProperty("")
-
-
-class UpcomingRow(ButtonBehavior, BoxLayout):
-    """One waiting ticket in calling order; pressing it calls that ticket now."""
-
-    vm = ObjectProperty(None, rebind=True, allownone=True)
-    key = StringProperty("")
-    number = StringProperty("")
-    service = StringProperty("")
-    reason = StringProperty("")
-    tags = StringProperty("")
-    waited = StringProperty("")
-    ticket_id = StringProperty("")
-    since = ObjectProperty(None, allownone=True)
-    row = ObjectProperty(None, allownone=True)
 
 
 class LoginScreen(Screen):
@@ -126,16 +97,13 @@ class TransferDialog(ModalView):
         return self.vm.confirm_transfer(note=self.ids.note.text.strip(), **target)
 
 
-class CounterApp(App):
+class CounterApp(FoleniApp):
     """The staff's counter: log in, then call and serve citizens."""
 
     title = "Foleni counter"
+    kv_files = KV_FILES
     login_vm = ObjectProperty(None)
     vm = ObjectProperty(None, allownone=True)
-
-    def open_settings(self, *_args: Any) -> bool:
-        """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
-        return False
 
     def __init__(
         self,
@@ -148,7 +116,7 @@ class CounterApp(App):
         super().__init__(**kwargs)
         self.link = link
         self._clock = clock
-        self._tasks = Tasks()
+        self._tasks = TaskSet()
         self._ticker: ClockEvent | None = None
         self._dialog: ModalView | None = None
         self.login_vm = LoginViewModel(link=link, counter=counter)
@@ -156,8 +124,7 @@ class CounterApp(App):
 
     def build(self) -> ScreenManager:
         """Load the layout and show the login form."""
-        if str(KV_FILE) not in Builder.files:
-            Builder.load_file(str(KV_FILE))
+        self.load_kv_files()
         manager = ScreenManager(transition=NoTransition())
         manager.add_widget(LoginScreen(vm=self.login_vm))
         Window.bind(on_key_down=self.key_down)

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.api import CentreClient
 from centre_client.errors import INVALID_RESPONSE, CentreApiError
 from centre_client.stream import EventStream
 from centre_core.wire import CounterCommandOut, CounterQueueOut, TicketStaffView
-from counter.link import ChangesHandler, OnlineHandler
-from counter.model import (
-    CounterQueue,
-    CounterState,
-    Directory,
-    HeldTicket,
-    Session,
-    StaffFigures,
-    WaitingList,
-    WaitingTicket,
-)
+from counter import model
 
 NOT_FOUND = "not_found"  # the server's code for a route it does not have
 
 
 class CentreCounterLink:
-    """One staff session at one counter of a centre server (meets `counter.link.CounterLink`)."""
+    """One staff session at one counter of a centre server (meets `counter.ports.CounterLink`)."""
 
     def __init__(self, base_url: str, *, client: CentreClient | None = None) -> None:
         self._base_url = base_url
@@ -41,11 +32,11 @@ class CentreCounterLink:
         """The counter of the current session ("" before a login)."""
         return self._counter
 
-    async def log_in(self, *, staff_number: str, pin: str, counter: str) -> Session:
+    async def log_in(self, *, staff_number: str, pin: str, counter: str) -> model.Session:
         """Log a member of staff in at a counter (which opens if it was closed)."""
         login = await self.client.login_staff(staff_number=staff_number, pin=pin, counter=counter)
         self._counter = login.counter or counter
-        return Session(
+        return model.Session(
             staff_number=login.staff_number, counter=self._counter, staff_name=login.name
         )
 
@@ -54,31 +45,31 @@ class CentreCounterLink:
         await self.client.logout()
         self._counter = ""
 
-    async def directory(self) -> Directory:
+    async def directory(self) -> model.Directory:
         """Return the names of services, counters and priority categories."""
         hall = await self.client.hall_snapshot()
         menu = await self.client.list_services()
-        return Directory(
+        return model.Directory(
             services={service.code: service.name_en for service in menu.services},
             counters={counter.code: counter.name for counter in hall.counters},
             priorities={priority.code: priority.name_en for priority in menu.priorities},
         )
 
-    async def counter_queue(self, *, limit: int) -> CounterQueue:
+    async def counter_queue(self, *, limit: int) -> model.CounterQueue:
         """Return the counter now, with the next `limit` waiting tickets in calling order."""
         view = await self.client.counter_queue(counter=self._counter, limit=limit)
-        return CounterQueue(
-            state=CounterState(
+        return model.CounterQueue(
+            state=model.CounterState(
                 code=view.counter.code,
                 status=view.counter.status,
                 pause_reason=view.counter.pause_reason,
                 held=None if view.current is None else held_ticket(view.current),
             ),
-            waiting=WaitingList(
+            waiting=model.WaitingList(
                 count=view.waiting_total,
                 longest_since=self._longest_since(view),
                 upcoming=tuple(
-                    WaitingTicket(
+                    model.WaitingTicket(
                         ticket_id=entry.ticket.ticket_id,
                         number=entry.ticket.number,
                         service_code=entry.ticket.service_code,
@@ -94,7 +85,7 @@ class CentreCounterLink:
             queues=tuple(queue.queue_key for queue in view.queues),
         )
 
-    async def staff_figures(self) -> StaffFigures | None:
+    async def staff_figures(self) -> model.StaffFigures | None:
         """Return the staff member's figures for today; None from a centre without the route."""
         try:
             figures = await self.client.staff_figures()
@@ -103,28 +94,28 @@ class CentreCounterLink:
             if error.code == NOT_FOUND:
                 return None
             raise
-        return StaffFigures(
+        return model.StaffFigures(
             served=figures.served,
             mean_handling_seconds=figures.mean_handling_seconds,
             longest_handling_seconds=figures.longest_handling_seconds,
         )
 
-    async def call_next(self) -> HeldTicket:
+    async def call_next(self) -> model.HeldTicket:
         """Call the next ticket the policy chooses for this counter."""
         return _held(await self.client.call_next(counter=self._counter))
 
-    async def serve_ticket(self, ticket_id: str) -> HeldTicket:
+    async def serve_ticket(self, ticket_id: str) -> model.HeldTicket:
         """Call one particular waiting ticket."""
         return _held(await self.client.serve_ticket(counter=self._counter, ticket=ticket_id))
 
-    async def recall(self, ticket_id: str) -> HeldTicket | None:
+    async def recall(self, ticket_id: str) -> model.HeldTicket | None:
         """Call the held ticket again; None when the recall limit made it a no-show."""
         out = await self.client.recall(counter=self._counter, ticket=ticket_id)
         if out.ticket is None or out.ticket.status not in {"called", "serving"}:
             return None
         return held_ticket(out.ticket)
 
-    async def start_serving(self, ticket_id: str) -> HeldTicket:
+    async def start_serving(self, ticket_id: str) -> model.HeldTicket:
         """Start serving: the citizen is at the counter."""
         return _held(await self.client.start_serving(counter=self._counter, ticket=ticket_id))
 
@@ -185,9 +176,9 @@ class CentreCounterLink:
         return min(arrivals, default=None) if view.waiting_total else None
 
 
-def held_ticket(ticket: TicketStaffView) -> HeldTicket:
+def held_ticket(ticket: TicketStaffView) -> model.HeldTicket:
     """Return the counter's view of the ticket it holds."""
-    return HeldTicket(
+    return model.HeldTicket(
         ticket_id=ticket.ticket_id,
         number=ticket.number,
         service_code=ticket.service_code,
@@ -202,7 +193,7 @@ def held_ticket(ticket: TicketStaffView) -> HeldTicket:
     )
 
 
-def _held(out: CounterCommandOut) -> HeldTicket:
+def _held(out: CounterCommandOut) -> model.HeldTicket:
     if out.ticket is None:
         raise CentreApiError(INVALID_RESPONSE, "a call answered without its ticket")
     return held_ticket(out.ticket)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from datetime import date
+from typing import Any
 
 from kivy.event import EventDispatcher
 from kivy.properties import (
@@ -18,24 +19,16 @@ from kivy.properties import (
     StringProperty,
 )
 
+from app_shell.clock import SystemClock
+from app_shell.tasks import TaskSet
 from centre_client.errors import SERVER_UNREACHABLE, CentreApiError, CentreUnavailable
 from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
-from centre_core.clock import business_day
+from centre_core.clock import Clock, business_day
 from centre_core.reasons import ReasonCode
-from counter import wording
+from counter import model, wording
 from counter.figures import HandlingTally
-from counter.link import CounterLink
-from counter.model import (
-    CounterQueue,
-    CounterState,
-    Directory,
-    HeldTicket,
-    Session,
-    StaffFigures,
-    WaitingList,
-    WaitingTicket,
-)
 from counter.plain_words import message_for
+from counter.ports import CounterLink
 from counter.shortcuts import PAUSE_REASON_KEYS, SERVE_ROWS, label_for
 
 logger = logging.getLogger(__name__)
@@ -58,57 +51,14 @@ CONNECTION_TEXTS = {
     "online": "Online",
     "offline": "Offline · actions off",
 }
+# The looks the screen gives state, by name; counter/widgets.kv turns each into a colour.
+TONES = ("go", "attention", "alert", "neutral", "info", "live")
+CONNECTION_TONES = {"connecting": "neutral", "online": "live", "offline": "alert"}
+NO_TICKET_HINT = (
+    "Call the next citizen with F1 or Space, or press a number on the right to call that ticket."
+)
 # Codes that end the staff member's session.
 SESSION_ENDED = frozenset({"unauthenticated"})
-
-
-class Clock(Protocol):
-    """Tells the current time (aware, UTC); tests pass `centre_core.clock.FixedClock`."""
-
-    def now(self) -> datetime:
-        """Return the current instant."""
-        ...
-
-
-class SystemClock:
-    """The machine's clock."""
-
-    def now(self) -> datetime:
-        """Return the current instant in UTC."""
-        return datetime.now(UTC)
-
-
-class Tasks:
-    """Background tasks of one view-model on the running loop, kept so none is collected early."""
-
-    def __init__(self) -> None:
-        self._running: set[asyncio.Task[Any]] = set()
-
-    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run `work` in the background; a failure is logged, never raised into the UI."""
-        task = asyncio.get_running_loop().create_task(work)
-        self._running.add(task)
-        task.add_done_callback(self._done)
-        return task
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._running.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("counter task failed", exc_info=task.exception())
-
-    async def settle(self) -> None:
-        """Wait until every task (including ones started meanwhile) has finished."""
-        while self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
-
-    async def cancel_all(self) -> None:
-        """Cancel every task but the calling one (logging out runs as one) and wait for them."""
-        running = [task for task in self._running if task is not asyncio.current_task()]
-        for task in running:
-            task.cancel()
-        for task in running:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
 
 
 class LoginViewModel(EventDispatcher):
@@ -124,13 +74,16 @@ class LoginViewModel(EventDispatcher):
     can_log_in = BooleanProperty(False)
     error = StringProperty("")
     error_code = StringProperty("")
+    counter_caption = StringProperty("Counter")
+    log_in_title = StringProperty("Log in")
 
     def __init__(self, *, link: CounterLink, counter: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._link = link
-        self._tasks = Tasks()
+        self._tasks = TaskSet()
         self.counter = counter or ""
         self.counter_locked = bool(counter)
+        self.counter_caption = "Counter (this workstation's)" if counter else "Counter"
         self.bind(
             staff_number=self._update, pin=self._update, counter=self._update, busy=self._update
         )
@@ -139,13 +92,14 @@ class LoginViewModel(EventDispatcher):
         # Counter staff always log in at a counter: the centre refuses a login without one.
         filled = self.staff_number.strip() and self.pin and self.counter.strip()
         self.can_log_in = bool(filled and not self.busy)
+        self.log_in_title = "Logging in…" if self.busy else "Log in"
 
     def submit(self) -> None:
         """Log in in the background (the button and the Enter key)."""
         if self.can_log_in:
             self._tasks.spawn(self.log_in())
 
-    async def log_in(self) -> Session | None:
+    async def log_in(self) -> model.Session | None:
         """Log in; on success dispatch `on_logged_in(session)`, else show why in plain words."""
         if not self.can_log_in:
             return None
@@ -167,7 +121,7 @@ class LoginViewModel(EventDispatcher):
         self.dispatch("on_logged_in", session)
         return session
 
-    def on_logged_in(self, session: Session) -> None:
+    def on_logged_in(self, session: model.Session) -> None:
         """Default handler: the app switches to the counter screen."""
 
     def logged_out(self, reason: str) -> None:
@@ -192,15 +146,23 @@ class CounterViewModel(EventDispatcher):
     services_text = StringProperty("")
     counter_status = OptionProperty("open", options=["open", "paused", "closed"])
     status_text = StringProperty("")
+    status_tone = OptionProperty("go", options=TONES)
     # Actions wait for the event stream: until it connects, the screen could be stale.
     online = BooleanProperty(False)
     connection = OptionProperty("connecting", options=["connecting", "online", "offline"])
     connection_text = StringProperty("Connecting…")
+    connection_tone = OptionProperty("neutral", options=TONES)
     busy = BooleanProperty(False)
 
     has_ticket = BooleanProperty(False)
     ticket_number = StringProperty("")
+    # The big line of the ticket card, and the hint shown in its place when there is no ticket.
+    ticket_headline = StringProperty("No ticket")
+    idle_hint = StringProperty(NO_TICKET_HINT)
     ticket_state = StringProperty("")
+    # "Serving  04:12": the state and how long it has lasted.
+    ticket_state_line = StringProperty("")
+    ticket_tone = OptionProperty("attention", options=TONES)
     ticket_service = StringProperty("")
     ticket_source = StringProperty("")
     ticket_priority = StringProperty("")
@@ -220,6 +182,7 @@ class CounterViewModel(EventDispatcher):
     message = StringProperty("")
     message_code = StringProperty("")
     message_is_error = BooleanProperty(False)
+    message_tone = OptionProperty("go", options=TONES)
 
     dialog = OptionProperty("", options=["", "pause", "transfer"])
     transfer_services = ListProperty([])
@@ -234,14 +197,16 @@ class CounterViewModel(EventDispatcher):
     can_transfer = BooleanProperty(False)
     can_pause = BooleanProperty(False)
     can_resume = BooleanProperty(False)
+    can_pause_or_resume = BooleanProperty(False)
     can_log_out = BooleanProperty(False)
     pause_label = StringProperty("Pause")
+    pause_tone = OptionProperty("neutral", options=TONES)
 
     def __init__(
         self,
         *,
         link: CounterLink,
-        session: Session,
+        session: model.Session,
         clock: Clock | None = None,
         upcoming_limit: int = SERVE_ROWS,
         **kwargs: Any,
@@ -249,15 +214,17 @@ class CounterViewModel(EventDispatcher):
         super().__init__(**kwargs)
         self._link = link
         self.session = session
-        self._clock = clock or SystemClock()
+        self._clock: Clock = clock or SystemClock()
         self._upcoming_limit = upcoming_limit
-        self._tasks = Tasks()
-        self._directory = Directory()
-        self._held: HeldTicket | None = None
+        # Every action a button or key can name, and how it starts (one place).
+        self.actions: Mapping[str, Callable[[], bool]] = self._action_table()
+        self._tasks = TaskSet()
+        self._directory = model.Directory()
+        self._held: model.HeldTicket | None = None
         self._pause_reason: str | None = None
-        self._waiting = WaitingList(count=0, longest_since=None)
+        self._waiting = model.WaitingList(count=0, longest_since=None)
         self._tally = HandlingTally()
-        self._server_figures: StaffFigures | None = None
+        self._server_figures: model.StaffFigures | None = None
         self._figures_day: date | None = None
         self._queues: tuple[str, ...] = ()
         self._refresh_wanted: set[str] = set()
@@ -301,47 +268,43 @@ class CounterViewModel(EventDispatcher):
 
     def perform(self, action: str) -> bool:
         """Start the named action if it is allowed now; return whether it started."""
-        if action.startswith("serve_"):
-            row = int(action.removeprefix("serve_"))
-            if not self.can_serve or row > len(self.upcoming):
-                return False
-            self._tasks.spawn(self.serve_ticket(self.upcoming[row - 1]["ticket_id"]))
-            return True
-        if action == "pause":
-            if self.can_resume:
-                self._tasks.spawn(self.resume())
-                return True
-            if self.can_pause:
-                self.dialog = "pause"
-                return True
-            return False
-        if action == "transfer":
-            if self.can_transfer:
-                self.dialog = "transfer"
-                return True
-            return False
-        if action == "log_out":
-            if not self.can_log_out:
-                return False
-            self._tasks.spawn(self.log_out())
-            return True
-        allowed = {
-            "call_next": self.can_call_next,
-            "recall": self.can_recall,
-            "start_serving": self.can_start,
-            "finish": self.can_finish,
-            "no_show": self.can_no_show,
+        start = self.actions.get(action)
+        return start is not None and start()
+
+    def _action_table(self) -> dict[str, Callable[[], bool]]:
+        """Map each action a button or key names (`counter.shortcuts`) to how it starts."""
+        table: dict[str, Callable[[], bool]] = {
+            "call_next": lambda: self._start(self.can_call_next, self.call_next),
+            "recall": lambda: self._start(self.can_recall, self.recall),
+            "start_serving": lambda: self._start(self.can_start, self.start_serving),
+            "finish": lambda: self._start(self.can_finish, self.finish),
+            "no_show": lambda: self._start(self.can_no_show, self.mark_no_show),
+            "log_out": lambda: self._start(self.can_log_out, self.log_out),
+            # One key for the one switch staff think of: it pauses an open counter (asking
+            # why) and resumes a paused one.
+            "pause": lambda: (
+                self._start(self.can_resume, self.resume) or self._open(self.can_pause, "pause")
+            ),
+            "transfer": lambda: self._open(self.can_transfer, "transfer"),
         }
-        if not allowed.get(action, False):
+        for row in range(1, self._upcoming_limit + 1):
+            table[f"serve_{row}"] = functools.partial(self._serve_row, row)
+        return table
+
+    def _start(self, allowed: bool, command: Callable[[], Coroutine[Any, Any, bool]]) -> bool:
+        if allowed:
+            self._tasks.spawn(command())
+        return allowed
+
+    def _open(self, allowed: bool, dialog: str) -> bool:
+        if allowed:
+            self.dialog = dialog
+        return allowed
+
+    def _serve_row(self, row: int) -> bool:
+        if not self.can_serve or row > len(self.upcoming):
             return False
-        command: dict[str, Callable[[], Awaitable[bool]]] = {
-            "call_next": self.call_next,
-            "recall": self.recall,
-            "start_serving": self.start_serving,
-            "finish": self.finish,
-            "no_show": self.mark_no_show,
-        }
-        self._tasks.spawn(command[action]())
+        self._tasks.spawn(self.serve_ticket(self.upcoming[row - 1]["ticket_id"]))
         return True
 
     def shortcut(self, action: str) -> str:
@@ -398,7 +361,7 @@ class CounterViewModel(EventDispatcher):
     async def recall(self) -> bool:
         """Call the held ticket again."""
 
-        async def recall(held: HeldTicket) -> None:
+        async def recall(held: model.HeldTicket) -> None:
             ticket = await self._link.recall(held.ticket_id)
             self._hold(ticket)
             if ticket is None:
@@ -411,7 +374,7 @@ class CounterViewModel(EventDispatcher):
     async def start_serving(self) -> bool:
         """Start serving (the citizen is at the counter): the handling time starts."""
 
-        async def start(held: HeldTicket) -> None:
+        async def start(held: model.HeldTicket) -> None:
             self._hold(await self._link.start_serving(held.ticket_id))
             self._say(f"Serving {held.number}.")
 
@@ -420,7 +383,7 @@ class CounterViewModel(EventDispatcher):
     async def finish(self) -> bool:
         """Finish the held ticket (done, or on to its next stage)."""
 
-        async def finish(held: HeldTicket) -> None:
+        async def finish(held: model.HeldTicket) -> None:
             await self._link.finish(held.ticket_id)
             now = self._clock.now()
             started = held.serving_at or held.called_at or now
@@ -438,7 +401,7 @@ class CounterViewModel(EventDispatcher):
     async def mark_no_show(self) -> bool:
         """Mark the called ticket as a no-show: the citizen never came."""
 
-        async def no_show(held: HeldTicket) -> None:
+        async def no_show(held: model.HeldTicket) -> None:
             await self._link.mark_no_show(held.ticket_id)
             self._hold(None)
             self._say(f"{held.number} marked as no-show.")
@@ -454,7 +417,7 @@ class CounterViewModel(EventDispatcher):
     ) -> bool:
         """Send the held ticket to another service's queue or to a particular counter."""
 
-        async def transfer(held: HeldTicket) -> None:
+        async def transfer(held: model.HeldTicket) -> None:
             await self._link.transfer(
                 held.ticket_id, to_service=to_service, to_counter=to_counter, note=note
             )
@@ -518,6 +481,7 @@ class CounterViewModel(EventDispatcher):
         else:
             since = held.serving_at if held.status == "serving" else held.called_at
             self.ticket_elapsed = wording.clock_time((now - since).total_seconds()) if since else ""
+        self.ticket_state_line = "  ".join(filter(None, (self.ticket_state, self.ticket_elapsed)))
         since = self._waiting.longest_since
         self.longest_wait = (
             wording.minutes((now - since).total_seconds()) if since and self._waiting.count else "–"
@@ -571,6 +535,7 @@ class CounterViewModel(EventDispatcher):
         self.online = online
         self.connection = "online" if online else "offline"
         self.connection_text = CONNECTION_TEXTS[self.connection]
+        self.connection_tone = CONNECTION_TONES[self.connection]
         if not online and was and not self._closed:
             self._fail(SERVER_UNREACHABLE)
         if online and not was and not self._closed:
@@ -585,7 +550,7 @@ class CounterViewModel(EventDispatcher):
 
     async def _held_command(
         self,
-        work: Callable[[HeldTicket], Awaitable[None]],
+        work: Callable[[model.HeldTicket], Awaitable[None]],
         *,
         refresh: set[str] | None = None,
     ) -> bool:
@@ -651,18 +616,18 @@ class CounterViewModel(EventDispatcher):
             if code != self.session.counter
         ]
 
-    def _show_queue(self, queue: CounterQueue) -> None:
+    def _show_queue(self, queue: model.CounterQueue) -> None:
         self._queues = queue.queues
         services = dict.fromkeys(key.split(".", 1)[0] for key in queue.queues)
         self.services_text = " · ".join(self._service_name(code) for code in services)
         self._show_counter(queue.state)
         self._show_waiting(queue.waiting)
 
-    def _show_counter(self, state: CounterState) -> None:
+    def _show_counter(self, state: model.CounterState) -> None:
         self._set_status(state.status, state.pause_reason)
         self._hold(state.held)
 
-    def _show_waiting(self, waiting: WaitingList) -> None:
+    def _show_waiting(self, waiting: model.WaitingList) -> None:
         self._waiting = waiting
         self.waiting_count = waiting.count
         several = len({key.split(".", 1)[0] for key in self._queues}) != 1
@@ -676,15 +641,18 @@ class CounterViewModel(EventDispatcher):
                 "service": self._service_name(ticket.service_code) if several else "",
                 "reason": ticket.reason,
                 "tags": self._tags(ticket),
+                "detail": "  ·  ".join(filter(None, (ticket.reason, self._tags(ticket)))),
                 "since": ticket.waiting_since,
                 "waited": "",
+                "action": f"serve_{index}",
+                "servable": False,
             }
             for index, ticket in enumerate(waiting.upcoming[: self._upcoming_limit], start=1)
         ]
         self.tick()
         self._update()
 
-    def _tags(self, ticket: WaitingTicket) -> str:
+    def _tags(self, ticket: model.WaitingTicket) -> str:
         """Priority and source of a waiting ticket, unless the policy's reason names them."""
         tags = []
         if ticket.priority and ticket.reason_code != ReasonCode.priority_turn:
@@ -702,6 +670,7 @@ class CounterViewModel(EventDispatcher):
 
     def _set_status(self, status: str, reason: str | None) -> None:
         self.counter_status = status
+        self.status_tone = "go" if status == "open" else "attention"
         self._pause_reason = reason if status == "paused" else None
         label = wording.counter_status(status)
         if self._pause_reason:
@@ -709,19 +678,23 @@ class CounterViewModel(EventDispatcher):
         self.status_text = label
         self._update()
 
-    def _hold(self, ticket: HeldTicket | None) -> None:
+    def _hold(self, ticket: model.HeldTicket | None) -> None:
         self._held = ticket
         self.has_ticket = ticket is not None
         if ticket is None:
             self.ticket_number = self.ticket_state = self.ticket_service = ""
             self.ticket_source = self.ticket_priority = self.ticket_phone = self.ticket_note = ""
             self.ticket_recalls = 0
+            self.ticket_headline = "No ticket"
+            self.idle_hint = NO_TICKET_HINT
         else:
-            self.ticket_number = ticket.number
+            self.ticket_number = self.ticket_headline = ticket.number
+            self.idle_hint = ""
             self.ticket_state = wording.ticket_status(ticket.status)
+            self.ticket_tone = "info" if ticket.status == "serving" else "attention"
             self.ticket_service = self._service_name(ticket.service_code)
             self.ticket_source = wording.source(ticket.source)
-            self.ticket_priority = self._priority_name(ticket.priority)
+            self.ticket_priority = self._priority_name(ticket.priority) or "None"
             self.ticket_phone = ticket.phone_masked or ""
             self.ticket_note = ticket.note or ""
             self.ticket_recalls = ticket.recalls
@@ -743,17 +716,28 @@ class CounterViewModel(EventDispatcher):
         self.can_transfer = ready and held is not None
         self.can_pause = ready and is_open and held is None
         self.can_resume = ready and self.counter_status == "paused"
+        self.can_pause_or_resume = self.can_pause or self.can_resume
         self.can_log_out = not self.busy and not self._closed and held is None
         self.pause_label = "Resume" if self.counter_status == "paused" else "Pause"
+        self.pause_tone = "go" if self.can_resume else "neutral"
+        self._mark_servable()
+
+    def _mark_servable(self) -> None:
+        """Let the waiting rows be pressed exactly when a ticket may be called out of order."""
+        rows = [{**row, "servable": self.can_serve} for row in self.upcoming]
+        if rows != self.upcoming:
+            self.upcoming = rows
 
     def _say(self, text: str) -> None:
         self.message_code = ""
         self.message_is_error = False
+        self.message_tone = "go"
         self.message = text
 
     def _fail(self, code: str) -> None:
         self.message_code = code
         self.message_is_error = True
+        self.message_tone = "alert"
         self.message = message_for(code)
 
     def _clear_message_if(self, code: str) -> None:

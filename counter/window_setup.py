@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from app_shell.window import configure_window
 
 # DejaVu Sans covers arrows, dashes and the ellipsis that Kivy's bundled Roboto lacks.
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -11,17 +12,8 @@ WIDTH, HEIGHT = 1280, 800
 
 
 def configure(*, windowed: bool, width: int = WIDTH, height: int = HEIGHT) -> None:
-    """Set the window (full screen at a workstation, or a fixed-size window) and the input."""
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
-
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("graphics", "fullscreen", "0" if windowed else "auto")
-    Config.set("graphics", "width", str(width))
-    Config.set("graphics", "height", str(height))
-    Config.set("graphics", "resizable", "1" if windowed else "0")
-    # A right click must not leave Kivy's multitouch-emulation dots on a staff screen.
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    """Set the window (full screen at a workstation, or a fixed-size window) and the fonts."""
+    configure_window(windowed=windowed, size=(width, height), public=False)
     register_fonts()
 
 

@@ -2,45 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import sys
 from collections.abc import Sequence
 
-from display.settings import DisplaySettings, SettingsError, parse_settings
+from app_shell.launch import launch
+from app_shell.window import configure_window
+from display.settings import DisplaySettings, parse_settings
 
 WINDOWED_SIZE = (1280, 720)
 
 
 def configure_kivy(settings: DisplaySettings) -> None:
     """Set Kivy's window options; must run before anything imports Kivy's window."""
-    # Our options are ours: Kivy must not read (and reject) the command line itself.
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
+    configure_window(windowed=settings.windowed, size=WINDOWED_SIZE, public=True)
 
-    if settings.windowed:
-        Config.set("graphics", "fullscreen", "0")
-        Config.set("graphics", "width", str(WINDOWED_SIZE[0]))
-        Config.set("graphics", "height", str(WINDOWED_SIZE[1]))
-    else:
-        # A hall screen: the whole screen, no pointer, and no key that closes it by accident.
-        Config.set("graphics", "fullscreen", "auto")
-        Config.set("graphics", "show_cursor", "0")
-        Config.set("kivy", "exit_on_escape", "0")
+
+async def _run(settings: DisplaySettings) -> None:
+    from display.app import run_display
+
+    await run_display(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options, configure the window and run the board until it is closed."""
-    try:
-        settings = parse_settings(argv)
-    except SettingsError as error:
-        print(f"foleni display: {error.message} ({error.code})", file=sys.stderr)
-        return 2
-    configure_kivy(settings)
-    from display.app import run_display
-
-    asyncio.run(run_display(settings))
-    return 0
+    return launch(
+        "foleni display", parse=lambda: parse_settings(argv), configure=configure_kivy, run=_run
+    )
 
 
 if __name__ == "__main__":

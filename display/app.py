@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Coroutine
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock as KivyClock
-from kivy.lang import Builder
 
-from centre_client.api import CentreClient
+from app_shell.app import FoleniApp
+from app_shell.clock import SystemClock
+from app_shell.fonts import register_fonts
+from app_shell.tasks import TaskSet
 from centre_client.errors import CentreApiError
-from centre_client.mirror import Change, CounterChanged, QueueMirror, Reset, TicketChanged
-from centre_client.stream import EventStream
+from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
 from centre_core.clock import Clock
 from display.announcements import Announcement
 from display.announcer import Announcer, Synthesizer
 from display.board import BoardCall, BoardViewModel
-from display.directory import directory_from_hall
-from display.fonts import register_fonts
+from display.centre_link import CentreHallLink
 from display.outputs import choose_player
 from display.players import AudioPlayer
+from display.ports import HallLink
 from display.settings import DisplaySettings
 from display.speech import AnnouncementSynthesizer, SpeechSettings
 from display.widgets import BoardScreen
@@ -37,39 +34,25 @@ STATUS_CHECK_SECONDS = 30.0
 # Rendered once at start-up to load the voices; never played.
 WARM_UP = Announcement(seq=0, ticket_number="A-000", counter="1")
 TICK_SECONDS = 0.5
-FETCH_TIMEOUT_SECONDS = 5.0
 ESTIMATES_DELAY_SECONDS = 2.0
 QUEUE_CHANGES = (TicketChanged, CounterChanged, Reset)
-# Calls the mirror keeps: enough for the board's list after zone filtering drops most of them.
-MIRROR_CALLS = 60
 
 
-class SystemClock:
-    """The display's own clock (kept right by NTP)."""
-
-    def now(self) -> datetime:
-        """Return the current instant, aware, in UTC."""
-        return datetime.now(UTC)
-
-
-class DisplayApp(App):
+class DisplayApp(FoleniApp):
     """The Kivy app: one window holding the board, redrawn from the view-model."""
 
     title = "Foleni hall display"
+    kv_files = (KV_FILE,)
 
-    def open_settings(self, *_args: Any) -> bool:
-        """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
-        return False
-
-    def __init__(self, view_model: BoardViewModel, **kwargs: object) -> None:
+    def __init__(self, view_model: BoardViewModel, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.view_model = view_model
-        self._ticking: object | None = None
+        self._ticking: Any = None
 
     def build(self) -> BoardScreen:
         """Load the layout and bind it to the view-model."""
         register_fonts()
-        Builder.load_file(str(KV_FILE))
+        self.load_kv_files()
         return BoardScreen(vm=self.view_model)
 
     def on_start(self) -> None:
@@ -80,7 +63,7 @@ class DisplayApp(App):
         """Stop the clock."""
         if self._ticking is not None:
             KivyClock.unschedule(self._ticking)
-        Builder.unload_file(str(KV_FILE))
+        self.unload_kv_files()
 
 
 class HallDisplay:
@@ -90,6 +73,7 @@ class HallDisplay:
         self,
         settings: DisplaySettings,
         *,
+        link: HallLink | None = None,
         player: AudioPlayer | None = None,
         clock: Clock | None = None,
         synthesizer: AnnouncementSynthesizer | None = None,
@@ -97,7 +81,12 @@ class HallDisplay:
     ) -> None:
         self.settings = settings
         self._estimates_delay = estimates_delay_seconds
-        self.mirror = QueueMirror(max_calls=MIRROR_CALLS)
+        # A link made here is closed here; one passed in belongs to the caller.
+        self._own_link: CentreHallLink | None = None
+        if link is None:
+            link = self._own_link = CentreHallLink(settings.server_url, settings.token)
+        self.link = link
+        self._tasks = TaskSet()
         self.view_model = BoardViewModel(
             clock=clock or SystemClock(),
             zone=settings.zone,
@@ -119,18 +108,6 @@ class HallDisplay:
             announcer = Announcer(synthesizer, player)
             self.view_model.bind(on_announce=lambda _vm, call: announcer.announce(spoken(call)))
             self.announcer = announcer
-        # Reads and reports are retried once: a board must not wait long on a blip.
-        self.client = CentreClient(
-            settings.server_url, settings.token, timeout=FETCH_TIMEOUT_SECONDS, retries=1
-        )
-        self.stream = EventStream(
-            settings.server_url,
-            settings.token,
-            mirror=self.mirror,
-            on_changes=self._show,
-            on_online=self._connection_changed,
-        )
-        self._background: set[asyncio.Task[None]] = set()
         self._estimates_due = False
         self._reported: str | None = None
         self._speech_fault: str | None = None
@@ -143,8 +120,10 @@ class HallDisplay:
         if self.announcer is not None:
             await self._warm_up(self.announcer.synthesizer)
             self.announcer.start()
-            self._in_background(self._watch_sound())
-        self.stream.start()
+            self._tasks.spawn(self._watch_sound())
+        self._tasks.spawn(
+            self.link.follow(on_changes=self._show, on_online=self._connection_changed)
+        )
 
     async def _warm_up(self, synthesizer: Synthesizer) -> None:
         # The first rendering pays for the chime and for loading the voices: pay it now, not
@@ -158,39 +137,36 @@ class HallDisplay:
         """Open the window and keep the board current until the window closes."""
         app = app or DisplayApp(self.view_model)
         # The window opens at once (showing "offline") while the server is still being reached.
-        self._in_background(self.start())
+        self._tasks.spawn(self.start())
         try:
             await app.async_run(async_lib="asyncio")
         finally:
             await self.aclose()
 
     async def aclose(self) -> None:
-        """Stop any start or directory fetch still running, then the stream and the announcer."""
-        for task in list(self._background):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self.stream.aclose()
+        """Stop the stream, any start or directory fetch still running, then the announcer."""
+        await self._tasks.cancel_all()
         if self.announcer is not None:
             await self.announcer.aclose()
-        await self.client.aclose()
+        if self._own_link is not None:
+            await self._own_link.aclose()
 
     async def fetch_directory(self) -> None:
         """Fetch the centre's names and figures from its hall; keep the old ones on failure."""
         try:
-            hall = await self.client.hall_snapshot()
+            directory = await self.link.directory()
         except CentreApiError as error:
             log.warning("cannot read the centre's hall: %s", error)
             return
-        self.view_model.use_directory(directory_from_hall(hall), self.mirror)
+        self.view_model.use_directory(directory, self.link.mirror)
 
     def _show(self, changes: list[Change]) -> None:
-        self.view_model.show_changes(changes, self.mirror)
+        self.view_model.show_changes(changes, self.link.mirror)
         if not self._estimates_due and any(isinstance(c, QUEUE_CHANGES) for c in changes):
             # Counts move at once from the mirror; the server's wait estimates follow a moment
             # later, fetched once for a burst of events rather than once per event.
             self._estimates_due = True
-            self._in_background(self._refresh_estimates())
+            self._tasks.spawn(self._refresh_estimates())
 
     async def _refresh_estimates(self) -> None:
         try:
@@ -202,7 +178,7 @@ class HallDisplay:
     def _connection_changed(self, online: bool) -> None:
         self.view_model.set_online(online)
         if online:
-            self._in_background(self._connected())
+            self._tasks.spawn(self._connected())
 
     async def _connected(self) -> None:
         await self.fetch_directory()
@@ -221,7 +197,7 @@ class HallDisplay:
         """Tell the centre this board is up and how its sound is (sent as `device.status`)."""
         message = self.status_message()
         try:
-            await self.client.report_device_status(message=message)
+            await self.link.report_status(message)
         except CentreApiError as error:
             log.warning("cannot report the board's status: %s", error)
             return
@@ -232,13 +208,8 @@ class HallDisplay:
         # device list: look for a change now and then, and report it.
         while True:
             await asyncio.sleep(STATUS_CHECK_SECONDS)
-            if self.stream.online and self.status_message() != self._reported:
+            if self.link.online and self.status_message() != self._reported:
                 await self.report_status()
-
-    def _in_background(self, work: Coroutine[object, object, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
 
 
 def spoken(call: BoardCall) -> Announcement:

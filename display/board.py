@@ -8,15 +8,20 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, OptionProperty, StringProperty
 
 from centre_client.mirror import Called, Change, QueueMirror, Reset
 from centre_core.clock import Clock
 from centre_core.wire import CallRecord
 from display.directory import CentreDirectory, service_of_selector
+from display.labels import LABELS
 from display.waits import wait_text
 from display.zone import WHOLE_CENTRE, Zone
 
+# What the header says of the connection, in both languages, and its tone.
+CONNECTION_TEXTS = {True: LABELS["live"], False: LABELS["offline"]}
+CALL_TITLES = {False: LABELS["now_calling"], True: LABELS["calling_again"]}
+NO_CALL_YET = "—"
 # Waiting tiles shown at once; a centre with more services turns pages (15 services: 3 pages).
 WAITING_PAGE_SIZE = 5
 WAITING_PAGE_SECONDS = 8.0
@@ -65,11 +70,18 @@ class BoardViewModel(EventDispatcher):
     clock_text = StringProperty("")
     date_text = StringProperty("")
     online = BooleanProperty(False)
+    connection_text = StringProperty(CONNECTION_TEXTS[False])
+    connection_tone = OptionProperty("offline", options=["live", "offline"])
     current_number = StringProperty("")
+    # The number on stage as shown: a dash before the first call.
+    stage_number = StringProperty(NO_CALL_YET)
+    call_title = StringProperty(CALL_TITLES[False])
     current_counter = StringProperty("")
     current_service = StringProperty("")
     current_is_recall = BooleanProperty(False)
     highlighted = BooleanProperty(False)
+    # The stage's look: lit while a fresh call is highlighted.
+    call_tone = OptionProperty("normal", options=["highlighted", "normal"])
     recent_calls = ListProperty([])
     waiting_rows = ListProperty([])
     waiting_page = ListProperty([])
@@ -106,6 +118,12 @@ class BoardViewModel(EventDispatcher):
         self._page_shown_at = clock.now()
         self.centre_name = centre_name or ""
         self.notice = notice
+        self.bind(
+            online=self._show_connection,
+            highlighted=self._show_stage,
+            current_number=self._show_stage,
+            current_is_recall=self._show_stage,
+        )
         self.tick()
 
     @property
@@ -123,6 +141,15 @@ class BoardViewModel(EventDispatcher):
     def set_online(self, online: bool) -> None:
         """Show whether the board is connected to the centre server."""
         self.online = online
+
+    def _show_connection(self, *_args: object) -> None:
+        self.connection_text = CONNECTION_TEXTS[self.online]
+        self.connection_tone = "live" if self.online else "offline"
+
+    def _show_stage(self, *_args: object) -> None:
+        self.stage_number = self.current_number or NO_CALL_YET
+        self.call_title = CALL_TITLES[self.current_is_recall]
+        self.call_tone = "highlighted" if self.highlighted else "normal"
 
     def show_changes(self, changes: Sequence[Change], mirror: QueueMirror) -> None:
         """Reflect what one stream message changed; announce the calls that deserve it."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from centre_core.wire import HallSnapshot
-
 
 @dataclass(frozen=True)
 class ServiceInfo:
@@ -62,24 +60,3 @@ class CentreDirectory:
 def service_of_selector(selector: str) -> str:
     """Return the service code of a queue key or selector (`NID.biometrics` -> `NID`)."""
     return selector.split(".", 1)[0]
-
-
-def directory_from_hall(hall: HallSnapshot) -> CentreDirectory:
-    """Build the directory from the server's hall snapshot (`GET /api/v1/hall`)."""
-    return CentreDirectory(
-        name=hall.centre_name,
-        services=tuple(
-            ServiceInfo(
-                code=service.code,
-                name_en=service.name_en,
-                name_sw=service.name_sw,
-                estimated_wait_minutes=service.estimated_wait_minutes,
-                counters_open=service.counters_open,
-            )
-            for service in hall.services
-        ),
-        counters=tuple(
-            CounterInfo(code=c.code, name=c.name, services=frozenset(c.services))
-            for c in hall.counters
-        ),
-    )

@@ -7,22 +7,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from app_shell.settings import CentreOptions, SettingsError
 from display.zone import WHOLE_CENTRE, Zone
 
 SUPPORTED_LANGUAGES = ("en", "sw")
-TOKEN_ENV = "FOLENI_DISPLAY_TOKEN"
-SERVER_ENV = "FOLENI_DISPLAY_SERVER"
-
-
-class SettingsError(ValueError):
-    """A display setting that cannot be used; `code` names which rule it broke."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+CENTRE = CentreOptions("display")
 
 
 @dataclass(frozen=True)
@@ -47,13 +37,7 @@ class DisplaySettings:
 
     def validated(self) -> DisplaySettings:
         """Return self when every value is usable, else raise `SettingsError`."""
-        parts = urlsplit(self.server_url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise SettingsError("invalid_server_url", f"not an http(s) URL: {self.server_url!r}")
-        if not self.token:
-            raise SettingsError(
-                "missing_token", f"a device token is needed (--token or {TOKEN_ENV})"
-            )
+        CENTRE.check(self.server_url, self.token)
         if not self.languages or any(lang not in SUPPORTED_LANGUAGES for lang in self.languages):
             raise SettingsError(
                 "unsupported_language", f"languages must be among {', '.join(SUPPORTED_LANGUAGES)}"
@@ -82,8 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="foleni display",
         description="Hall display board: shows and announces calls (English and Swahili).",
     )
-    parser.add_argument("--server", help=f"centre server URL (or {SERVER_ENV})")
-    parser.add_argument("--token", help=f"display device token (or {TOKEN_ENV})")
+    CENTRE.add_to(parser)
     parser.add_argument("--zone-services", default="", help="comma-separated service codes")
     parser.add_argument("--zone-counters", default="", help="comma-separated counter codes")
     parser.add_argument("--languages", default="en,sw", help="announcement languages, in order")
@@ -107,9 +90,10 @@ def parse_settings(
     """Parse and validate the command line; the token may come from the environment."""
     env = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
+    server_url, token = CENTRE.read(args, env)
     return DisplaySettings(
-        server_url=(args.server or env.get(SERVER_ENV, "")).rstrip("/"),
-        token=args.token or env.get(TOKEN_ENV, ""),
+        server_url=server_url,
+        token=token,
         zone=Zone.of(services=_codes(args.zone_services), counters=_codes(args.zone_counters)),
         languages=_codes(args.languages),
         volume_percent=args.volume,

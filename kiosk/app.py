@@ -8,21 +8,23 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.core.window import Window
 from kivy.factory import Factory
-from kivy.lang import Builder
 from kivy.uix.widget import Widget
 
+from app_shell.app import FoleniApp
+from app_shell.clock import AsyncioScheduler, Scheduler
+from app_shell.fonts import register_fonts
+
+# Imported for Kivy's Factory: screens.kv names the kiosk's widget classes.
+from kiosk import widgets  # noqa: F401
 from kiosk.centre_backend import CentreBackend
 from kiosk.ports import KioskBackend, PrintStation
 from kiosk.printing import PrinterStation
-from kiosk.runtime import AsyncioScheduler, Scheduler
 from kiosk.scanner import WedgeBuffer
 from kiosk.settings import KioskSettings
 from kiosk.view_model import KioskTimings, KioskViewModel
 from kiosk.watcher import KioskWatcher
-from kiosk.widgets import register_fonts
 from printers.factory import printer_from_settings
 
 KV_FILE = Path(__file__).with_name("screens.kv")
@@ -30,14 +32,11 @@ ENTER_KEYS = frozenset({13, 271})  # Return and keypad Enter: how a wedge scanne
 BACKGROUND = (0.04, 0.09, 0.16, 1)
 
 
-class KioskApp(App):
+class KioskApp(FoleniApp):
     """The Kivy app: screens bound to the view-model, touches and scanner keys fed to it."""
 
     title = "Foleni kiosk"
-
-    def open_settings(self, *_args: Any) -> bool:
-        """Never open Kivy's settings panel: F1 belongs to the app, the panel to nobody here."""
-        return False
+    kv_files = (KV_FILE,)
 
     def __init__(self, view_model: KioskViewModel, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -49,7 +48,7 @@ class KioskApp(App):
     def build(self) -> Widget:
         """Load the layout and listen to every touch and key."""
         register_fonts()
-        Builder.load_file(str(KV_FILE))
+        self.load_kv_files()
         Window.clearcolor = BACKGROUND
         Window.bind(
             on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key_down
@@ -64,7 +63,7 @@ class KioskApp(App):
         Window.unbind(
             on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key_down
         )
-        Builder.unload_file(str(KV_FILE))
+        self.unload_kv_files()
 
     def _touched(self, *_args: Any) -> bool:
         if not self.vm.accepts_touch():

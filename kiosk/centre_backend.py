@@ -1,17 +1,12 @@
-"""The centre server as the kiosk's backend: `CentreClient` calls, kiosk types, kiosk errors."""
+"""The centre server as the kiosk's backend: `CentreClient` calls answered in kiosk types."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TypeVar
-
 from centre_client.api import CentreClient
-from centre_client.errors import CentreApiError, CentreUnavailable
 from centre_core.wire import PrinterStatus, ServicesOut, TicketPublic
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
-from kiosk.ports import PRINTER_OK, PRINTER_PAPER_LOW, CommandRefused, ServerUnreachable
+from kiosk.ports import PRINTER_OK, PRINTER_PAPER_LOW
 
-T = TypeVar("T")
 # A kiosk gives up on a request sooner than a counter: a citizen is standing there, and the
 # view-model resends with the same request id anyway.
 KIOSK_TIMEOUT_SECONDS = 5.0
@@ -53,7 +48,7 @@ class CentreBackend:
 
     async def fetch_menu(self) -> KioskMenu:
         """Fetch the service menu with queues, waits and priority categories."""
-        menu = await _answer(self._client.list_services())
+        menu = await self._client.list_services()
         self._priority_labels = {p.code: f"{p.name_en} / {p.name_sw}" for p in menu.priorities}
         return _menu(menu)
 
@@ -61,10 +56,8 @@ class CentreBackend:
         self, *, service_code: str, priority: str | None, phone: str | None, request_id: str
     ) -> IssuedTicket:
         """Issue a walk-in ticket, idempotent by `request_id`."""
-        ticket = await _answer(
-            self._client.issue_ticket(
-                service_code=service_code, priority=priority, phone=phone, request_id=request_id
-            )
+        ticket = await self._client.issue_ticket(
+            service_code=service_code, priority=priority, phone=phone, request_id=request_id
         )
         return self._ticket(ticket)
 
@@ -72,14 +65,14 @@ class CentreBackend:
         self, *, reference: str | None, phone: str | None, request_id: str
     ) -> IssuedTicket:
         """Check an appointment in and return its ticket, idempotent by `request_id`."""
-        checked_in = await _answer(
-            self._client.check_in(reference=reference, phone=phone, request_id=request_id)
+        checked_in = await self._client.check_in(
+            reference=reference, phone=phone, request_id=request_id
         )
         return self._ticket(checked_in.ticket)
 
     async def report_printer_status(self, *, state: str) -> None:
         """Report the printer's state as a `device.status` (managers see it)."""
-        await _answer(self._client.report_device_status(printer=printer_report(state)))
+        await self._client.report_device_status(printer=printer_report(state))
 
     def _ticket(self, ticket: TicketPublic) -> IssuedTicket:
         return IssuedTicket(
@@ -123,13 +116,3 @@ def _menu(menu: ServicesOut) -> KioskMenu:
             for p in menu.priorities
         ),
     )
-
-
-async def _answer(call: Awaitable[T]) -> T:
-    """Await a client call, turning its errors into the kiosk's two kinds."""
-    try:
-        return await call
-    except CentreUnavailable as error:
-        raise ServerUnreachable(str(error)) from error
-    except CentreApiError as error:
-        raise CommandRefused(error.code, error.message) from error

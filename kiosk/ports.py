@@ -11,19 +11,6 @@ PRINTER_OK = "ok"
 PRINTER_PAPER_LOW = "paper_low"
 
 
-class CommandRefused(Exception):
-    """The server refused a command with a stable error code (e.g. `service_closed`)."""
-
-    def __init__(self, code: str, message: str = "") -> None:
-        super().__init__(f"{code}: {message}" if message else code)
-        self.code = code
-        self.message = message
-
-
-class ServerUnreachable(Exception):
-    """The server could not be reached or did not answer in time."""
-
-
 class PrintFailed(Exception):
     """The printer could not print the slip; `code` is the printer's fault (`paper_out`, ...)."""
 
@@ -33,7 +20,12 @@ class PrintFailed(Exception):
 
 
 class KioskBackend(Protocol):
-    """The centre server as the kiosk uses it; commands carry idempotency keys."""
+    """The centre server as the kiosk uses it; commands carry idempotency keys.
+
+    Every call raises `centre_client.errors.CentreApiError` with the server's code when the
+    centre refuses (e.g. `service_closed`), and its subclass `CentreUnavailable` when the
+    centre is out of reach or does not answer in time.
+    """
 
     async def fetch_menu(self) -> KioskMenu:
         """Fetch the services with their queues now, and the priority categories."""

@@ -6,30 +6,20 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
+from app_shell.settings import CentreOptions, SettingsError
 from kiosk.i18n import Language
 from printers.settings import PrinterSettings
 
-SERVER_ENV = "FOLENI_KIOSK_SERVER"
-TOKEN_ENV = "FOLENI_KIOSK_TOKEN"
+CENTRE = CentreOptions("kiosk")
 PRINTER_ENV = "FOLENI_KIOSK_PRINTER"
 WINDOWED_ENV = "FOLENI_KIOSK_WINDOWED"
 PRINTER_FORMS = (
     "network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD], file:PATH, recording"
 )
-
-
-class SettingsError(ValueError):
-    """A kiosk setting that cannot be used; `code` names the rule it broke."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -52,13 +42,7 @@ class KioskSettings:
 
     def validated(self) -> KioskSettings:
         """Return self when every value is usable, else raise `SettingsError`."""
-        parts = urlsplit(self.server_url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise SettingsError("invalid_server_url", f"not an http(s) URL: {self.server_url!r}")
-        if not self.token:
-            raise SettingsError(
-                "missing_token", f"a device token is needed (--token or {TOKEN_ENV})"
-            )
+        CENTRE.check(self.server_url, self.token)
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
@@ -109,8 +93,7 @@ def printer_settings(spec: str) -> PrinterSettings:
 def build_parser() -> argparse.ArgumentParser:
     """Build the command line of `foleni kiosk`."""
     parser = argparse.ArgumentParser(prog="foleni kiosk", description="Run a ticket kiosk.")
-    parser.add_argument("--server", help=f"centre server URL (or {SERVER_ENV})")
-    parser.add_argument("--token", help=f"kiosk device token (or {TOKEN_ENV})")
+    CENTRE.add_to(parser)
     parser.add_argument("--printer", help=f"{PRINTER_FORMS} (or {PRINTER_ENV})")
     screen = (
         parser.add_mutually_exclusive_group()
@@ -142,9 +125,10 @@ def parse_settings(
     """Parse and validate the command line; server, token and printer may come from the env."""
     env = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
+    server_url, token = CENTRE.read(args, env)
     return KioskSettings(
-        server_url=(args.server or env.get(SERVER_ENV, "")).rstrip("/"),
-        token=args.token or env.get(TOKEN_ENV, ""),
+        server_url=server_url,
+        token=token,
         printer=printer_settings(args.printer or env.get(PRINTER_ENV, "recording")),
         windowed=(
             args.windowed

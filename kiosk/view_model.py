@@ -16,9 +16,13 @@ from kivy.properties import (
     ListProperty,
     NumericProperty,
     ObjectProperty,
+    OptionProperty,
     StringProperty,
 )
 
+from app_shell.clock import Scheduler, Timer
+from app_shell.tasks import TaskSet
+from centre_client.errors import CentreApiError, CentreUnavailable
 from kiosk import phone as phones
 from kiosk.i18n import (
     Language,
@@ -32,13 +36,10 @@ from kiosk.i18n import (
 from kiosk.keys import CLEAR_KEY, DELETE_KEY
 from kiosk.models import IssuedTicket, KioskMenu, ServiceOption
 from kiosk.ports import (
-    CommandRefused,
     KioskBackend,
     PrintFailed,
     PrintStation,
-    ServerUnreachable,
 )
-from kiosk.runtime import Scheduler, TaskSet, Timer
 from kiosk.scanner import normalise_reference, reference_from_scan
 from translations import formats
 
@@ -57,8 +58,11 @@ class KioskScreen(StrEnum):
     OUT_OF_SERVICE = "out_of_service"
 
 
-class TicketStage(StrEnum):
-    """Where the ticket on the ticket screen is: being issued, printed, or shown instead."""
+class SlipProgress(StrEnum):
+    """How far the slip of the ticket on screen got: issued, printing, printed, or not printed.
+
+    (A "stage" elsewhere is a step of a multi-stage service; this is only the paper.)
+    """
 
     ISSUING = "issuing"
     PRINTING = "printing"
@@ -130,7 +134,10 @@ class KioskViewModel(EventDispatcher):
     service_tiles = ListProperty()
     page = NumericProperty(0)
     page_count = NumericProperty(1)
+    # "Page 2 of 3", or "" when every service fits on one page.
     page_text = StringProperty("")
+    has_previous_page = BooleanProperty(False)
+    has_next_page = BooleanProperty(False)
     chosen_service = StringProperty("")
     # Priority question.
     priority_tiles = ListProperty()
@@ -140,8 +147,14 @@ class KioskViewModel(EventDispatcher):
     # Appointment check-in.
     check_in_mode = StringProperty(CheckInMode.REFERENCE.value)
     reference_text = StringProperty("")
+    # What the check-in screen shows for the mode in force.
+    checking_in_by_reference = BooleanProperty(True)
+    checking_in_by_phone = BooleanProperty(False)
+    check_in_keypad = OptionProperty("letters", options=["letters", "digits"])
+    check_in_hint = StringProperty("")
+    check_in_typed = StringProperty("")
     # Ticket screen.
-    ticket_stage = StringProperty(TicketStage.ISSUING.value)
+    slip_progress = StringProperty(SlipProgress.ISSUING.value)
     ticket_number = StringProperty("")
     ticket_service = StringProperty("")
     ticket_ahead = StringProperty("")
@@ -150,8 +163,17 @@ class KioskViewModel(EventDispatcher):
     ticket_status = StringProperty("")
     ticket_hint = StringProperty("")
     ticket_preview = ObjectProperty(None, allownone=True)
+    has_ticket = BooleanProperty(False)
+    ticket_title = StringProperty("")
+    # The big line: the ticket's number, or what is happening while there is none yet.
+    ticket_headline = StringProperty("")
+    # The band under the ticket: how its slip printed ("" before there is a ticket).
+    slip_band = StringProperty("")
+    slip_tone = OptionProperty("ok", options=["ok", "alert"])
     can_reprint = BooleanProperty(False)
     printing = BooleanProperty(False)
+    can_press_reprint = BooleanProperty(False)
+    can_finish = BooleanProperty(True)
 
     def __init__(
         self,
@@ -188,6 +210,14 @@ class KioskViewModel(EventDispatcher):
         self._printer_reported: str | None = None
         self._timers: dict[str, Timer] = {}
         self.tr.bind(language=lambda *_: self._refresh_texts())
+        self.bind(
+            check_in_mode=self._show_check_in,
+            reference_text=self._show_check_in,
+            phone_display=self._show_check_in,
+            busy=self._update_buttons,
+            can_reprint=self._update_buttons,
+            printing=self._update_buttons,
+        )
         self._refresh_texts()
 
     # Language -----------------------------------------------------------------------------
@@ -444,22 +474,22 @@ class KioskViewModel(EventDispatcher):
         self._ticket = None
         self.ticket_preview = None
         self.can_reprint = False
-        self.ticket_stage = TicketStage.ISSUING.value
+        self.slip_progress = SlipProgress.ISSUING.value
         self._go(KioskScreen.TICKET)
         self.tasks.spawn(self._run_attempt(attempt))
 
     async def _run_attempt(self, attempt: TicketAttempt) -> None:
         try:
             ticket = await self._send(attempt)
-        except CommandRefused as refused:
-            self._attempt = None
-            self.busy = False
-            self._show_refusal(attempt, refused.code)
-            return
-        except ServerUnreachable:
+        except CentreUnavailable:
             # The attempt stays pending: on recovery it is resent with the same request id.
             self.busy = False
             self.set_online(False)
+            return
+        except CentreApiError as refused:
+            self._attempt = None
+            self.busy = False
+            self._show_refusal(attempt, refused.code)
             return
         self._attempt = None
         self.busy = False
@@ -471,7 +501,7 @@ class KioskViewModel(EventDispatcher):
         for delay in self._timings.retry_delays:
             try:
                 return await self._command(attempt)
-            except ServerUnreachable:
+            except CentreUnavailable:
                 log.warning("server unreachable, resending %s", attempt.request_id)
                 await self._scheduler.sleep(delay)
         return await self._command(attempt)
@@ -508,17 +538,17 @@ class KioskViewModel(EventDispatcher):
 
     async def _print(self, ticket: IssuedTicket) -> None:
         self.printing = True
-        self._set_stage(TicketStage.PRINTING)
+        self._set_slip_progress(SlipProgress.PRINTING)
         self._cancel_timer("ticket")
         try:
             state = await self._station.print_ticket(ticket)
         except PrintFailed as failed:
             self.ticket_preview = await self._station.preview_png(ticket)
-            self._set_stage(TicketStage.NOT_PRINTED)
+            self._set_slip_progress(SlipProgress.NOT_PRINTED)
             shown_for = self._timings.unprinted_ticket_shown
             await self.report_printer(failed.code)
         else:
-            self._set_stage(TicketStage.PRINTED)
+            self._set_slip_progress(SlipProgress.PRINTED)
             shown_for = self._timings.ticket_shown
             await self.report_printer(state)
         finally:
@@ -549,7 +579,7 @@ class KioskViewModel(EventDispatcher):
             return
         try:
             await self._backend.report_printer_status(state=state)
-        except (ServerUnreachable, CommandRefused):
+        except CentreApiError:
             log.warning("could not report printer state %s; will retry", state)
             return
         self._printer_reported = state
@@ -605,8 +635,8 @@ class KioskViewModel(EventDispatcher):
         self.page = 0
         self._refresh_texts()
 
-    def _set_stage(self, stage: TicketStage) -> None:
-        self.ticket_stage = stage.value
+    def _set_slip_progress(self, progress: SlipProgress) -> None:
+        self.slip_progress = progress.value
         self._refresh_texts()
 
     def _show_message(self, key: str) -> None:
@@ -645,17 +675,39 @@ class KioskViewModel(EventDispatcher):
         """Recompute every composed text in the language in force."""
         language = self.language
         self.page_count = self._page_count()
-        self.page_text = translate("page_of", language, page=self.page + 1, pages=self.page_count)
+        self.page_text = (
+            translate("page_of", language, page=self.page + 1, pages=self.page_count)
+            if self.page_count > 1
+            else ""
+        )
+        self.has_previous_page = self.page > 0
+        self.has_next_page = self.page + 1 < self.page_count
         self.service_tiles = [self._tile(service, language) for service in self._page_services()]
         self.priority_tiles = [
-            {"code": option.code, "title": option.name(language)}
+            {"code": option.code, "title": option.name(language), "declines": False}
             for option in self._menu.priorities
-        ] + [{"code": "", "title": translate("priority_none", language)}]
+        ] + [{"code": "", "title": translate("priority_none", language), "declines": True}]
         if self._service is not None:
             self.chosen_service = self._service.name(language)
         if self._message_key:
             self.message = translate(self._message_key, language)
+        self._show_check_in()
         self._refresh_ticket_texts(language)
+
+    def _show_check_in(self, *_args: Any) -> None:
+        """Show the check-in screen's hint, typed text and keypad for the mode in force."""
+        by_reference = self.check_in_mode == CheckInMode.REFERENCE
+        self.checking_in_by_reference = by_reference
+        self.checking_in_by_phone = not by_reference
+        self.check_in_keypad = "letters" if by_reference else "digits"
+        self.check_in_hint = translate(
+            "check_in_hint_reference" if by_reference else "check_in_hint_phone", self.language
+        )
+        self.check_in_typed = self.reference_text if by_reference else self.phone_display
+
+    def _update_buttons(self, *_args: Any) -> None:
+        self.can_press_reprint = self.can_reprint and not self.printing
+        self.can_finish = not self.busy
 
     def _tile(self, service: ServiceOption, language: Language) -> dict[str, Any]:
         if service.is_open:
@@ -676,7 +728,7 @@ class KioskViewModel(EventDispatcher):
 
     def _refresh_ticket_texts(self, language: Language) -> None:
         ticket = self._ticket
-        stage = TicketStage(self.ticket_stage)
+        progress = SlipProgress(self.slip_progress)
         if ticket is None:
             self.ticket_number = ""
             self.ticket_service = ""
@@ -685,6 +737,7 @@ class KioskViewModel(EventDispatcher):
             self.ticket_note = ""
             self.ticket_hint = ""
             self.ticket_status = translate("issuing", language)
+            self._show_ticket_head(None, printed=True)
             return
         self.ticket_number = ticket.number
         self.ticket_service = ticket.service_name(language)
@@ -703,12 +756,22 @@ class KioskViewModel(EventDispatcher):
             else ""
         )
         status_keys = {
-            TicketStage.ISSUING: "issuing",
-            TicketStage.PRINTING: "printing",
-            TicketStage.PRINTED: "printed",
-            TicketStage.NOT_PRINTED: "print_failed",
+            SlipProgress.ISSUING: "issuing",
+            SlipProgress.PRINTING: "printing",
+            SlipProgress.PRINTED: "printed",
+            SlipProgress.NOT_PRINTED: "print_failed",
         }
-        self.ticket_status = translate(status_keys[stage], language)
+        self.ticket_status = translate(status_keys[progress], language)
         self.ticket_hint = translate(
-            "print_failed_hint" if stage is TicketStage.NOT_PRINTED else "wait_for_call", language
+            "print_failed_hint" if progress is SlipProgress.NOT_PRINTED else "wait_for_call",
+            language,
         )
+        self._show_ticket_head(ticket, printed=progress is not SlipProgress.NOT_PRINTED)
+
+    def _show_ticket_head(self, ticket: IssuedTicket | None, *, printed: bool) -> None:
+        """Show the number large once there is a ticket, else what is happening."""
+        self.has_ticket = ticket is not None
+        self.ticket_title = translate("ticket_title", self.language) if ticket else ""
+        self.ticket_headline = ticket.number if ticket else self.ticket_status
+        self.slip_band = self.ticket_status if ticket else ""
+        self.slip_tone = "ok" if printed else "alert"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.ports import CommandRefused, KioskBackend, PrintStation, ServerUnreachable
-from kiosk.runtime import Scheduler
+from app_shell.clock import Scheduler
+from centre_client.errors import CentreApiError, CentreUnavailable
+from kiosk.ports import KioskBackend, PrintStation
 from kiosk.view_model import KioskViewModel
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,10 @@ class KioskWatcher:
         """Fetch the menu once; an unreachable server puts the kiosk out of service."""
         try:
             menu = await self._backend.fetch_menu()
-        except ServerUnreachable as error:
+        except CentreUnavailable as error:
             log.warning("centre server unreachable: %s", error)
             self._vm.set_online(False)
-        except CommandRefused as error:
+        except CentreApiError as error:
             # A revoked token or a server fault: no ticket can be issued, so out of service too.
             log.error("centre server refused the menu: %s", error.code)
             self._vm.set_online(False)

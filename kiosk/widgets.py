@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
-from kivy import kivy_data_dir
 from kivy.core.image import Image as CoreImage
-from kivy.core.text import LabelBase
 from kivy.factory import Factory
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
     ListProperty,
     ObjectProperty,
+    OptionProperty,
     StringProperty,
 )
 from kivy.uix.behaviors import ButtonBehavior
@@ -26,35 +24,18 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.keys import CLEAR_KEY, DELETE_KEY
 
-FONT_NAME = "KioskSans"
-# (regular, bold), best first: both cover Swahili and have open, legible letterforms.
-FONT_CANDIDATES = (
-    (
-        Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
-        Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
-    ),
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
-)
 
+class Message(Label):
+    """A band of text: why a touch did not work (`alert`), or how a slip printed (`ok`)."""
 
-def register_fonts() -> str:
-    """Register the kiosk's font under `FONT_NAME` (Kivy's Roboto if none is installed)."""
-    bundled = Path(kivy_data_dir) / "fonts"
-    fallback = (bundled / "Roboto-Regular.ttf", bundled / "Roboto-Bold.ttf")
-    regular, bold = next(
-        (pair for pair in FONT_CANDIDATES if pair[0].exists() and pair[1].exists()), fallback
-    )
-    LabelBase.register(name=FONT_NAME, fn_regular=str(regular), fn_bold=str(bold))
-    return FONT_NAME
+    tone = OptionProperty("alert", options=["alert", "ok"])
 
 
 class KioskButton(ButtonBehavior, Label):
-    """A large rounded button; its look is in screens.kv."""
+    """A large rounded button; its look is in screens.kv. A button not `shown` is not there."""
 
     background = ColorProperty((0.0, 0.46, 0.26, 1))
+    shown = BooleanProperty(True)
 
 
 class ServiceTile(ButtonBehavior, BoxLayout):
@@ -68,10 +49,11 @@ class ServiceTile(ButtonBehavior, BoxLayout):
 
 
 class PriorityTile(KioskButton):
-    """One answer to the priority question."""
+    """One answer to the priority question; `declines` marks "No, thank you"."""
 
     code = StringProperty("")
     title = StringProperty("")
+    declines = BooleanProperty(False)
 
 
 class TileGrid(GridLayout):
@@ -153,6 +135,4 @@ class PngImage(Image):
 
 
 class KioskScreenBase(Screen):
-    """A screen of the kiosk; every screen reaches the view-model as `vm`."""
-
-    vm = ObjectProperty(None)
+    """A screen of the kiosk; its rules reach the one view-model of the flow as `app.vm`."""

@@ -17,7 +17,8 @@ def _raster(image_source: EscposImage) -> bytes:
     width = image_source.width_bytes
     height = image_source.height
     header = _RASTER_IMAGE + bytes((width % 256, width // 256, height % 256, height // 256))
-    return header + image_source.to_raster_format()
+    raster: bytes = image_source.to_raster_format()
+    return header + raster
 
 
 def escpos_job(blocks: list[Block], fmt: SlipFormat, *, profile: str = "default") -> bytes:
@@ -49,4 +50,5 @@ def escpos_job(blocks: list[Block], fmt: SlipFormat, *, profile: str = "default"
                 job._raw(_raster(EscposImage(image)))
     job.set(align="left", bold=False, custom_size=True, width=1, height=1)
     job.cut()
-    return job.output
+    output: bytes = job.output
+    return output

@@ -166,9 +166,13 @@ class FakeNetworkPrinter:
             self._state = FakePrinterState.PAPER_OUT
             self._custom = None
 
+    def _closes_connections(self) -> bool:
+        """Whether the state drops connections; a method, since set_state runs on other threads."""
+        return self._state is FakePrinterState.OFFLINE_CLOSE
+
     def _serve(self, sock: socket.socket) -> None:
         with self._lock:
-            if self._state is FakePrinterState.OFFLINE_CLOSE:
+            if self._closes_connections():
                 return
             data = bytearray()
             self._connections.append(data)
@@ -189,7 +193,7 @@ class FakeNetworkPrinter:
                 for byte in chunk:
                     if pending == 2:
                         pending = 0
-                        if self._state is FakePrinterState.OFFLINE_CLOSE:
+                        if self._closes_connections():
                             return
                         reply = self._reply(byte)
                         if reply is not None:

@@ -108,7 +108,7 @@ class SerialTransport:
 
     def read_reply(self) -> int:
         """One byte, or a timeout; escpos's own read waits for 16."""
-        reply = self._device.device.read(1)
+        reply: bytes = self._device.device.read(1)
         if not reply:
             raise TimeoutError("no status reply")
         return reply[0]

@@ -15,6 +15,7 @@ PROJECT = {
     "counter",
     "display",
     "translations",
+    "app_shell",
 }
 # The texts and their catalogs: a leaf every package except the pure core may import.
 LEAVES = {"translations"}
@@ -24,9 +25,10 @@ ALLOWED_PROJECT = {
     "centre_server": {"centre_core"},
     "centre_client": {"centre_core"},
     "printers": set(),
-    "kiosk": {"centre_client", "centre_core", "printers"},
-    "counter": {"centre_client", "centre_core"},
-    "display": {"centre_client", "centre_core"},
+    "kiosk": {"centre_client", "centre_core", "printers", "app_shell"},
+    "counter": {"centre_client", "centre_core", "app_shell"},
+    "display": {"centre_client", "centre_core", "app_shell"},
+    "app_shell": {"centre_client", "centre_core"},
     "translations": set(),
 }
 # Third-party libraries that belong to one layer only.
@@ -38,7 +40,7 @@ OWNED_BY = {
     "uvicorn": {"centre_server"},
     "argon2": {"centre_server"},
     "escpos": {"printers"},
-    "kivy": {"kiosk", "counter", "display"},
+    "kivy": {"kiosk", "counter", "display", "app_shell"},
     "babel": {"translations"},
 }
 CORE_THIRD_PARTY = {"pydantic"}
@@ -149,3 +151,37 @@ def test_the_rule_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import os\nfrom sqlalchemy.orm import Session\nfrom . import x\n")
     assert imported_roots(sample) == {"os", "sqlalchemy"}
+
+
+# Each app reaches the centre through its port's one adapter (docs/apps.md): only that module
+# imports the client's commands, stream and wire models.
+ADAPTERS = {
+    "kiosk": "kiosk/centre_backend.py",
+    "counter": "counter/centre_link.py",
+    "display": "display/centre_link.py",
+}
+CLIENT_INSIDES = {"centre_client.api", "centre_client.stream"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Full names of the modules one source file imports (absolute imports only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+    return modules
+
+
+def test_each_app_reaches_the_centre_through_its_one_adapter() -> None:
+    users = {
+        app: sorted(
+            str(path.relative_to(ROOT))
+            for path in package_sources(app)
+            if imported_modules(path) & CLIENT_INSIDES
+        )
+        for app in ADAPTERS
+    }
+    assert users == {app: [adapter] for app, adapter in ADAPTERS.items()}

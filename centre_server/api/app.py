@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import TypedDict
 
 from fastapi import FastAPI
 
@@ -26,11 +27,24 @@ from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
 from centre_server.workers import BackgroundWorker, WorkerHost
 
+
+class UvicornOptions(TypedDict):
+    """The uvicorn keywords shared by `foleni serve` and the demo."""
+
+    log_level: str
+    ws_per_message_deflate: bool
+    access_log: bool
+
+
 # Options for the uvicorn server that runs the app. Compression is off: events are a few hundred
 # bytes on the centre's LAN, and deflating each one once per connection costs the event loop
 # more than a hall full of displays can afford. No access log: a formatted line per request is
 # a fifth of a command's CPU, and the events table is the centre's audit trail.
-UVICORN_OPTIONS = {"log_level": "info", "ws_per_message_deflate": False, "access_log": False}
+UVICORN_OPTIONS: UvicornOptions = {
+    "log_level": "info",
+    "ws_per_message_deflate": False,
+    "access_log": False,
+}
 
 API_DESCRIPTION = """The centre server of Foleni: the single source of truth of one centre.
 

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from centre_core.counters import CounterState
+from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError
+from centre_server.db.core_tables import table_of
 from centre_server.db.tables import CounterRow
 
-COUNTERS = CounterRow.__table__
+COUNTERS = table_of(CounterRow)
 _BY_CODE = select(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))
 # The SET columns come from the parameters' names (every key but `counter_code`).
 _UPDATE = update(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))
@@ -22,7 +23,7 @@ def to_state(row: CounterRow | Row[Any]) -> CounterState:
     """Build the domain state of a counter row."""
     return CounterState(
         code=row.code,
-        status=row.status,
+        status=CounterStatus(row.status),
         staff_number=row.staff_number,
         current_ticket_id=row.current_ticket_id,
         normal_streak=row.normal_streak,
@@ -74,5 +75,5 @@ def load_all(session: Session, *, codes: Collection[str]) -> list[CounterState]:
     The centre file says which counters exist: a row left by a counter since removed from it
     is ignored.
     """
-    rows = session.execute(select(*CounterRow.__table__.columns).order_by(CounterRow.code))
+    rows = session.execute(select(*COUNTERS.columns).order_by(CounterRow.code))
     return [to_state(row) for row in rows if row.code in codes]

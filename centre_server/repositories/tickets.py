@@ -11,15 +11,16 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.errors import ErrorCode, QueueError
-from centre_core.tickets import ACTIVE_STATUSES, Ticket, TicketStatus
+from centre_core.tickets import ACTIVE_STATUSES, Ticket, TicketSource, TicketStatus
+from centre_server.db.core_tables import table_of
 from centre_server.db.tables import DailySequenceRow, TicketRow
 from centre_server.db.waiting_index import record_saved
 
 # The core's statuses as plain strings (a driver may dump an enum member by its name).
 ACTIVE = sorted(str(status) for status in ACTIVE_STATUSES)
 LOADED_TICKETS = "foleni.loaded_tickets"
-TICKETS = TicketRow.__table__
-SEQUENCES = DailySequenceRow.__table__
+TICKETS = table_of(TicketRow)
+SEQUENCES = table_of(DailySequenceRow)
 _BY_ID = select(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))
 # The SET columns come from the parameters' names (every key but `ticket_id`).
 _UPDATE = update(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))
@@ -41,8 +42,8 @@ def to_ticket(row: TicketRow | Row[Any]) -> Ticket:
         service_code=row.service_code,
         stage_index=row.stage_index,
         stage_code=row.stage_code,
-        status=row.status,
-        source=row.source,
+        status=TicketStatus(row.status),
+        source=TicketSource(row.source),
         priority=row.priority,
         business_day=row.business_day,
         issued_at=row.issued_at,
@@ -155,7 +156,7 @@ def waiting_in(session: Session, queue_keys: Iterable[str]) -> list[Ticket]:
         return []
     # Plain rows, not ORM objects: several times faster, and call-next runs this every time.
     rows = session.execute(
-        select(*TicketRow.__table__.columns).where(
+        select(*TICKETS.columns).where(
             TicketRow.status == str(TicketStatus.waiting), TicketRow.queue_key.in_(keys)
         )
     )
@@ -166,7 +167,7 @@ def active(session: Session) -> list[Row[Any]]:
     """Return every ticket still in the hall (waiting, called or serving), oldest first."""
     return list(
         session.execute(
-            select(*TicketRow.__table__.columns)
+            select(*TICKETS.columns)
             .where(TicketRow.status.in_(ACTIVE))
             .order_by(TicketRow.issued_at, TicketRow.number)
         )

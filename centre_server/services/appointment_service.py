@@ -27,7 +27,7 @@ def _to_appointment(row: AppointmentRow) -> Appointment:
         service_code=row.service_code,
         slot_start=row.slot_start,
         phone=row.phone,
-        status=row.status,
+        status=AppointmentStatus(row.status),
         checked_in_at=row.checked_in_at,
         ticket_id=row.ticket_id,
     )
@@ -165,7 +165,7 @@ def list_appointments(context: ServerContext, *, day: date | None) -> Appointmen
                     reference=row.ref,
                     service_code=row.service_code,
                     slot_start=row.slot_start,
-                    status=row.status,
+                    status=AppointmentStatus(row.status),
                     phone_masked=mask_phone(row.phone),
                     id_number_masked=row.id_number_masked,
                     checked_in_at=row.checked_in_at,

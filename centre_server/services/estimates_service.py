@@ -62,10 +62,10 @@ def mean_seconds(
         .subquery()
     )
     durations: dict[str, list[float]] = {key: [] for key in keys}
-    for queue_key, seconds in session.execute(
+    for row in session.execute(  # rows read by name: mypy types their unpacking as `object`
         select(recent.c.queue_key, recent.c.seconds).where(recent.c.recency <= RECENT_SERVICE_TIMES)
     ):
-        durations[queue_key].append(seconds)
+        durations[row.queue_key].append(row.seconds)
     means: dict[str, float] = {}
     for queue_key in keys:
         service, _ = context.centre.queue(queue_key)

@@ -26,11 +26,12 @@ def staff_figures(context: ServerContext, *, staff_number: str) -> StaffFiguresO
     """Return what a staff member finished today (centre-local) and how long it took."""
     start, end = local_day_bounds(context, context.now())
     with context.db.read() as session:
-        served, mean, longest = session.execute(
+        # Read by label: mypy types the unpacking of a row of untyped aggregates as `object`.
+        figures = session.execute(
             select(
-                func.count(ServiceTimeRow.id),
-                func.avg(ServiceTimeRow.seconds),
-                func.max(ServiceTimeRow.seconds),
+                func.count(ServiceTimeRow.id).label("served"),
+                func.avg(ServiceTimeRow.seconds).label("mean"),
+                func.max(ServiceTimeRow.seconds).label("longest"),
             ).where(
                 ServiceTimeRow.staff_number == staff_number,
                 ServiceTimeRow.finished_at >= start,
@@ -38,7 +39,7 @@ def staff_figures(context: ServerContext, *, staff_number: str) -> StaffFiguresO
             )
         ).one()
     return StaffFiguresOut(
-        served=served,
-        mean_handling_seconds=None if mean is None else float(mean),
-        longest_handling_seconds=None if longest is None else float(longest),
+        served=figures.served,
+        mean_handling_seconds=None if figures.mean is None else float(figures.mean),
+        longest_handling_seconds=None if figures.longest is None else float(figures.longest),
     )

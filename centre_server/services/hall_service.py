@@ -118,7 +118,7 @@ def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) 
                 select(TicketRow).where(TicketRow.id.in_([c.ticket.id for c in order]))
             )
         }
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for ticket in waiting:
         counts[ticket.queue_key] += 1
     current = ticket_repo.to_ticket(current_row) if current_row is not None else None

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
+from typing import Literal, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from centre_core import counters, tickets
@@ -26,6 +27,32 @@ MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=NAIROBI).astimezone(UTC)
 _ids = count(1)
 
 
+class PolicyOptions(TypedDict, total=False):
+    """The `PolicySettings` fields a test may set."""
+
+    mode: Literal["urgency", "fifo"]
+    priority_every: int
+    recall_limit: int
+    appointment_early_minutes: int
+    appointment_late_minutes: int
+    max_pass_over: int
+
+
+class AppointmentOptions(TypedDict, total=False):
+    """The keywords of `issue_ticket` that place an appointment's ticket."""
+
+    appointment_ref: str | None
+    appointment_slot: datetime | None
+    ready_at: datetime | None
+
+
+class IssueOptions(AppointmentOptions, total=False):
+    """The optional keywords of `issue_ticket` a test may set."""
+
+    source: TicketSource
+    priority: str | None
+
+
 def nairobi(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=NAIROBI).astimezone(UTC)
 
@@ -38,7 +65,7 @@ def example_centre() -> CentreConfig:
     return load_centre_config(EXAMPLE.read_text(encoding="utf-8"), source=EXAMPLE.name)
 
 
-def small_centre(**policy: object) -> CentreConfig:
+def small_centre(**policy: Unpack[PolicyOptions]) -> CentreConfig:
     """Four queues' worth of services and four counters, always open."""
     return CentreConfig(
         code="TEST",
@@ -71,7 +98,7 @@ def small_centre(**policy: object) -> CentreConfig:
             PriorityCategory("elderly", "Elderly", "Wazee"),
             PriorityCategory("disability", "Disability", "Ulemavu"),
         ),
-        policy=PolicySettings(**policy),  # type: ignore[arg-type]
+        policy=PolicySettings(**policy),
     )
 
 
@@ -81,7 +108,7 @@ def issue_outcome(
     at: datetime,
     *,
     sequence: int | None = None,
-    **options: object,
+    **options: Unpack[IssueOptions],
 ) -> tickets.TicketOutcome:
     """Issue a ticket with the next test id and token; return it with its events."""
     number = next(_ids)
@@ -93,7 +120,7 @@ def issue_outcome(
         token=f"token-{number:05d}-abcdefghijklmnop",
         now=at,
         issued_today=0,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 
@@ -103,7 +130,7 @@ def issue(
     at: datetime,
     *,
     sequence: int | None = None,
-    **options: object,
+    **options: Unpack[IssueOptions],
 ) -> Ticket:
     return issue_outcome(centre, service_code, at, sequence=sequence, **options).ticket
 
@@ -120,6 +147,12 @@ def appointment_ticket(
         appointment_slot=slot,
         ready_at=max(slot, checked_in),
     )
+
+
+def counter_after(outcome: tickets.CallOutcome) -> CounterState:
+    """The counter a counter command leaves; only a transfer made without a counter has none."""
+    assert outcome.counter is not None
+    return outcome.counter
 
 
 def open_state(code: str, at: datetime = MONDAY_9AM) -> CounterState:

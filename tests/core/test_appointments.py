@@ -1,6 +1,7 @@
 """Appointment check-in: early, on time, late beyond the window, duplicates, other days."""
 
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
 
@@ -14,10 +15,12 @@ CENTRE = small_centre(appointment_early_minutes=30, appointment_late_minutes=15)
 SLOT = MONDAY_9AM + minutes(60)  # 10:00 Nairobi
 
 
-def booking(slot=SLOT, **fields: object) -> Appointment:
+def booking(
+    slot: datetime = SLOT, status: AppointmentStatus = AppointmentStatus.booked
+) -> Appointment:
     return Appointment(
-        ref="HUD-7F3K", service_code="BC", slot_start=slot, phone="+254712345678", **fields
-    )  # type: ignore[arg-type]
+        ref="HUD-7F3K", service_code="BC", slot_start=slot, phone="+254712345678", status=status
+    )
 
 
 def test_on_time_inside_the_window() -> None:

@@ -118,7 +118,7 @@ def test_appointments_and_priority_are_ahead_and_early_ones_wait_for_their_slot(
 
 def test_queue_estimate_for_a_new_ticket() -> None:
     waiting = [issue(CENTRE, "BC", MONDAY_9AM + minutes(i)) for i in range(3)]
-    waiting.append(replace(issue(CENTRE, "BC", MONDAY_9AM), status="done"))  # type: ignore[arg-type]
+    waiting.append(replace(issue(CENTRE, "BC", MONDAY_9AM), status=TicketStatus.done))
     estimate = estimates.queue_estimate(
         centre=CENTRE,
         queue_key="BC",

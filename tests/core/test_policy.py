@@ -1,17 +1,20 @@
 """The calling policy, rule by rule, with the reasons it gives."""
 
 from dataclasses import replace
+from typing import Unpack
 
 import pytest
 
 from centre_core import policy, tickets
 from centre_core.centre import PolicySettings
-from centre_core.counters import CounterState
+from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import Ticket, TicketSource
 from tests.core.factory import (
     MONDAY_9AM,
+    IssueOptions,
     appointment_ticket,
+    counter_after,
     example_centre,
     issue,
     minutes,
@@ -29,18 +32,22 @@ def call_order(
     """Call `count` tickets in a row at one counter, finishing each; return them and the reasons."""
     state = state or open_state(counter)
     config = centre.counter(counter)
-    called, reasons = [], []
+    called: list[Ticket] = []
+    reasons: list[policy.CallReason] = []
     pool = list(waiting)
     for _ in range(count):
         outcome = policy.call_next(
             centre=centre, counter=config, state=state, waiting=pool, now=now
         )
+        assert outcome.reason is not None
         called.append(outcome.ticket)
         reasons.append(outcome.reason)
         pool = [t for t in pool if t.id != outcome.ticket.id]
-        state = tickets.finish_ticket(
-            outcome.ticket, counter=outcome.counter, centre=centre, now=now
-        ).counter
+        state = counter_after(
+            tickets.finish_ticket(
+                outcome.ticket, counter=counter_after(outcome), centre=centre, now=now
+            )
+        )
     return called, reasons, state
 
 
@@ -110,9 +117,11 @@ def test_a_counter_with_weights_serves_both_queues_in_a_long_run() -> None:
             )
             served[outcome.ticket.service_code] += 1
             waiting = [t for t in waiting if t.id != outcome.ticket.id]
-            state = tickets.finish_ticket(
-                outcome.ticket, counter=outcome.counter, centre=CENTRE, now=at
-            ).counter
+            state = counter_after(
+                tickets.finish_ticket(
+                    outcome.ticket, counter=counter_after(outcome), centre=CENTRE, now=at
+                )
+            )
     # Urgency: COL's 10 min target over weight 1 equals KRA's 60 min over weight 3 only at a
     # 1:2 wait ratio, so COL is served more, yet KRA is never starved.
     assert served["COL"] > served["KRA"] > 10
@@ -307,7 +316,9 @@ def test_call_next_refusals() -> None:
         return caught.value.code
 
     assert code_for(CounterState("C1")) == ErrorCode.counter_closed
-    assert code_for(replace(open_state("C1"), status="paused")) == ErrorCode.counter_paused
+    assert (
+        code_for(replace(open_state("C1"), status=CounterStatus.paused)) == ErrorCode.counter_paused
+    )
     assert code_for(replace(open_state("C1"), current_ticket_id="t-x")) == ErrorCode.counter_busy
     assert (
         code_for(open_state("C1"), [issue(CENTRE, "PCC", MONDAY_9AM)])
@@ -331,8 +342,8 @@ def test_call_next_records_the_reason_on_the_event() -> None:
     [event] = outcome.events
     assert event.data["reason"] == "most_urgent"
     assert event.data["reason_text"] == "waited 4 min of a 20 min target"
-    assert outcome.counter.current_ticket_id == ticket.id
-    assert outcome.counter.normal_streak == 1
+    assert counter_after(outcome).current_ticket_id == ticket.id
+    assert counter_after(outcome).normal_streak == 1
 
 
 def test_preview_order_lists_the_next_calls_without_calling() -> None:
@@ -375,9 +386,11 @@ def test_a_late_appointment_going_first_does_not_reset_the_pass_over_count() -> 
         )
         order.append(outcome.ticket.number)
         waiting = [t for t in waiting if t.id != outcome.ticket.id]
-        state = tickets.finish_ticket(
-            outcome.ticket, counter=outcome.counter, centre=centre, now=now
-        ).counter
+        state = counter_after(
+            tickets.finish_ticket(
+                outcome.ticket, counter=counter_after(outcome), centre=centre, now=now
+            )
+        )
 
     call(24)  # P-001 passes the KRA ticket once
     # Slot 09:15, checked in at 09:25 (inside the 15 min late window): its place is 09:15.
@@ -402,7 +415,7 @@ def test_the_worked_example_of_docs_calling_policy() -> None:
     def at(hour: int, minute: int):
         return nairobi(2026, 11, 23, hour, minute)
 
-    def make(service: str, sequence: int, arrived, **options: object) -> Ticket:
+    def make(service: str, sequence: int, arrived, **options: Unpack[IssueOptions]) -> Ticket:
         return issue(centre, service, arrived, sequence=sequence, **options)
 
     waiting = [
@@ -428,18 +441,21 @@ def test_the_worked_example_of_docs_calling_policy() -> None:
         outcome = policy.call_next(
             centre=centre, counter=counter, state=state, waiting=waiting, now=at(10, minute)
         )
+        assert outcome.reason is not None
         calls.append(
             (
                 outcome.ticket.number,
                 outcome.reason.explanation,
-                outcome.counter.normal_streak,
-                outcome.counter.passover_count,
+                counter_after(outcome).normal_streak,
+                counter_after(outcome).passover_count,
             )
         )
         waiting = [t for t in waiting if t.id != outcome.ticket.id]
-        state = tickets.finish_ticket(
-            outcome.ticket, counter=outcome.counter, centre=centre, now=at(10, minute)
-        ).counter
+        state = counter_after(
+            tickets.finish_ticket(
+                outcome.ticket, counter=counter_after(outcome), centre=centre, now=at(10, minute)
+            )
+        )
     assert calls == [
         ("B-019", "appointment 10:00", 2, 1),
         ("B-018", "priority (Elderly (65 and over))", 0, 2),

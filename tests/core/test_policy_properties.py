@@ -1,6 +1,7 @@
 """Property tests of the calling policy at one busy counter, denser than the stateful machine."""
 
 from dataclasses import replace
+from typing import Literal
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -10,7 +11,7 @@ from centre_core.appointments import Appointment
 from centre_core.clock import FixedClock
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import Ticket
-from tests.core.factory import MONDAY_9AM, issue, minutes, open_state, small_centre
+from tests.core.factory import MONDAY_9AM, counter_after, issue, minutes, open_state, small_centre
 from tests.core.policy_model import PolicyWatch
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
@@ -34,7 +35,10 @@ STEP = st.tuples(st.integers(0, 12), st.lists(ARRIVAL, max_size=4), st.integers(
     mode=st.sampled_from(["urgency", "fifo"]),
 )
 def test_guarantees_hold_at_a_busy_counter(
-    steps: list[tuple[int, list[tuple[str, str, object]], int]], bound: int, every: int, mode: str
+    steps: list[tuple[int, list[tuple[str, str, str | int | None]], int]],
+    bound: int,
+    every: int,
+    mode: Literal["urgency", "fifo"],
 ) -> None:
     centre = small_centre(max_pass_over=bound, priority_every=every, mode=mode)
     config = centre.counter("C2")
@@ -45,30 +49,31 @@ def test_guarantees_hold_at_a_busy_counter(
     for advance, arrivals, calls in steps:
         clock.advance(minutes=advance)
         now = clock.now()
-        for kind, service, extra in arrivals:
-            if kind == "walk_in":
-                waiting.append(issue(centre, service, now, priority=extra))
-            elif kind == "appointment":
-                slot = now + minutes(extra)  # type: ignore[operator]
-                booking = Appointment(ref="A", service_code=service, slot_start=slot)
-                result = appointments.check_in(booking, centre=centre, now=now)
-                waiting.append(
-                    issue(
-                        centre,
-                        service,
-                        now,
-                        source=result.source,
-                        appointment_slot=slot,
-                        ready_at=result.ready_at,
+        for arrival in arrivals:
+            match arrival:
+                case ("walk_in", service, str() | None as priority):
+                    waiting.append(issue(centre, service, now, priority=priority))
+                case ("appointment", service, int() as offset):
+                    slot = now + minutes(offset)
+                    booking = Appointment(ref="A", service_code=service, slot_start=slot)
+                    result = appointments.check_in(booking, centre=centre, now=now)
+                    waiting.append(
+                        issue(
+                            centre,
+                            service,
+                            now,
+                            source=result.source,
+                            appointment_slot=slot,
+                            ready_at=result.ready_at,
+                        )
                     )
-                )
-            else:
-                ticket = issue(centre, service, now)
-                waiting.append(
-                    tickets.transfer_ticket(
-                        ticket, counter=None, centre=centre, now=now, to_counter="C2"
-                    ).ticket
-                )
+                case (_, service, _):  # transfer_here
+                    ticket = issue(centre, service, now)
+                    waiting.append(
+                        tickets.transfer_ticket(
+                            ticket, counter=None, centre=centre, now=now, to_counter="C2"
+                        ).ticket
+                    )
         for _ in range(calls):
             eligible = policy.eligible_tickets(counter=config, waiting=waiting, now=now)
             try:
@@ -84,10 +89,11 @@ def test_guarantees_hold_at_a_busy_counter(
             assert outcome.counter is not None
             assert outcome.counter.normal_streak == watch.normal_streak("C2")
             waiting = [t for t in waiting if t.id != outcome.ticket.id]
-            state = tickets.finish_ticket(
-                outcome.ticket, counter=outcome.counter, centre=centre, now=now
-            ).counter
-            assert state is not None
+            state = counter_after(
+                tickets.finish_ticket(
+                    outcome.ticket, counter=outcome.counter, centre=centre, now=now
+                )
+            )
             event(f"call reason: {outcome.reason.code}")
     event(f"most passes of a head: {watch.longest_head_passes}")
 
@@ -114,9 +120,11 @@ def test_priority_ratio_over_long_runs(every: int, calls: int, shuffle) -> None:
         )
         pattern.append(outcome.ticket.priority is not None)
         waiting = [t for t in waiting if t.id != outcome.ticket.id]
-        state = tickets.finish_ticket(
-            outcome.ticket, counter=outcome.counter, centre=centre, now=now
-        ).counter
+        state = counter_after(
+            tickets.finish_ticket(
+                outcome.ticket, counter=counter_after(outcome), centre=centre, now=now
+            )
+        )
     expected = [(i + 1) % (every + 1) == 0 for i in range(calls)]
     assert pattern == expected
     assert sum(pattern) == calls // (every + 1)
@@ -157,7 +165,9 @@ def test_preview_is_the_order_the_counter_calls(
         )
         called.append((outcome.ticket.id, outcome.reason))
         waiting = [t for t in waiting if t.id != outcome.ticket.id]
-        state = tickets.finish_ticket(
-            outcome.ticket, counter=outcome.counter, centre=centre, now=now
-        ).counter
+        state = counter_after(
+            tickets.finish_ticket(
+                outcome.ticket, counter=counter_after(outcome), centre=centre, now=now
+            )
+        )
     assert [(c.ticket.id, c.reason) for c in preview] == called

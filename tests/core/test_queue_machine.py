@@ -11,6 +11,7 @@ the priority ratio holds at every call that rules 4-5 decide.
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from typing import Unpack
 
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from centre_core.clock import FixedClock, business_day
 from centre_core.counters import CounterState, CounterStatus, pause_counter, resume_counter
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import Ticket, TicketSource, TicketStatus
-from tests.core.factory import nairobi, open_state, small_centre
+from tests.core.factory import AppointmentOptions, nairobi, open_state, small_centre
 from tests.core.policy_model import PolicyWatch
 
 MACHINE_SETTINGS = settings(
@@ -99,7 +100,11 @@ class QueueMachine(RuleBasedStateMachine):
         return f"t{self.next_id:04d}"
 
     def issue_one(
-        self, service: str, priority: str | None, source: TicketSource, **extra: object
+        self,
+        service: str,
+        priority: str | None,
+        source: TicketSource,
+        **extra: Unpack[AppointmentOptions],
     ) -> None:
         now = self.clock.now()
         day = business_day(now, timezone=self.centre.timezone)
@@ -117,7 +122,7 @@ class QueueMachine(RuleBasedStateMachine):
                 issued_today=self.walk_ins_today[(day, service)],
                 source=source,
                 priority=priority,
-                **extra,  # type: ignore[arg-type]
+                **extra,
             )
         except QueueError as error:
             if error.code == ErrorCode.daily_cap_reached:

@@ -1,15 +1,20 @@
 """Ticket life: issue, call, recall, serve, finish, stage advance, no-show, cancel, transfer."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from typing import TypedDict, Unpack
 
 import pytest
 
 from centre_core import tickets
+from centre_core.centre import CentreConfig
+from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import TicketSource, TicketStatus
 from tests.core.factory import (
     MONDAY_9AM,
+    IssueOptions,
+    counter_after,
     example_centre,
     issue,
     minutes,
@@ -21,13 +26,21 @@ from tests.core.factory import (
 CENTRE = small_centre()
 
 
+class TransferTarget(TypedDict, total=False):
+    """Where `transfer_ticket` sends a ticket."""
+
+    to_service: str | None
+    to_stage: int | None
+    to_counter: str | None
+
+
 def code_of(action) -> str:
     with pytest.raises(QueueError) as caught:
         action()
     return caught.value.code
 
 
-def issue_now(service: str = "BC", **options: object) -> tickets.Ticket:
+def issue_now(service: str = "BC", **options: Unpack[IssueOptions]) -> tickets.Ticket:
     return issue(CENTRE, service, MONDAY_9AM, **options)
 
 
@@ -76,24 +89,34 @@ def test_staged_service_starts_at_its_first_stage() -> None:
     )
 
 
-def test_issue_refusals() -> None:
-    def attempt(**options: object) -> str:
-        arguments = {
-            "centre": CENTRE,
-            "service_code": "PCC",
-            "sequence": 1,
-            "ticket_id": "t",
-            "token": "token-abcdefghijklmnop",
-            "now": MONDAY_9AM,
-            "issued_today": 0,
-        }
-        arguments.update(options)
-        return code_of(lambda: tickets.issue_ticket(**arguments))  # type: ignore[arg-type]
+def issue_refusal(
+    *,
+    centre: CentreConfig = CENTRE,
+    service_code: str = "PCC",
+    now: datetime = MONDAY_9AM,
+    issued_today: int = 0,
+    priority: str | None = None,
+) -> str:
+    """The error code `issue_ticket` refuses with."""
+    return code_of(
+        lambda: tickets.issue_ticket(
+            centre=centre,
+            service_code=service_code,
+            sequence=1,
+            ticket_id="t",
+            token="token-abcdefghijklmnop",
+            now=now,
+            issued_today=issued_today,
+            priority=priority,
+        )
+    )
 
-    assert attempt(service_code="XYZ") == ErrorCode.service_not_found
-    assert attempt(issued_today=3) == ErrorCode.daily_cap_reached
-    assert attempt(priority="vip") == ErrorCode.unknown_priority
-    assert attempt(service_code="KRA", priority="elderly") == ErrorCode.priority_not_allowed
+
+def test_issue_refusals() -> None:
+    assert issue_refusal(service_code="XYZ") == ErrorCode.service_not_found
+    assert issue_refusal(issued_today=3) == ErrorCode.daily_cap_reached
+    assert issue_refusal(priority="vip") == ErrorCode.unknown_priority
+    assert issue_refusal(service_code="KRA", priority="elderly") == ErrorCode.priority_not_allowed
 
 
 def test_daily_cap_counts_walk_ins_only() -> None:
@@ -114,18 +137,8 @@ def test_daily_cap_counts_walk_ins_only() -> None:
 def test_issue_is_refused_outside_opening_hours() -> None:
     centre = example_centre()
 
-    def attempt(service: str, at) -> str:
-        return code_of(
-            lambda: tickets.issue_ticket(
-                centre=centre,
-                service_code=service,
-                sequence=1,
-                ticket_id="t",
-                token="token-abcdefghijklmnop",
-                now=at,
-                issued_today=0,
-            )
-        )
+    def attempt(service: str, at: datetime) -> str:
+        return issue_refusal(centre=centre, service_code=service, now=at)
 
     assert attempt("BC", nairobi(2026, 11, 23, 7, 30)) == ErrorCode.service_closed
     assert attempt("BC", nairobi(2026, 11, 29, 10)) == ErrorCode.service_closed  # Sunday
@@ -142,25 +155,29 @@ def test_call_then_serve_then_finish() -> None:
     call = called(ticket)
     assert call.ticket.status == TicketStatus.called
     assert call.ticket.counter == "C1"
-    assert call.counter.current_ticket_id == ticket.id
+    assert counter_after(call).current_ticket_id == ticket.id
     assert call.events[0].type == "ticket.called"
     assert call.events[0].data["reason"] == "manual"
-    serve = tickets.start_serving(call.ticket, counter=call.counter, now=MONDAY_9AM + minutes(2))
+    serve = tickets.start_serving(
+        call.ticket, counter=counter_after(call), now=MONDAY_9AM + minutes(2)
+    )
     assert serve.ticket.status == TicketStatus.serving
     assert serve.ticket.serving_at == MONDAY_9AM + minutes(2)
     done = tickets.finish_ticket(
-        serve.ticket, counter=serve.counter, centre=CENTRE, now=MONDAY_9AM + minutes(9)
+        serve.ticket, counter=counter_after(serve), centre=CENTRE, now=MONDAY_9AM + minutes(9)
     )
     assert done.ticket.status == TicketStatus.done
     assert not done.ticket.is_active
     assert done.ticket.counter == "C1"
-    assert done.counter.current_ticket_id is None
+    assert counter_after(done).current_ticket_id is None
     assert [e.type for e in done.events] == ["ticket.done"]
 
 
 def test_a_called_ticket_can_be_finished_without_start_serving() -> None:
     call = called(issue_now())
-    done = tickets.finish_ticket(call.ticket, counter=call.counter, centre=CENTRE, now=MONDAY_9AM)
+    done = tickets.finish_ticket(
+        call.ticket, counter=counter_after(call), centre=CENTRE, now=MONDAY_9AM
+    )
     assert done.ticket.status == TicketStatus.done
 
 
@@ -181,11 +198,11 @@ def test_two_counters_cannot_hold_one_ticket() -> None:
 def test_a_counter_holds_one_ticket_and_must_be_open() -> None:
     first = called(issue_now())
     second = issue_now()
-    assert code_of(lambda: tickets.call_ticket(second, counter=first.counter, now=MONDAY_9AM)) == (
-        ErrorCode.counter_busy
-    )
-    closed = replace(open_state("C1"), status="closed")
-    paused = replace(open_state("C1"), status="paused")
+    assert code_of(
+        lambda: tickets.call_ticket(second, counter=counter_after(first), now=MONDAY_9AM)
+    ) == (ErrorCode.counter_busy)
+    closed = replace(open_state("C1"), status=CounterStatus.closed)
+    paused = replace(open_state("C1"), status=CounterStatus.paused)
     assert code_of(lambda: tickets.call_ticket(second, counter=closed, now=MONDAY_9AM)) == (
         ErrorCode.counter_closed
     )
@@ -213,29 +230,35 @@ def test_illegal_transitions() -> None:
     )
     call = called(waiting)
     assert code_of(
-        lambda: tickets.call_ticket(call.ticket, counter=call.counter, now=MONDAY_9AM)
+        lambda: tickets.call_ticket(call.ticket, counter=counter_after(call), now=MONDAY_9AM)
     ) == (ErrorCode.invalid_transition)
     assert code_of(lambda: tickets.cancel_ticket(call.ticket, now=MONDAY_9AM, reason="x")) == (
         ErrorCode.invalid_transition
     )
-    serve = tickets.start_serving(call.ticket, counter=call.counter, now=MONDAY_9AM)
+    serve = tickets.start_serving(call.ticket, counter=counter_after(call), now=MONDAY_9AM)
     assert code_of(
-        lambda: tickets.mark_no_show(serve.ticket, counter=serve.counter, now=MONDAY_9AM)
+        lambda: tickets.mark_no_show(serve.ticket, counter=counter_after(serve), now=MONDAY_9AM)
     ) == (ErrorCode.invalid_transition)
     assert code_of(
         lambda: tickets.recall_ticket(
-            serve.ticket, counter=serve.counter, centre=CENTRE, now=MONDAY_9AM
+            serve.ticket, counter=counter_after(serve), centre=CENTRE, now=MONDAY_9AM
         )
     ) == (ErrorCode.invalid_transition)
-    done = tickets.finish_ticket(serve.ticket, counter=serve.counter, centre=CENTRE, now=MONDAY_9AM)
+    done = tickets.finish_ticket(
+        serve.ticket, counter=counter_after(serve), centre=CENTRE, now=MONDAY_9AM
+    )
     for action in (
-        lambda: tickets.call_ticket(done.ticket, counter=done.counter, now=MONDAY_9AM),
+        lambda: tickets.call_ticket(done.ticket, counter=counter_after(done), now=MONDAY_9AM),
         lambda: tickets.cancel_ticket(done.ticket, now=MONDAY_9AM, reason="x"),
         lambda: tickets.transfer_ticket(
-            done.ticket, counter=done.counter, centre=CENTRE, now=MONDAY_9AM, to_service="PCC"
+            done.ticket,
+            counter=counter_after(done),
+            centre=CENTRE,
+            now=MONDAY_9AM,
+            to_service="PCC",
         ),
         lambda: tickets.finish_ticket(
-            done.ticket, counter=done.counter, centre=CENTRE, now=MONDAY_9AM
+            done.ticket, counter=counter_after(done), centre=CENTRE, now=MONDAY_9AM
         ),
     ):
         assert code_of(action) == ErrorCode.invalid_transition
@@ -246,19 +269,21 @@ def test_recall_limit_turns_into_no_show() -> None:
     call = tickets.call_ticket(
         issue(centre, "BC", MONDAY_9AM), counter=open_state("C1"), now=MONDAY_9AM
     )
-    first = tickets.recall_ticket(call.ticket, counter=call.counter, centre=centre, now=MONDAY_9AM)
+    first = tickets.recall_ticket(
+        call.ticket, counter=counter_after(call), centre=centre, now=MONDAY_9AM
+    )
     second = tickets.recall_ticket(
-        first.ticket, counter=first.counter, centre=centre, now=MONDAY_9AM
+        first.ticket, counter=counter_after(first), centre=centre, now=MONDAY_9AM
     )
     assert [first.ticket.recalls, second.ticket.recalls] == [1, 2]
     assert [first.events[0].type, second.events[0].type] == ["ticket.recalled", "ticket.recalled"]
-    assert second.counter.current_ticket_id == call.ticket.id
+    assert counter_after(second).current_ticket_id == call.ticket.id
     third = tickets.recall_ticket(
-        second.ticket, counter=second.counter, centre=centre, now=MONDAY_9AM
+        second.ticket, counter=counter_after(second), centre=centre, now=MONDAY_9AM
     )
     assert third.ticket.status == TicketStatus.no_show
     assert third.ticket.recalls == 2
-    assert third.counter.current_ticket_id is None
+    assert counter_after(third).current_ticket_id is None
     assert third.events[0].type == "ticket.no_show"
     assert third.events[0].data["reason"] == "recall_limit"
 
@@ -268,16 +293,20 @@ def test_recall_limit_zero_means_no_recall() -> None:
     call = tickets.call_ticket(
         issue(centre, "BC", MONDAY_9AM), counter=open_state("C1"), now=MONDAY_9AM
     )
-    ended = tickets.recall_ticket(call.ticket, counter=call.counter, centre=centre, now=MONDAY_9AM)
+    ended = tickets.recall_ticket(
+        call.ticket, counter=counter_after(call), centre=centre, now=MONDAY_9AM
+    )
     assert ended.ticket.status == TicketStatus.no_show
 
 
 def test_no_show_frees_the_counter() -> None:
     call = called(issue_now())
-    gone = tickets.mark_no_show(call.ticket, counter=call.counter, now=MONDAY_9AM + minutes(5))
+    gone = tickets.mark_no_show(
+        call.ticket, counter=counter_after(call), now=MONDAY_9AM + minutes(5)
+    )
     assert gone.ticket.status == TicketStatus.no_show
     assert gone.ticket.finished_at == MONDAY_9AM + minutes(5)
-    assert gone.counter.current_ticket_id is None
+    assert counter_after(gone).current_ticket_id is None
     assert gone.events[0].data["reason"] == "marked"
 
 
@@ -297,10 +326,10 @@ def test_stage_advance_keeps_number_and_arrival() -> None:
         at += minutes(10)
         call = tickets.call_ticket(ticket, counter=open_state(code), now=at)
         finish = tickets.finish_ticket(
-            call.ticket, counter=call.counter, centre=CENTRE, now=at + minutes(5)
+            call.ticket, counter=counter_after(call), centre=CENTRE, now=at + minutes(5)
         )
         ticket = finish.ticket
-        assert finish.counter.current_ticket_id is None
+        assert counter_after(finish).current_ticket_id is None
         if stage < 2:
             assert ticket.status == TicketStatus.waiting
             assert ticket.stage_index == stage + 1
@@ -322,7 +351,7 @@ def test_transfer_to_another_service_and_back() -> None:
     call = called(ticket, "C1")
     there = tickets.transfer_ticket(
         call.ticket,
-        counter=call.counter,
+        counter=counter_after(call),
         centre=CENTRE,
         now=MONDAY_9AM + minutes(3),
         to_service="PCC",
@@ -348,7 +377,7 @@ def test_transfer_to_another_service_and_back() -> None:
     )
     back = tickets.transfer_ticket(
         call_back.ticket,
-        counter=call_back.counter,
+        counter=counter_after(call_back),
         centre=CENTRE,
         now=MONDAY_9AM + minutes(8),
         to_service="BC",
@@ -362,7 +391,7 @@ def test_transfer_to_another_service_and_back() -> None:
 def test_transfer_to_a_specific_counter() -> None:
     call = called(issue_now("BC"), "C1")
     moved = tickets.transfer_ticket(
-        call.ticket, counter=call.counter, centre=CENTRE, now=MONDAY_9AM, to_counter="C2"
+        call.ticket, counter=counter_after(call), centre=CENTRE, now=MONDAY_9AM, to_counter="C2"
     )
     assert moved.ticket.target_counter == "C2"
     assert moved.ticket.queue_key == "BC"
@@ -390,12 +419,13 @@ def test_transfer_to_a_stage_keeps_or_resets_the_stage() -> None:
 
 def test_transfer_refusals() -> None:
     call = called(issue_now("BC"), "C1")
+    holder = counter_after(call)
 
-    def attempt(counter=call.counter, ticket=call.ticket, **target: object) -> str:
+    def attempt(counter: CounterState | None = holder, **target: Unpack[TransferTarget]) -> str:
         return code_of(
             lambda: tickets.transfer_ticket(
-                ticket, counter=counter, centre=CENTRE, now=MONDAY_9AM, **target
-            )  # type: ignore[arg-type]
+                call.ticket, counter=counter, centre=CENTRE, now=MONDAY_9AM, **target
+            )
         )
 
     assert attempt(to_counter="C3") == ErrorCode.transfer_target_invalid  # C3 does not serve BC

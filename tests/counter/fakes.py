@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.errors import CentreApiError, CentreUnavailable
 from centre_client.mirror import Change
 from centre_core.clock import FixedClock
-from counter.link import ChangesHandler, OnlineHandler
 from counter.model import (
     CounterQueue,
     CounterState,
@@ -27,6 +27,8 @@ DIRECTORY = Directory(
     priorities={"elderly": "Elderly"},
 )
 SERVES = {"C1": ("NID", "BC"), "C2": ("GC",)}
+
+MORNING = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 09:30 in Nairobi
 
 
 @dataclass

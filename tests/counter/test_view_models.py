@@ -1,6 +1,5 @@
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
@@ -9,20 +8,9 @@ from centre_core.clock import FixedClock
 from centre_core.wire import TicketRecord
 from counter.model import Session, StaffFigures
 from counter.view_models import CounterViewModel, LoginViewModel
-from tests.counter.fakes import FakeLink
+from tests.counter.fakes import MORNING, FakeLink
 
 pytestmark = pytest.mark.anyio
-MORNING = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 09:30 in Nairobi
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(MORNING)
-
-
-@pytest.fixture
-def link(clock: FixedClock) -> FakeLink:
-    return FakeLink(clock=clock)
 
 
 async def started(link: FakeLink, clock: FixedClock) -> CounterViewModel:

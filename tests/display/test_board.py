@@ -317,3 +317,32 @@ def test_a_few_services_fit_on_one_page_without_a_page_number() -> None:
     board = Board(FixedClock(START))
     assert board.vm.waiting_page == board.vm.waiting_rows
     assert board.vm.waiting_page_text == ""
+
+
+def test_the_header_says_whether_the_board_is_live_in_both_languages() -> None:
+    board = Board(FixedClock(START))
+    assert (board.vm.connection_text, board.vm.connection_tone) == (
+        "Offline · Nje ya mtandao",
+        "offline",
+    )
+    board.vm.set_online(True)
+    assert (board.vm.connection_text, board.vm.connection_tone) == ("Live · Moja kwa moja", "live")
+    board.vm.set_online(False)
+    assert board.vm.connection_tone == "offline"
+
+
+def test_the_stage_lights_up_for_a_fresh_call_and_says_a_recall_is_one() -> None:
+    clock = FixedClock(START)
+    log, board = Log(clock), Board(clock)
+    assert (board.vm.stage_number, board.vm.call_tone) == ("—", "normal")
+    board.feed(log.issue("t1", "N-001"), log.call("t1", "N-001", "1"))
+    assert (board.vm.stage_number, board.vm.call_tone) == ("N-001", "highlighted")
+    assert board.vm.call_title == "Now calling · Sasa tunaita"
+    clock.advance(seconds=10)
+    board.vm.tick()
+    assert board.vm.call_tone == "normal"
+    board.feed(log.call("t1", "N-001", "1", recalls=1))
+    assert (board.vm.call_title, board.vm.call_tone) == (
+        "Calling again · Tunaita tena",
+        "highlighted",
+    )

@@ -56,7 +56,7 @@ class ToneSynthesizer:
 
 
 async def settle(display: HallDisplay, seq: int) -> None:
-    await asyncio.wait_for(display.stream.wait_for_seq(seq), 5)
+    await asyncio.wait_for(display.link.stream.wait_for_seq(seq), 5)
 
 
 async def waits_shown(display: HallDisplay, text: str) -> None:
@@ -92,7 +92,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 await settle(display, 4)
                 centre.call_next(counter="c2")
                 await settle(display, 5)
-                await asyncio.wait_for(display.stream.wait_online(), 5)
+                await asyncio.wait_for(display.link.stream.wait_online(), 5)
                 assert display.view_model.online
                 assert display.view_model.current_number == "N-001"
                 # Two waiting, 6 minutes each, one counter open: 12 minutes, shown as 15.
@@ -100,7 +100,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 await asyncio.wait_for(display.announcer.wait_idle(), 5)
 
                 centre.drop_connections()
-                await asyncio.wait_for(display.stream.wait_online(False), 5)
+                await asyncio.wait_for(display.link.stream.wait_online(False), 5)
                 assert not display.view_model.online
                 clock.advance(minutes=30)  # N-001 took half an hour: 10 minutes a citizen now
                 centre.finish(counter="c2")
@@ -109,7 +109,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 centre.recall(counter="c2")  # live again
                 await settle(display, 8)
                 centre.drop_connections()
-                await asyncio.wait_for(display.stream.wait_online(False), 5)
+                await asyncio.wait_for(display.link.stream.wait_online(False), 5)
                 issue(centre, clock)
                 await settle(display, 9)
                 # The server's new estimate (two waiting, 10 minutes each) follows the event.

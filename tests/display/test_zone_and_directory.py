@@ -1,7 +1,8 @@
 """Zones filter calls and queues; the directory is read from the server's hall snapshot."""
 
 from centre_core.wire import HallSnapshot
-from display.directory import directory_from_hall, service_of_selector
+from display.centre_link import directory_from_hall
+from display.directory import service_of_selector
 from display.zone import Zone
 from tests.display.messages import hall
 

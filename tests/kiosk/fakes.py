@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from centre_client.errors import CentreApiError, CentreUnavailable
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
 from kiosk.ports import (
     PRINTER_OK,
     PRINTER_PAPER_LOW,
-    CommandRefused,
     PrintFailed,
-    ServerUnreachable,
 )
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -114,7 +113,7 @@ class FakeBackend:
 
     async def fetch_menu(self) -> KioskMenu:
         if not self.reachable:
-            raise ServerUnreachable("down")
+            raise CentreUnavailable("down")
         return self.menu
 
     async def issue_ticket(self, *, service_code, priority, phone, request_id) -> IssuedTicket:
@@ -138,7 +137,7 @@ class FakeBackend:
 
     async def report_printer_status(self, *, state: str) -> None:
         if not self.reachable:
-            raise ServerUnreachable("down")
+            raise CentreUnavailable("down")
         self.printer_reports.append(state)
 
     async def _answer(self, request_id, service_code, slot) -> IssuedTicket:
@@ -149,7 +148,7 @@ class FakeBackend:
             if outcome is not None:
                 raise outcome
         if not self.reachable:
-            raise ServerUnreachable("down")
+            raise CentreUnavailable("down")
         if request_id not in self._tickets:
             chosen = self.menu.service(service_code) or service(service_code)
             number = f"{service_code[0]}-{len(self._tickets) + 1:03d}"
@@ -189,5 +188,5 @@ class FakeStation:
         return b"\x89PNG preview of " + ticket.number.encode()
 
 
-def refused(code: str) -> CommandRefused:
-    return CommandRefused(code, "refused by the test")
+def refused(code: str) -> CentreApiError:
+    return CentreApiError(code, "refused by the test")

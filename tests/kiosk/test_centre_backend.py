@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from centre_client.api import CentreClient
+from centre_client.errors import CentreApiError, CentreUnavailable
 from kiosk.centre_backend import CentreBackend, printer_report
-from kiosk.ports import CommandRefused, ServerUnreachable
 
 MENU = {
     "centre_code": "GPO",
@@ -104,7 +104,7 @@ def test_a_refusal_keeps_the_servers_code():
         )
 
     backend = backend_answering(handler)
-    with pytest.raises(CommandRefused) as refused:
+    with pytest.raises(CentreApiError) as refused:
         asyncio.run(backend.check_in(reference="ZZ99", phone=None, request_id="req-12345678"))
     assert refused.value.code == "appointment_not_found"
 
@@ -114,7 +114,7 @@ def test_a_server_out_of_reach_is_unreachable():
         raise httpx.ConnectError("refused", request=request)
 
     backend = backend_answering(handler)
-    with pytest.raises(ServerUnreachable):
+    with pytest.raises(CentreUnavailable):
         asyncio.run(backend.fetch_menu())
 
 

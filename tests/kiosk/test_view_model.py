@@ -3,9 +3,9 @@
 import asyncio
 import functools
 
+from centre_client.errors import CentreUnavailable
 from kiosk.i18n import Language, translate
-from kiosk.ports import ServerUnreachable
-from kiosk.view_model import KioskScreen, KioskTimings, KioskViewModel, TicketStage
+from kiosk.view_model import KioskScreen, KioskTimings, KioskViewModel, SlipProgress
 from tests.kiosk.fakes import (
     NAIROBI,
     FakeBackend,
@@ -90,7 +90,7 @@ async def test_a_walk_in_gets_a_printed_ticket_in_kiswahili_then_the_kiosk_start
         }
     ]
     assert kiosk.screen is KioskScreen.TICKET
-    assert kiosk.vm.ticket_stage == TicketStage.PRINTED
+    assert kiosk.vm.slip_progress == SlipProgress.PRINTED
     assert kiosk.station.printed == ["N-001"]
     assert kiosk.vm.ticket_number == "N-001"
     assert kiosk.vm.ticket_ahead == "Watu mbele yako: 3"
@@ -145,7 +145,7 @@ async def test_a_double_tap_on_the_last_step_issues_one_ticket():
 
 @async_test
 async def test_a_resend_after_a_network_blip_reuses_the_request_id():
-    backend = FakeBackend(outcomes=[ServerUnreachable("blip"), ServerUnreachable("blip")])
+    backend = FakeBackend(outcomes=[CentreUnavailable("blip"), CentreUnavailable("blip")])
     kiosk = Kiosk(ask_phone=False, backend=backend)
     await kiosk.walk_in("BC")
     assert len(backend.calls) == 1
@@ -153,7 +153,7 @@ async def test_a_resend_after_a_network_blip_reuses_the_request_id():
     await kiosk.clock.advance(1.0)
     assert len(backend.calls) == 3
     assert len({call["request_id"] for call in backend.calls}) == 1
-    assert kiosk.vm.ticket_stage == TicketStage.PRINTED
+    assert kiosk.vm.slip_progress == SlipProgress.PRINTED
     assert kiosk.vm.ticket_number == "B-001"
 
 
@@ -219,7 +219,7 @@ async def test_a_printer_fault_shows_the_ticket_on_screen_and_tells_the_server()
     kiosk.station.state = "paper_out"
     await kiosk.walk_in("BC")
     assert kiosk.screen is KioskScreen.TICKET
-    assert kiosk.vm.ticket_stage == TicketStage.NOT_PRINTED
+    assert kiosk.vm.slip_progress == SlipProgress.NOT_PRINTED
     assert kiosk.vm.ticket_number == "B-001"
     assert kiosk.vm.ticket_preview.startswith(b"\x89PNG")
     assert kiosk.vm.ticket_status == translate("print_failed", Language.EN)
@@ -229,7 +229,7 @@ async def test_a_printer_fault_shows_the_ticket_on_screen_and_tells_the_server()
     kiosk.station.state = "ok"
     kiosk.vm.reprint()
     await settle()
-    assert kiosk.vm.ticket_stage == TicketStage.PRINTED
+    assert kiosk.vm.slip_progress == SlipProgress.PRINTED
     assert kiosk.station.printed == ["B-001"]
     assert kiosk.backend.printer_reports == ["paper_out", "ok"]
 
@@ -393,7 +393,7 @@ async def test_an_appointment_is_checked_in_by_typed_reference():
     ]
     assert kiosk.screen is KioskScreen.TICKET
     assert kiosk.vm.ticket_note == "Appointment at 10:30"
-    assert kiosk.vm.ticket_stage == TicketStage.PRINTED
+    assert kiosk.vm.slip_progress == SlipProgress.PRINTED
 
 
 @async_test

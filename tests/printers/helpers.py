@@ -1,7 +1,9 @@
 """Builders shared by the printer tests."""
 
 import socket
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from typing import TypedDict, Unpack
 
 from printers.decode import RasterImage
 from printers.escpos_printer import EscposTicketPrinter
@@ -14,19 +16,30 @@ STATUS_URL = "https://gpo.huduma.example/t/7Kq2xW9pLmN4vR8s"
 FAST_TIMEOUT = 0.3
 
 
-def make_slip(**changes: object) -> TicketSlip:
-    fields: dict[str, object] = {
-        "centre_name": "Huduma Centre GPO, Nairobi",
-        "number": "B-014",
-        "service_en": "ID card replacement",
-        "service_sw": "Kubadilisha kitambulisho",
-        "issued_at": datetime(2026, 11, 23, 9, 42, tzinfo=NAIROBI),
-        "people_ahead": 7,
-        "estimated_wait_minutes": 18,
-        "status_url": STATUS_URL,
-    }
-    fields.update(changes)
-    return TicketSlip(**fields)  # type: ignore[arg-type]
+class SlipChanges(TypedDict, total=False):
+    """The slip fields a printer test varies."""
+
+    centre_name: str
+    number: str
+    service_sw: str
+    estimated_wait_minutes: int | None
+    status_url: str
+    priority: str | None
+    notice: str | None
+
+
+def make_slip(**changes: Unpack[SlipChanges]) -> TicketSlip:
+    slip = TicketSlip(
+        centre_name="Huduma Centre GPO, Nairobi",
+        number="B-014",
+        service_en="ID card replacement",
+        service_sw="Kubadilisha kitambulisho",
+        issued_at=datetime(2026, 11, 23, 9, 42, tzinfo=NAIROBI),
+        people_ahead=7,
+        estimated_wait_minutes=18,
+        status_url=STATUS_URL,
+    )
+    return replace(slip, **changes)
 
 
 def network_printer(

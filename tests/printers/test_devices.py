@@ -127,7 +127,7 @@ def test_serial_device_prints_and_reads_status(
 def test_absent_usb_printer_is_offline(slip: TicketSlip) -> None:
     printer = printer_from_settings(
         PrinterSettings(
-            kind="usb", usb_vendor_id="0xffff", usb_product_id="0xfffe", timeout_seconds=0.2
+            kind="usb", usb_vendor_id=0xFFFF, usb_product_id=0xFFFE, timeout_seconds=0.2
         )
     )
 
@@ -171,6 +171,8 @@ def test_settings_refuse_incomplete_or_invalid_devices(fields: dict[str, object]
 
 
 def test_usb_ids_are_read_as_written_on_the_label() -> None:
-    settings = PrinterSettings(kind="usb", usb_vendor_id="0x04b8", usb_product_id="0x0e15")
+    settings = PrinterSettings.model_validate(
+        {"kind": "usb", "usb_vendor_id": "0x04b8", "usb_product_id": "0x0e15"}
+    )
 
     assert (settings.usb_vendor_id, settings.usb_product_id) == (0x04B8, 0x0E15)

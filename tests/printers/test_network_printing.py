@@ -12,7 +12,7 @@ from printers.escpos_job import escpos_job
 from printers.escpos_printer import EscposTicketPrinter
 from printers.fake_network import FakeNetworkPrinter
 from printers.layout import slip_layout
-from printers.paper import profile_code_pages, slip_format
+from printers.paper import PaperWidth, profile_code_pages, slip_format
 from printers.qr import qr_matrix
 from printers.slip import TicketSlip
 from tests.printers.helpers import STATUS_URL, make_slip, network_printer, qr_modules_in
@@ -104,9 +104,9 @@ def test_accented_and_typographic_characters_print_in_the_code_page(
 
 @pytest.mark.parametrize(("paper", "columns", "number_size"), [(58, 32, 6), (80, 48, 8)])
 def test_paper_width_sets_columns_and_number_size(
-    fake: FakeNetworkPrinter, paper: int, columns: int, number_size: int
+    fake: FakeNetworkPrinter, paper: PaperWidth, columns: int, number_size: int
 ) -> None:
-    printer = network_printer(fake.port, paper_width_mm=paper)  # type: ignore[arg-type]
+    printer = network_printer(fake.port, paper_width_mm=paper)
 
     printer.print_slip(make_slip())
 
@@ -136,8 +136,10 @@ def test_long_ticket_number_shrinks_to_fit(fake: FakeNetworkPrinter) -> None:
 
 
 @pytest.mark.parametrize("paper", [58, 80])
-def test_image_qr_when_the_profile_has_no_native_qr(fake: FakeNetworkPrinter, paper: int) -> None:
-    printer = network_printer(fake.port, paper_width_mm=paper, profile="POS-5890")  # type: ignore[arg-type]
+def test_image_qr_when_the_profile_has_no_native_qr(
+    fake: FakeNetworkPrinter, paper: PaperWidth
+) -> None:
+    printer = network_printer(fake.port, paper_width_mm=paper, profile="POS-5890")
 
     printer.print_slip(make_slip())
 
@@ -194,9 +196,11 @@ def test_concurrent_prints_do_not_interleave(fake: FakeNetworkPrinter) -> None:
     paper=st.sampled_from([58, 80]),
     native=st.booleans(),
 )
-def test_no_job_contains_a_status_query_by_accident(token: str, paper: int, native: bool) -> None:
+def test_no_job_contains_a_status_query_by_accident(
+    token: str, paper: PaperWidth, native: bool
+) -> None:
     # A printer answers DLE EOT 1..4 wherever it appears, even inside image data.
-    fmt = slip_format(paper_width_mm=paper, native_qr=native)  # type: ignore[arg-type]
+    fmt = slip_format(paper_width_mm=paper, native_qr=native)
     slip = make_slip(status_url=f"https://gpo.huduma.example/t/{token}")
 
     job = escpos_job(slip_layout(slip, fmt), fmt)

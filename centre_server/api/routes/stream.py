@@ -83,10 +83,11 @@ async def stream(websocket: WebSocket) -> None:
         principal = await run_in_threadpool(HALL_AUDIENCE.check, websocket, allow_query=True)
         after = _parse_after(websocket.query_params.get("after"))
     except QueueError as error:
-        close_code = {
+        close_codes: dict[str, int] = {
             ServerErrorCode.unauthenticated: CLOSE_UNAUTHENTICATED,
             ServerErrorCode.forbidden: CLOSE_FORBIDDEN,
-        }.get(error.code, CLOSE_INVALID_REQUEST)
+        }
+        close_code = close_codes.get(error.code, CLOSE_INVALID_REQUEST)
         await _refuse(websocket, error.code, error.message, close_code)
         return
     assert principal is not None

@@ -122,7 +122,7 @@ def take_walk_in_ticket(kiosk):
 def wait_for_printed_ticket(kiosk, *, after=""):
     def printed():
         state = kiosk.state()
-        shown = state.get("screen") == "ticket" and state.get("ticket_stage") == "printed"
+        shown = state.get("screen") == "ticket" and state.get("slip_progress") == "printed"
         return shown and state.get("ticket_number") not in ("", after) and state["ticket_number"]
 
     number = kiosk.wait_for(printed, "a printed ticket", within=TICKET_SECONDS)

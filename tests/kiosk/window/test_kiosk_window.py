@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kiosk.view_model import TicketStage
+from kiosk.view_model import SlipProgress
 from printers.decode import decode_escpos
 from printers.fake_network import FakeNetworkPrinter, FakePrinterState
 from tests.kiosk.window.centre import FOLENI
@@ -51,7 +51,7 @@ def test_a_walk_in_touches_a_service_and_takes_a_printed_ticket(kiosk, centre, p
             await kiosk.tap(kiosk.find(lambda w, d=digit: getattr(w, "key", None) == d))
         await kiosk.screenshot("kiosk-phone")
         await kiosk.double_tap(kiosk.by_id("submit_phone"))  # still one ticket
-        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        await kiosk.wait_until(lambda: kiosk.vm.slip_progress == SlipProgress.PRINTED)
         await kiosk.screenshot("kiosk-ticket")
         number = kiosk.vm.ticket_number
         await kiosk.finish()
@@ -82,11 +82,11 @@ def test_an_appointment_is_checked_in_by_typed_reference_and_by_scanner(kiosk, c
             await kiosk.tap(kiosk.find(lambda w, k=key: getattr(w, "key", None) == k))
         await kiosk.screenshot("kiosk-check-in")
         await kiosk.tap(kiosk.by_id("submit_check_in"))
-        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        await kiosk.wait_until(lambda: kiosk.vm.slip_progress == SlipProgress.PRINTED)
         typed = kiosk.vm.ticket_number
         await start_over(kiosk)
         await kiosk.type_on_scanner("DEMO-002")
-        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        await kiosk.wait_until(lambda: kiosk.vm.slip_progress == SlipProgress.PRINTED)
         scanned = kiosk.vm.ticket_number
         await start_over(kiosk)
         return typed, scanned
@@ -109,7 +109,7 @@ def test_paper_out_shows_the_ticket_on_screen_and_tells_the_managers(kiosk, cent
         await kiosk.wait_for_screen("priority")
         await kiosk.tap(kiosk.find(lambda w: getattr(w, "code", "x") == ""))
         await kiosk.tap(kiosk.by_id("skip_phone"))
-        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.NOT_PRINTED)
+        await kiosk.wait_until(lambda: kiosk.vm.slip_progress == SlipProgress.NOT_PRINTED)
         await kiosk.wait_until(lambda: kiosk.by_id("preview").texture is not None)
         await kiosk.screenshot("kiosk-ticket-not-printed")
         return kiosk.vm.ticket_number
@@ -125,7 +125,7 @@ def test_paper_out_shows_the_ticket_on_screen_and_tells_the_managers(kiosk, cent
 
     async def staff_load_paper_and_citizen_reprints():
         await kiosk.tap(kiosk.by_id("reprint"))
-        await kiosk.wait_until(lambda: kiosk.vm.ticket_stage == TicketStage.PRINTED)
+        await kiosk.wait_until(lambda: kiosk.vm.slip_progress == SlipProgress.PRINTED)
         await start_over(kiosk)
 
     printer.set_state(FakePrinterState.ONLINE)

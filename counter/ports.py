@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
-from centre_client.mirror import Change
+from app_shell.ports import ChangesHandler, OnlineHandler
 from counter.model import CounterQueue, Directory, HeldTicket, Session, StaffFigures
-
-ChangesHandler = Callable[[list[Change]], None]
-OnlineHandler = Callable[[bool], None]
 
 
 class CounterLink(Protocol):

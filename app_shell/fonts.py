@@ -1,4 +1,4 @@
-"""The board's typeface: Noto Sans when installed, else DejaVu Sans (both cover Swahili)."""
+"""The public apps' typeface: Noto Sans when installed, else DejaVu Sans (both cover Swahili)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ CANDIDATES = (
 
 
 def register_fonts() -> str:
-    """Register the board's font under `FONT_NAME` and return that name.
+    """Register the typeface under `FONT_NAME` and return that name.
 
     Falls back to Kivy's bundled Roboto when neither family is installed, so a missing
-    package costs looks, never the display.
+    package costs looks, never the app.
     """
     bundled = Path(kivy_data_dir) / "fonts"
     fallback = (bundled / "Roboto-Regular.ttf", bundled / "Roboto-Bold.ttf")

@@ -1,0 +1,1 @@
+"""What the three Kivy apps share: tasks, clocks, window options, settings errors, the app base."""
