@@ -97,6 +97,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 assert display.view_model.current_number == "N-001"
                 # Two waiting, 6 minutes each, one counter open: 12 minutes, shown as 15.
                 await asyncio.wait_for(waits_shown(display, "15 min"), 5)
+                assert display.announcer is not None
                 await asyncio.wait_for(display.announcer.wait_idle(), 5)
 
                 centre.drop_connections()
