@@ -31,6 +31,52 @@ class ErrorCode(StrEnum):
     invalid_config = "invalid_config"
 
 
+# The HTTP status of every code on the centre API (docs/api.md): the server answers with it,
+# `centre_client.testing.FakeCentre` too. Besides the domain's codes, the server's own
+# (`centre_server.error_codes`); a code missing here answers `DEFAULT_STATUS`.
+STATUS_BY_CODE: dict[str, int] = {
+    "unauthenticated": 401,
+    "invalid_credentials": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    ErrorCode.counter_not_found: 404,
+    ErrorCode.ticket_not_found: 404,
+    ErrorCode.service_not_found: 404,
+    ErrorCode.appointment_not_found: 404,
+    "method_not_allowed": 405,
+    ErrorCode.no_waiting_tickets: 409,
+    ErrorCode.counter_closed: 409,
+    ErrorCode.counter_paused: 409,
+    ErrorCode.counter_busy: 409,
+    ErrorCode.ticket_not_held: 409,
+    ErrorCode.ticket_taken: 409,
+    ErrorCode.invalid_transition: 409,
+    ErrorCode.service_closed: 409,
+    ErrorCode.daily_cap_reached: 409,
+    ErrorCode.appointment_already_checked_in: 409,
+    ErrorCode.appointment_not_today: 409,
+    ErrorCode.appointment_cancelled: 409,
+    "request_id_reused": 409,
+    "device_exists": 409,
+    "invalid_request": 422,
+    ErrorCode.counter_not_serving_service: 422,
+    ErrorCode.priority_not_allowed: 422,
+    ErrorCode.unknown_priority: 422,
+    ErrorCode.transfer_target_invalid: 422,
+    ErrorCode.invalid_config: 422,
+    "invalid_phone": 422,
+    "invalid_id_number": 422,
+    "internal_error": 500,
+}
+# A code the table does not know yet (a new domain rule) is still the client's request failing.
+DEFAULT_STATUS = 400
+
+
+def status_for(code: str) -> int:
+    """Return the HTTP status of an error code."""
+    return STATUS_BY_CODE.get(code, DEFAULT_STATUS)
+
+
 class QueueError(Exception):
     """A refused domain operation: a stable `code` for machines, a `message` for people."""
 

@@ -216,3 +216,10 @@ def queue_estimate(
         counters_serving=_effective_counters(centre, queue_key, _open_codes(counters), busy),
         mean_service_seconds=_mean_for(centre, queue_key, means),
     )
+
+
+def wait_minutes(wait: timedelta | None) -> int | None:
+    """Return a wait in whole minutes, rounded up (a citizen prefers a pleasant surprise)."""
+    if wait is None:
+        return None
+    return max(0, -(-int(wait.total_seconds()) // 60))

@@ -3,9 +3,9 @@
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from centre_core.centre import CentreConfig
+from centre_core.centre import CentreConfig, CounterConfig
 from centre_core.clock import as_utc, business_day
 from centre_core.counters import CounterState, require_ready_to_call
 from centre_core.errors import ErrorCode, QueueError
@@ -247,6 +247,29 @@ def call_ticket(
     return CallOutcome(called, holding, (event,), reason)
 
 
+def call_chosen_ticket(
+    ticket: Ticket, *, counter: CounterState, config: CounterConfig, now: datetime
+) -> CallOutcome:
+    """Call a ticket staff picked from the list: refused if this counter may not call it.
+
+    A counter calls from the queues it serves, or a ticket sent to it; a ticket sent to another
+    counter is that counter's (`ticket_taken`).
+    """
+    if ticket.status == TicketStatus.waiting and not (
+        config.serves(ticket.queue_key) or ticket.target_counter == counter.code
+    ):
+        raise QueueError(
+            ErrorCode.counter_not_serving_service,
+            f"counter {counter.code} does not serve {ticket.queue_key}",
+        )
+    if ticket.target_counter not in (None, counter.code):
+        raise QueueError(
+            ErrorCode.ticket_taken,
+            f"ticket {ticket.number} waits for counter {ticket.target_counter}",
+        )
+    return call_ticket(ticket, counter=counter, now=now)
+
+
 def recall_ticket(
     ticket: Ticket, *, counter: CounterState, centre: CentreConfig, now: datetime
 ) -> CallOutcome:
@@ -388,3 +411,35 @@ def transfer_ticket(
     if counter is not None and ticket.status in HELD_STATUSES:
         counter = _free(counter)
     return CallOutcome(moved, counter, (event,))
+
+
+class TransferTarget(TypedDict, total=False):
+    """Where a counter sends a ticket: a service, a stage, a counter (any of them), and a note."""
+
+    to_service: str | None
+    to_stage: int | None
+    to_counter: str | None
+    note: str | None
+
+
+def transfer_by_counter(
+    ticket: Ticket,
+    *,
+    counter: CounterState,
+    centre: CentreConfig,
+    now: datetime,
+    **target: Unpack[TransferTarget],
+) -> CallOutcome:
+    """Transfer as a counter's staff do: the ticket it holds or a waiting one, to a named target.
+
+    A ticket another counter holds is refused (`ticket_taken`), and so is a transfer naming no
+    service, stage or counter (`transfer_target_invalid`).
+    """
+    if ticket.status in HELD_STATUSES and ticket.counter != counter.code:
+        raise QueueError(
+            ErrorCode.ticket_taken, f"ticket {ticket.number} is held by {ticket.counter}"
+        )
+    if all(target.get(key) is None for key in ("to_service", "to_stage", "to_counter")):
+        raise QueueError(ErrorCode.transfer_target_invalid, "name a service, a stage or a counter")
+    holder = counter if ticket.counter == counter.code else None
+    return transfer_ticket(ticket, counter=holder, centre=centre, now=now, **target)

@@ -8,13 +8,16 @@ frozen. The request bodies only the server reads stay with the server (`centre_s
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
-from centre_core.counters import CounterStatus
+from centre_core.centre import CentreConfig
+from centre_core.counters import CounterState, CounterStatus
 from centre_core.events import DomainEvent
+from centre_core.reasons import CallReason
 from centre_core.tickets import Ticket, TicketSource, TicketStatus
 
 
@@ -22,6 +25,18 @@ class WireModel(BaseModel):
     """Base of what the server sends: frozen, unknown fields ignored."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+# The fields of a ticket a view may show under the same name (its `id` is the view's `ticket_id`).
+_OWN_TICKET_FIELDS = frozenset(field.name for field in dataclasses.fields(Ticket)) - {"id"}
+
+
+def _ticket_fields(ticket: Ticket, view: type[BaseModel]) -> dict[str, Any]:
+    """Return what a ticket view (`TicketPublic`, `TicketStaffView`) takes from the ticket."""
+    values = {name: getattr(ticket, name) for name in _OWN_TICKET_FIELDS & set(view.model_fields)}
+    values.update(ticket_id=ticket.id, queue_key=ticket.queue_key)
+    values.update(status=str(ticket.status), source=str(ticket.source))
+    return values
 
 
 # Errors and health ---------------------------------------------------------------------------
@@ -108,6 +123,33 @@ class TicketPublic(WireModel):
     centre_name: str
     phone_masked: str | None = None
 
+    @classmethod
+    def of(
+        cls,
+        ticket: Ticket,
+        *,
+        centre: CentreConfig,
+        people_ahead: int,
+        estimated_wait_minutes: int | None,
+        status_url: str,
+        phone_masked: str | None = None,
+    ) -> TicketPublic:
+        """Return the citizen's view of a ticket, its place and wait worked out by the caller."""
+        service = centre.service(ticket.service_code)
+        own = _ticket_fields(ticket, cls)
+        # An ended ticket keeps the counter that ended it; the citizen sees none.
+        own["counter"] = ticket.counter if ticket.is_active else None
+        return cls(
+            **own,
+            service_name_en=service.name_en,
+            service_name_sw=service.name_sw,
+            people_ahead=people_ahead,
+            estimated_wait_minutes=estimated_wait_minutes,
+            status_url=status_url,
+            centre_name=centre.name,
+            phone_masked=phone_masked,
+        )
+
 
 class CheckInOut(WireModel):
     """A checked-in appointment and its ticket."""
@@ -145,12 +187,22 @@ class TicketStaffView(WireModel):
     note: str | None
     phone_masked: str | None
 
+    @classmethod
+    def of(cls, ticket: Ticket, *, phone_masked: str | None) -> TicketStaffView:
+        """Return the counter staff's view of a ticket."""
+        return cls(**_ticket_fields(ticket, cls), phone_masked=phone_masked)
+
 
 class ReasonOut(WireModel):
     """Why the calling policy chose a ticket."""
 
     code: str
     explanation: str
+
+    @classmethod
+    def of(cls, reason: CallReason) -> ReasonOut:
+        """Return the policy's reason as the counter screen shows it."""
+        return cls(code=reason.code, explanation=reason.explanation)
 
 
 class CounterOut(WireModel):
@@ -164,6 +216,20 @@ class CounterOut(WireModel):
     number: str | None
     pause_reason: str | None
     status_since: datetime | None
+
+    @classmethod
+    def of(cls, state: CounterState, *, centre: CentreConfig, number: str | None) -> CounterOut:
+        """Return a counter's live state (`number`: that of the ticket it holds)."""
+        return cls(
+            code=state.code,
+            name=centre.counter(state.code).name,
+            status=str(state.status),
+            staff_number=state.staff_number,
+            ticket_id=state.current_ticket_id,
+            number=number if state.current_ticket_id else None,
+            pause_reason=state.pause_reason,
+            status_since=state.status_since,
+        )
 
 
 class CounterCommandOut(WireModel):

@@ -1,4 +1,4 @@
-"""The one place where error codes become HTTP statuses and `{"error": {code, message}}` bodies."""
+"""Every error answers a `{"error": {code, message}}` body with its code's status (core table)."""
 
 from __future__ import annotations
 
@@ -9,57 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from centre_core.errors import ErrorCode, QueueError
+from centre_core.errors import QueueError, status_for
 from centre_server.error_codes import ServerErrorCode
 
 logger = logging.getLogger(__name__)
-
-STATUS_BY_CODE: dict[str, int] = {
-    ServerErrorCode.unauthenticated: 401,
-    ServerErrorCode.invalid_credentials: 401,
-    ServerErrorCode.forbidden: 403,
-    ServerErrorCode.not_found: 404,
-    ErrorCode.counter_not_found: 404,
-    ErrorCode.ticket_not_found: 404,
-    ErrorCode.service_not_found: 404,
-    ErrorCode.appointment_not_found: 404,
-    ServerErrorCode.method_not_allowed: 405,
-    ErrorCode.no_waiting_tickets: 409,
-    ErrorCode.counter_closed: 409,
-    ErrorCode.counter_paused: 409,
-    ErrorCode.counter_busy: 409,
-    ErrorCode.ticket_not_held: 409,
-    ErrorCode.ticket_taken: 409,
-    ErrorCode.invalid_transition: 409,
-    ErrorCode.service_closed: 409,
-    ErrorCode.daily_cap_reached: 409,
-    ErrorCode.appointment_already_checked_in: 409,
-    ErrorCode.appointment_not_today: 409,
-    ErrorCode.appointment_cancelled: 409,
-    ServerErrorCode.request_id_reused: 409,
-    ServerErrorCode.device_exists: 409,
-    ServerErrorCode.invalid_request: 422,
-    ErrorCode.counter_not_serving_service: 422,
-    ErrorCode.priority_not_allowed: 422,
-    ErrorCode.unknown_priority: 422,
-    ErrorCode.transfer_target_invalid: 422,
-    ErrorCode.invalid_config: 422,
-    ServerErrorCode.invalid_phone: 422,
-    ServerErrorCode.invalid_id_number: 422,
-    ServerErrorCode.internal_error: 500,
-}
-# A code the table does not know yet (a new domain rule) is still the client's request failing.
-DEFAULT_STATUS = 400
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     """Return the error envelope every failing response carries."""
     return {"error": {"code": str(code), "message": message}}
-
-
-def status_for(code: str) -> int:
-    """Return the HTTP status of an error code."""
-    return STATUS_BY_CODE.get(code, DEFAULT_STATUS)
 
 
 def error_response(code: str, message: str, *, status: int | None = None) -> JSONResponse:

@@ -32,13 +32,6 @@ _OPEN_COUNTERS = (
 )
 
 
-def minutes(wait: timedelta | None) -> int | None:
-    """Return a wait in whole minutes, rounded up (a citizen prefers a pleasant surprise)."""
-    if wait is None:
-        return None
-    return max(0, -(-int(wait.total_seconds()) // 60))
-
-
 def related_queues(context: ServerContext, queue_key: str) -> set[str]:
     """Return the queues sharing counters with `queue_key` (they split those counters' time)."""
     related = {queue_key}

@@ -8,27 +8,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from centre_core import estimates, policy
-from centre_core.clock import business_day
-from centre_core.counters import CounterState, CounterStatus
+from centre_core import policy
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.events import EventType
-from centre_core.tickets import Ticket, TicketStatus
+from centre_core.hall import HallFigures
 from centre_core.wire import (
     CallRecord,
     CounterQueueOut,
     DeviceOut,
-    HallCounterOut,
-    HallServiceOut,
     HallSnapshot,
-    HallTotalsOut,
     NextTicketOut,
-    PriorityOut,
     QueueCountOut,
     ReasonOut,
-    ServiceOut,
     ServicesOut,
-    StandingCall,
     TicketPublic,
     TicketRecord,
 )
@@ -42,117 +34,31 @@ RECENT_CALLS = 20
 CALL_TYPES = (str(EventType.ticket_called), str(EventType.ticket_recalled))
 
 
-def _whole_minutes(seconds: float) -> int:
-    return max(0, int(seconds // 60))
-
-
-class _Figures:
-    """Queue figures of the whole centre at one instant, from one read transaction."""
-
-    def __init__(self, session: Session, context: ServerContext, now: datetime) -> None:
-        self.context = context
-        self.now = now
-        self.rows = ticket_repo.active(session)
-        self.tickets = [ticket_repo.to_ticket(row) for row in self.rows]
-        self.waiting = [t for t in self.tickets if t.status == TicketStatus.waiting]
-        self.counters = counter_repo.load_all(session, codes=context.counter_queues)
-        self.means = estimates_service.mean_seconds(session, context, context.centre.queue_keys)
-
-    def waiting_for(self, service_code: str) -> list[Ticket]:
-        return [t for t in self.waiting if t.service_code == service_code]
-
-    def counters_open_for(self, service_code: str) -> int:
-        return sum(
-            1
-            for state in self.counters
-            if state.status == CounterStatus.open
-            and _serves(self.context, state.code, service_code)
-        )
-
-    def new_ticket_wait(self, service_code: str) -> int | None:
-        service = self.context.centre.service(service_code)
-        wait = estimates.queue_estimate(
-            centre=self.context.centre,
-            queue_key=service.queue_key(0),
-            waiting=self.waiting,
-            counters=self.counters,
-            means=self.means,
-        )
-        return estimates_service.minutes(wait)
-
-    def longest_wait_minutes(self, tickets: list[Ticket]) -> int:
-        if not tickets:
-            return 0
-        return _whole_minutes(max((self.now - t.issued_at).total_seconds() for t in tickets))
+def _figures(session: Session, context: ServerContext, now: datetime) -> HallFigures:
+    """Read the queue's figures at one instant, from one read transaction."""
+    return HallFigures(
+        centre=context.centre,
+        tickets=[ticket_repo.to_ticket(row) for row in ticket_repo.active(session)],
+        counters=counter_repo.load_all(session, codes=context.counter_queues),
+        means=estimates_service.mean_seconds(session, context, context.centre.queue_keys),
+        now=now,
+    )
 
 
 def services_menu(context: ServerContext) -> ServicesOut:
     """Return the kiosk's menu: services with waiting counts, estimates and opening state."""
-    now = context.now()
-    centre = context.centre
     with context.db.read() as session:
-        figures = _Figures(session, context, now)
-        services = []
-        for service in centre.services:
-            closed = centre.closed_reason(service.code, now)
-            services.append(
-                ServiceOut(
-                    code=service.code,
-                    name_en=service.name_en,
-                    name_sw=service.name_sw,
-                    prefix=service.prefix,
-                    waiting=len(figures.waiting_for(service.code)),
-                    estimated_wait_minutes=figures.new_ticket_wait(service.code),
-                    is_open=closed is None,
-                    closed_reason=closed,
-                    priority_allowed=service.priority_allowed,
-                    collection=service.collection,
-                    counters_open=figures.counters_open_for(service.code),
-                )
-            )
-    return ServicesOut(
-        centre_code=centre.code,
-        centre_name=centre.name,
-        services=services,
-        priorities=[
-            PriorityOut(code=p.code, name_en=p.name_en, name_sw=p.name_sw)
-            for p in centre.priority_categories
-        ],
-    )
-
-
-def _serves(context: ServerContext, counter_code: str, service_code: str) -> bool:
-    """Whether a counter serves any stage of a service."""
-    service = context.centre.service(service_code)
-    return any(key in context.counter_queues[counter_code] for key in service.queue_keys)
-
-
-def _hall_counter(
-    context: ServerContext, state: CounterState, number: str | None
-) -> HallCounterOut:
-    # Displays get the snapshot too: no staff number on it.
-    out = presenters.counter_out(context, state, number=number)
-    return HallCounterOut(
-        **out.model_dump(exclude={"staff_number"}),
-        staff_number=None,
-        services=[
-            service.code
-            for service in context.centre.services
-            if _serves(context, state.code, service.code)
-        ],
-    )
+        figures = _figures(session, context, context.now())
+    return figures.services_menu()
 
 
 def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> HallSnapshot:
     """Return the whole hall at one seq (a consistent read): the stream's first message."""
-    now = context.now()
-    centre = context.centre
     with context.db.read() as session:
         seq = session.execute(
             select(CentreStateRow.last_seq).where(CentreStateRow.id == CENTRE_ROW_ID)
         ).scalar_one()
-        figures = _Figures(session, context, now)
-        numbers = {row.id: row.number for row in figures.rows}
+        figures = _figures(session, context, context.now())
         recent = list(
             session.scalars(
                 select(EventRow)
@@ -177,57 +83,12 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
             if include_devices
             else None
         )
-    records = [TicketRecord.of(ticket) for ticket in figures.tickets]
-    counters = [
-        _hall_counter(context, state, numbers.get(state.current_ticket_id or ""))
-        for state in figures.counters
-    ]
-    by_status: defaultdict[str, int] = defaultdict(int)
-    for state in figures.counters:
-        serving = state.status == CounterStatus.open and state.current_ticket_id is not None
-        by_status["serving" if serving else str(state.status)] += 1
-    return HallSnapshot(
+    return figures.hall_snapshot(
         seq=seq,
-        at=now,
-        business_day=business_day(now, timezone=centre.timezone),
-        centre_code=centre.code,
-        centre_name=centre.name,
-        services=[
-            HallServiceOut(
-                code=service.code,
-                name_en=service.name_en,
-                name_sw=service.name_sw,
-                waiting=len(figures.waiting_for(service.code)),
-                longest_wait_minutes=figures.longest_wait_minutes(
-                    figures.waiting_for(service.code)
-                ),
-                estimated_wait_minutes=figures.new_ticket_wait(service.code),
-                counters_open=figures.counters_open_for(service.code),
-            )
-            for service in centre.services
-        ],
-        counters=counters,
-        totals=HallTotalsOut(
-            waiting=len(figures.waiting),
-            longest_wait_minutes=figures.longest_wait_minutes(figures.waiting),
-            counters_open=by_status["open"] + by_status["serving"],
-            counters_serving=by_status["serving"],
-            counters_paused=by_status["paused"],
-            counters_closed=by_status["closed"],
-        ),
-        called_now=[
-            StandingCall.model_validate(record, from_attributes=True)
-            for record in sorted(
-                (r for r in records if r.status == TicketStatus.called),
-                key=lambda r: r.called_at or now,
-                reverse=True,
-            )
-        ],
         recent_calls=[
             CallRecord.of(TicketRecord.model_validate(event.data), seq=event.seq, at=event.at)
             for event in reversed(recent)
         ],
-        tickets=records,
         devices=devices,
     )
 
@@ -276,7 +137,7 @@ def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) 
                 ticket=presenters.ticket_staff_view(
                     choice.ticket, phone=phones.get(choice.ticket.id)
                 ),
-                reason=ReasonOut(code=choice.reason.code, explanation=choice.reason.explanation),
+                reason=ReasonOut.of(choice.reason),
             )
             for choice in order
         ],

@@ -22,7 +22,7 @@ from centre_core import tickets as ticket_rules
 from centre_core.clock import business_day
 from centre_core.counters import CounterState
 from centre_core.errors import ErrorCode, QueueError
-from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus
+from centre_core.tickets import CallOutcome, Ticket, TicketSource
 from centre_core.wire import CounterCommandOut, TicketPublic
 from centre_server.context import ServerContext
 from centre_server.db.core_tables import table_of
@@ -293,21 +293,12 @@ def call_ticket(
     """Call one specific waiting ticket (the counter must serve its queue or be its target)."""
 
     def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
-        ticket = ticket_repo.load(transaction.session, ticket_id)
-        counter = context.centre.counter(state.code)
-        if ticket.status == TicketStatus.waiting and not (
-            counter.serves(ticket.queue_key) or ticket.target_counter == state.code
-        ):
-            raise QueueError(
-                ErrorCode.counter_not_serving_service,
-                f"counter {state.code} does not serve {ticket.queue_key}",
-            )
-        if ticket.target_counter not in (None, state.code):
-            raise QueueError(
-                ErrorCode.ticket_taken,
-                f"ticket {ticket.number} waits for counter {ticket.target_counter}",
-            )
-        return ticket_rules.call_ticket(ticket, counter=state, now=context.now())
+        return ticket_rules.call_chosen_ticket(
+            ticket_repo.load(transaction.session, ticket_id),
+            counter=state,
+            config=context.centre.counter(state.code),
+            now=context.now(),
+        )
 
     return _counter_command(
         context,
@@ -454,21 +445,11 @@ def transfer(
     def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
         if ticket_id is not None and ticket_id != state.current_ticket_id:
             ticket = ticket_repo.load(transaction.session, ticket_id)
-            holder: CounterState | None = state if ticket.counter == state.code else None
         else:
             ticket = _held_ticket(transaction, state, None)
-            holder = state
-        if ticket.status in ticket_rules.HELD_STATUSES and ticket.counter != state.code:
-            raise QueueError(
-                ErrorCode.ticket_taken, f"ticket {ticket.number} is held by {ticket.counter}"
-            )
-        if to_service is None and to_counter is None and to_stage is None:
-            raise QueueError(
-                ErrorCode.transfer_target_invalid, "name a service, a stage or a counter"
-            )
-        return ticket_rules.transfer_ticket(
+        return ticket_rules.transfer_by_counter(
             ticket,
-            counter=holder,
+            counter=state,
             centre=context.centre,
             now=context.now(),
             to_service=to_service,

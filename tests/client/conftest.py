@@ -1,10 +1,11 @@
-"""Fixtures of the client tests: anyio on asyncio, and the fake centre."""
+"""Fixtures of the client tests: anyio on asyncio, and a fake centre with a display token."""
 
 from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.client.fake_centre import FakeCentre
+from centre_client.testing import FakeCentre
+from tests.client.centres import DISPLAY_TOKEN, fake_centre
 
 
 @pytest.fixture
@@ -14,8 +15,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def centre() -> AsyncIterator[FakeCentre]:
-    fake = FakeCentre()
-    await fake.start()
-    yield fake
-    if fake.server is not None:
-        await fake.stop()
+    fake = fake_centre(heartbeat_seconds=0.05)
+    fake.add_device("display", token=DISPLAY_TOKEN)
+    async with fake:
+        yield fake

@@ -1,4 +1,4 @@
-"""The event stream against a real websocket server on loopback that drops, skips and stalls."""
+"""The event stream against FakeCentre's websocket on loopback, which drops, skips and stalls."""
 
 import asyncio
 import random
@@ -8,8 +8,11 @@ import pytest
 
 from centre_client.mirror import Called, QueueMirror
 from centre_client.stream import Backoff, EventStream
-from tests.client.events import ticket_data
-from tests.client.fake_centre import TOKEN, FakeCentre
+from centre_client.testing import FakeCentre
+from centre_core.clock import FixedClock
+from centre_core.wire import SnapshotMessage
+from tests.client.centres import DISPLAY_TOKEN, STAFF_NUMBER
+from tests.client.live_centre import PIN
 
 pytestmark = pytest.mark.anyio
 
@@ -19,21 +22,28 @@ FAST = Backoff(initial=0.01, cap=0.05)
 
 def make_stream(centre: FakeCentre, **kwargs: object) -> EventStream:
     options: dict = {"heartbeat_timeout": 2.0, "backoff": FAST, **kwargs}
-    return EventStream(centre.url, TOKEN, **options)
+    return EventStream(centre.url, DISPLAY_TOKEN, **options)
 
 
-def replayed(centre: FakeCentre) -> QueueMirror:
-    mirror = QueueMirror()
-    for message in centre.log:
-        mirror.apply(message)
-    return mirror
-
-
-def assert_mirrors_the_log(stream: EventStream, centre: FakeCentre) -> None:
-    truth = replayed(centre)
-    assert stream.mirror.last_seq == truth.last_seq
+def assert_mirrors_the_hall(stream: EventStream, centre: FakeCentre) -> None:
+    hall = centre.hall_snapshot()
+    truth = QueueMirror()
+    truth.apply(SnapshotMessage(seq=hall.seq, data=hall))
+    assert stream.mirror.last_seq == truth.last_seq == centre.head
     assert stream.mirror.tickets == truth.tickets
     assert stream.mirror.counters == truth.counters
+
+
+def open_counter(centre: FakeCentre) -> None:
+    centre.login_staff(staff_number=STAFF_NUMBER, pin=PIN, counter="C07")
+
+
+def issue(centre: FakeCentre) -> str:
+    """Issue a ticket; the clock moves on, so calls go in issue order (no tie on random ids)."""
+    number = centre.issue_ticket(service_code="BC").number
+    assert isinstance(centre.clock, FixedClock)
+    centre.clock.advance(seconds=1)
+    return number
 
 
 async def until(predicate: Callable[[], bool]) -> None:
@@ -46,17 +56,17 @@ async def until(predicate: Callable[[], bool]) -> None:
 async def test_a_fresh_client_starts_from_a_snapshot_then_follows_live_events(
     centre: FakeCentre,
 ) -> None:
-    centre.publish("counter.opened", {"counter": "C1", "status": "open"})
-    centre.issue()
+    open_counter(centre)
+    number = issue(centre)
     async with make_stream(centre) as stream, asyncio.timeout(5):
         await stream.wait_for_seq(2)
         assert stream.online
-        centre.issue()
-        centre.publish("ticket.called", ticket_data("t1", "N-001", status="called", counter="C1"))
+        issue(centre)
+        centre.call_next(counter="C07")
         await stream.wait_for_seq(4)
-        assert_mirrors_the_log(stream, centre)
-        assert [call.number for call in stream.mirror.called_now()] == ["N-001"]
-    assert [session.after for session in centre.sessions] == [None]
+        assert_mirrors_the_hall(stream, centre)
+        assert [call.number for call in stream.mirror.called_now()] == [number]
+    assert centre.stream_afters == [None]
 
 
 async def test_after_a_server_drop_it_resumes_from_the_last_applied_seq(
@@ -64,47 +74,46 @@ async def test_after_a_server_drop_it_resumes_from_the_last_applied_seq(
 ) -> None:
     async with make_stream(centre) as stream, asyncio.timeout(5):
         for _ in range(3):
-            centre.issue()
+            issue(centre)
         await stream.wait_for_seq(3)
-        centre.drop_all()
-        await until(lambda: len(centre.sessions) == 2)
-        centre.issue()
-        centre.issue()
+        centre.drop_connections()
+        await until(lambda: len(centre.stream_afters) == 2)
+        issue(centre)
+        issue(centre)
         await stream.wait_for_seq(5)
-        assert_mirrors_the_log(stream, centre)
-    assert [session.after for session in centre.sessions] == [None, 3]
+        assert_mirrors_the_hall(stream, centre)
+    assert centre.stream_afters == [None, 3]
 
 
 async def test_a_gap_makes_it_reconnect_for_a_snapshot(centre: FakeCentre) -> None:
-    seen: list = []
-    async with make_stream(centre, on_changes=seen.extend) as stream, asyncio.timeout(5):
-        centre.issue()
+    async with make_stream(centre) as stream, asyncio.timeout(5):
+        issue(centre)
         await stream.wait_for_seq(1)
         centre.skip_next = 1
-        centre.issue()
-        centre.issue()
+        issue(centre)
+        issue(centre)
         await stream.wait_for_seq(3)
-        assert_mirrors_the_log(stream, centre)
+        assert_mirrors_the_hall(stream, centre)
         assert stream.last_error is None
         assert stream.connections == 2
-    assert [session.after for session in centre.sessions] == [None, None]
+    assert centre.stream_afters == [None, None]
 
 
 async def test_duplicates_from_the_server_are_applied_once(centre: FakeCentre) -> None:
     seen: list = []
-    centre.publish("counter.opened", {"counter": "C1", "status": "open"})
+    open_counter(centre)
     async with make_stream(centre, on_changes=seen.extend) as stream, asyncio.timeout(5):
         await stream.wait_for_seq(1)
         centre.duplicate_live = True
-        centre.issue()
-        centre.publish("ticket.called", ticket_data("t1", "N-001", status="called", counter="C1"))
+        number = issue(centre)
+        centre.call_next(counter="C07")
         await stream.wait_for_seq(3)
         centre.duplicate_live = False
-        centre.issue()
+        issue(centre)
         await stream.wait_for_seq(4)
-        assert_mirrors_the_log(stream, centre)
+        assert_mirrors_the_hall(stream, centre)
         assert stream.connections == 1
-    assert [c.call.number for c in seen if isinstance(c, Called)] == ["N-001"]
+    assert [c.call.number for c in seen if isinstance(c, Called)] == [number]
 
 
 async def test_a_silent_server_is_dead_after_the_heartbeat_timeout(centre: FakeCentre) -> None:
@@ -113,17 +122,17 @@ async def test_a_silent_server_is_dead_after_the_heartbeat_timeout(centre: FakeC
         make_stream(centre, on_online=states.append, heartbeat_timeout=0.8) as stream,
         asyncio.timeout(5),
     ):
-        centre.issue()
+        issue(centre)
         await stream.wait_for_seq(1)
         centre.silent = True
         await stream.wait_online(False)
         assert stream.last_error == "heartbeat_timeout"
         centre.silent = False
         await stream.wait_online(True)
-        centre.issue()
+        issue(centre)
         await stream.wait_for_seq(2)
     assert states == [True, False, True, False]
-    assert [session.after for session in centre.sessions][:2] == [None, 1]
+    assert centre.stream_afters[:2] == [None, 1]
 
 
 async def test_heartbeats_keep_a_quiet_connection_alive(centre: FakeCentre) -> None:
@@ -149,22 +158,21 @@ async def test_server_restart_goes_offline_backs_off_and_resumes_missing_nothing
         make_stream(centre, backoff=backoff, sleep=record_sleep) as stream,
         asyncio.timeout(10),
     ):
-        centre.issue()
+        issue(centre)
         await stream.wait_for_seq(1)
-        port = centre.port
-        await centre.stop()
+        await centre.go_offline()
         await stream.wait_online(False)
         assert stream.last_error in {"connection_closed", "server_unreachable"}
         await until(lambda: len(delays) >= 6)
         # Events the server recorded while the client could not hear it.
-        centre.issue()
-        centre.issue()
-        await centre.start(port)
+        issue(centre)
+        issue(centre)
+        await centre.come_online()
         await stream.wait_for_seq(3)
         assert stream.online
-        assert_mirrors_the_log(stream, centre)
+        assert_mirrors_the_hall(stream, centre)
     assert delays[:6] == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
-    assert [session.after for session in centre.sessions] == [None, 1]
+    assert centre.stream_afters == [None, 1]
 
 
 async def test_a_refused_token_keeps_it_offline_and_says_why(centre: FakeCentre) -> None:
@@ -180,7 +188,7 @@ async def test_a_refused_token_keeps_it_offline_and_says_why(centre: FakeCentre)
 
 
 async def test_it_pings_and_the_pongs_alone_keep_it_alive(centre: FakeCentre) -> None:
-    centre.heartbeat_interval = 10.0
+    centre.heartbeat_seconds = 10.0
     async with make_stream(centre, heartbeat_timeout=0.6, ping_interval=0.1) as stream:
         await stream.wait_online(True)
         await asyncio.sleep(1.5)
@@ -190,25 +198,26 @@ async def test_it_pings_and_the_pongs_alone_keep_it_alive(centre: FakeCentre) ->
 
 async def test_a_malformed_message_makes_it_resync(centre: FakeCentre) -> None:
     async with make_stream(centre) as stream, asyncio.timeout(5):
-        centre.issue()
+        issue(centre)
         await stream.wait_for_seq(1)
-        for session in centre.live:
-            await session.connection.send("not json")
-        centre.issue()
+        await centre.send_raw("not json")
+        issue(centre)
         await stream.wait_for_seq(2)
-        assert_mirrors_the_log(stream, centre)
-    assert [session.after for session in centre.sessions] == [None, None]
+        assert_mirrors_the_hall(stream, centre)
+    assert centre.stream_afters == [None, None]
 
 
-async def test_a_server_whose_log_went_back_in_time_is_resynced(centre: FakeCentre) -> None:
+async def test_a_server_whose_database_was_replaced_is_resynced(centre: FakeCentre) -> None:
     for _ in range(3):
-        centre.issue()
+        issue(centre)
     async with make_stream(centre) as stream, asyncio.timeout(5):
         await stream.wait_for_seq(3)
-        centre.log = centre.log[:1]
-        await until(lambda: len(centre.sessions) == 2)
+        centre.replace_database()
+        issue(centre)
+        await until(lambda: len(centre.stream_afters) == 2)
         await until(lambda: stream.mirror.last_seq == 1)
-        assert_mirrors_the_log(stream, centre)
+        assert_mirrors_the_hall(stream, centre)
+    assert centre.stream_afters == [None, None]
 
 
 async def test_a_failing_callback_does_not_stop_the_stream(centre: FakeCentre) -> None:
@@ -216,8 +225,8 @@ async def test_a_failing_callback_does_not_stop_the_stream(centre: FakeCentre) -
         raise RuntimeError("view-model bug")
 
     async with make_stream(centre, on_changes=explode, on_online=explode) as stream:
-        centre.issue()
-        centre.issue()
+        issue(centre)
+        issue(centre)
         async with asyncio.timeout(5):
             await stream.wait_for_seq(2)
         assert stream.connections == 1
@@ -231,48 +240,42 @@ async def test_aclose_closes_the_one_connection(centre: FakeCentre) -> None:
     await stream.wait_online(True)
     with pytest.raises(RuntimeError):
         await stream.run()
-    await until(lambda: len(centre.live) == 1)
+    await until(lambda: centre.live_connections == 1)
     await stream.aclose()
     assert not stream.online
-    await until(lambda: not centre.live)
+    await until(lambda: centre.live_connections == 0)
 
 
-async def test_many_forced_disconnects_end_with_the_log_and_one_connection(
+async def test_many_forced_disconnects_end_with_the_hall_and_one_connection(
     centre: FakeCentre,
 ) -> None:
     chaos = random.Random(7)
-    centre.publish("counter.opened", {"counter": "C1", "status": "open"})
+    open_counter(centre)
     async with make_stream(centre, heartbeat_timeout=0.3) as stream, asyncio.timeout(20):
         for round_ in range(30):
             action = chaos.choice(["issue", "issue", "drop", "gap", "call", "restart"])
             if action == "issue":
-                centre.issue()
+                issue(centre)
             elif action == "drop":
-                centre.drop_all()
+                centre.drop_connections()
             elif action == "gap":
                 centre.skip_next = chaos.randint(1, 3)
             elif action == "call":
-                ticket = replayed(centre).waiting("NID")
-                if ticket and replayed(centre).counters["C1"].ticket_id is None:
-                    number, ticket_id = ticket[0].number, ticket[0].ticket_id
-                    centre.publish(
-                        "ticket.called",
-                        ticket_data(ticket_id, number, status="called", counter="C1"),
-                    )
-                    centre.publish("ticket.done", ticket_data(ticket_id, number, status="done"))
+                if centre.counter_queue(counter="C07").waiting_total:
+                    centre.call_next(counter="C07")
+                    centre.finish(counter="C07")
             else:
-                port = centre.port
-                await centre.stop()
-                centre.issue()
-                await centre.start(port)
+                await centre.go_offline()
+                issue(centre)
+                await centre.come_online()
             await asyncio.sleep(chaos.uniform(0, 0.03) if round_ % 3 else 0)
         centre.skip_next = 0
-        centre.issue()
+        issue(centre)
         await stream.wait_for_seq(centre.head)
-        assert_mirrors_the_log(stream, centre)
-        await until(lambda: len(centre.live) == 1)
+        assert_mirrors_the_hall(stream, centre)
+        await until(lambda: centre.live_connections == 1)
         await asyncio.sleep(0.2)
-        assert len(centre.live) == 1
+        assert centre.live_connections == 1
 
 
 def test_backoff_grows_to_its_cap_with_bounded_jitter() -> None:

@@ -436,6 +436,52 @@ def test_transfer_refusals() -> None:
     assert attempt(counter=None, to_service="PCC") == ErrorCode.ticket_not_held
 
 
+def test_a_chosen_ticket_is_called_only_by_a_counter_that_may_call_it() -> None:
+    waiting = issue_now("PCC")
+
+    def chosen_at(code: str, ticket: tickets.Ticket = waiting) -> tickets.CallOutcome:
+        return tickets.call_chosen_ticket(
+            ticket, counter=open_state(code), config=CENTRE.counter(code), now=MONDAY_9AM
+        )
+
+    assert code_of(lambda: chosen_at("C1")) == ErrorCode.counter_not_serving_service
+    assert chosen_at("C3").ticket.counter == "C3"
+    sent = replace(waiting, target_counter="C4")
+    assert code_of(lambda: chosen_at("C3", sent)) == ErrorCode.ticket_taken
+    # Sent to a counter that does not serve its queue: that counter may still call it.
+    assert chosen_at("C4", sent).ticket.counter == "C4"
+
+
+def test_a_counter_transfers_what_it_holds_or_a_waiting_ticket_never_anothers() -> None:
+    call = called(issue_now("BC"), "C1")
+    holding = call.counter
+    assert holding is not None
+
+    def by(
+        counter: str,
+        ticket: tickets.Ticket,
+        *,
+        to_service: str | None = None,
+        to_counter: str | None = None,
+    ) -> tickets.CallOutcome:
+        state = holding if counter == holding.code else open_state(counter)
+        return tickets.transfer_by_counter(
+            ticket,
+            counter=state,
+            centre=CENTRE,
+            now=MONDAY_9AM,
+            to_service=to_service,
+            to_counter=to_counter,
+        )
+
+    assert code_of(lambda: by("C2", call.ticket, to_service="PCC")) == ErrorCode.ticket_taken
+    assert code_of(lambda: by("C1", call.ticket)) == ErrorCode.transfer_target_invalid
+    moved = by("C1", call.ticket, to_service="PCC")
+    assert moved.counter is not None and moved.counter.current_ticket_id is None
+    waiting = by("C2", issue_now("BC"), to_counter="C2")
+    assert (waiting.counter, waiting.ticket.target_counter) == (None, "C2")
+
+
 def test_ticket_issued_before_midnight_keeps_its_number_after_midnight() -> None:
     late = nairobi(2026, 11, 23, 23, 59)
     ticket = issue(CENTRE, "BC", late, sequence=57)

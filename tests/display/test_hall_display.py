@@ -5,6 +5,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from centre_client.testing import FakeCentre
+from centre_core.centre import CentreConfig, CounterConfig, Service
 from centre_core.clock import FixedClock
 from display import audio
 from display.announcements import Announcement
@@ -12,14 +14,33 @@ from display.app import HallDisplay
 from display.players import RecordingPlayer
 from display.settings import DisplaySettings
 from display.speech import Rendering
-from tests.display.fake_centre import FakeCentre
-from tests.display.messages import Log, hall
 
-HALL = hall(
-    "Huduma Centre Nakuru",
-    [("NID", "National ID", "Kitambulisho", 12, 1)],
-    [("c2", "Counter 2")],
+TOKEN = "display-token"
+PIN = "4821"
+NAKURU = CentreConfig(
+    code="HC-NKR",
+    name="Huduma Centre Nakuru",
+    services=(Service("NID", "National ID", "Kitambulisho", "N", 30, prior_service_minutes=6),),
+    counters=tuple(CounterConfig(f"c{i}", f"Counter {i}", {"NID": 1}) for i in range(1, 11)),
 )
+
+
+def nakuru(clock: FixedClock) -> FakeCentre:
+    """The centre: one service, ten counters with a member of staff for each, a display."""
+    centre = FakeCentre(NAKURU, clock=clock)
+    centre.add_device("display", token=TOKEN)
+    for i in range(1, 11):
+        centre.add_staff(f"S{i}", pin=PIN, name=f"Staff {i}")
+    return centre
+
+
+def open_counter(centre: FakeCentre, i: int) -> None:
+    centre.login_staff(staff_number=f"S{i}", pin=PIN, counter=f"c{i}")
+
+
+def issue(centre: FakeCentre, clock: FixedClock) -> None:
+    centre.issue_ticket(service_code="NID")
+    clock.advance(seconds=1)  # called in issue order (no tie on random ids)
 
 
 class ToneSynthesizer:
@@ -48,13 +69,12 @@ async def waits_shown(display: HallDisplay, text: str) -> None:
 
 def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: Path) -> None:
     clock = FixedClock(datetime.now(UTC))
-    log = Log(clock)
     synthesizer = ToneSynthesizer()
     player = RecordingPlayer(tmp_path, speedup=100)
 
     async def scenario() -> None:
-        async with FakeCentre(log, HALL) as centre:
-            settings = DisplaySettings(server_url=centre.url, token="display-token")
+        async with nakuru(clock) as centre:
+            settings = DisplaySettings(server_url=centre.url, token=TOKEN)
             display = HallDisplay(
                 settings,
                 player=player,
@@ -64,38 +84,41 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
             )
             announced = []
             display.view_model.bind(on_announce=lambda _vm, call: announced.append(call.number))
-            log.open("c2")
-            log.issue("t1", "N-001")
-            log.issue("t2", "N-002")
-            log.issue("t3", "N-003")
-            log.call("t1", "N-001", "c2")
+            open_counter(centre, 2)
+            for _ in range(3):
+                issue(centre, clock)
             await display.start()
             try:
+                await settle(display, 4)
+                centre.call_next(counter="c2")
                 await settle(display, 5)
                 await asyncio.wait_for(display.link.stream.wait_online(), 5)
                 assert display.view_model.online
                 assert display.view_model.current_number == "N-001"
-                assert display.view_model.waiting_rows[0]["wait"] == "15 min"
+                # Two waiting, 6 minutes each, one counter open: 12 minutes, shown as 15.
+                await asyncio.wait_for(waits_shown(display, "15 min"), 5)
+                assert display.announcer is not None
+                await asyncio.wait_for(display.announcer.wait_idle(), 5)
 
-                await centre.drop_everyone()
+                centre.drop_connections()
                 await asyncio.wait_for(display.link.stream.wait_online(False), 5)
                 assert not display.view_model.online
-                log.finish("t1", "N-001", "c2")
-                log.call("t2", "N-002", "c2")  # called while the board was away
+                clock.advance(minutes=30)  # N-001 took half an hour: 10 minutes a citizen now
+                centre.finish(counter="c2")
+                centre.call_next(counter="c2")  # called while the board was away
                 await settle(display, 7)
-                log.call("t2", "N-002", "c2", recalls=1)  # live again
+                centre.recall(counter="c2")  # live again
                 await settle(display, 8)
-                await centre.drop_everyone()
+                centre.drop_connections()
                 await asyncio.wait_for(display.link.stream.wait_online(False), 5)
-                centre.hall["services"][0]["estimated_wait_minutes"] = 38
-                log.issue("t4", "N-004")
+                issue(centre, clock)
                 await settle(display, 9)
-                # The server's new estimate follows the event within a moment.
-                await asyncio.wait_for(waits_shown(display, "40 min"), 5)
+                # The server's new estimate (two waiting, 10 minutes each) follows the event.
+                await asyncio.wait_for(waits_shown(display, "20 min"), 5)
                 await asyncio.wait_for(display.announcer.wait_idle(), 5)
 
                 assert announced == ["N-001", "N-002", "N-002"]
-                assert centre.afters == [None, 5, 8]
+                assert centre.stream_afters == [None, 5, 8]
                 assert display.view_model.centre_name == "Huduma Centre Nakuru"
                 assert display.view_model.current_counter == "Counter 2"
                 assert display.view_model.current_is_recall
@@ -123,11 +146,9 @@ class MuteSynthesizer:
 
 
 def test_a_board_without_speech_says_so_in_its_status(tmp_path: Path) -> None:
-    log = Log(FixedClock(datetime.now(UTC)))
-
     async def scenario() -> tuple[str, str]:
-        async with FakeCentre(log, HALL) as centre:
-            settings = DisplaySettings(server_url=centre.url, token="display-token")
+        async with nakuru(FixedClock(datetime.now(UTC))) as centre:
+            settings = DisplaySettings(server_url=centre.url, token=TOKEN)
             player = RecordingPlayer(tmp_path, speedup=100)
             display = HallDisplay(settings, player=player, synthesizer=MuteSynthesizer())
             silent = HallDisplay(replace(settings, play_audio=False))
@@ -144,29 +165,30 @@ def test_a_board_without_speech_says_so_in_its_status(tmp_path: Path) -> None:
 
 
 def test_ten_calls_within_a_second_are_heard_whole_one_after_another(tmp_path: Path) -> None:
-    log = Log(FixedClock(datetime.now(UTC)))
+    clock = FixedClock(datetime.now(UTC))
     synthesizer = ToneSynthesizer()
     player = RecordingPlayer(tmp_path, speedup=50)
 
     async def scenario() -> None:
-        async with FakeCentre(log, HALL) as centre:
-            settings = DisplaySettings(server_url=centre.url, token="display-token")
+        async with nakuru(clock) as centre:
+            settings = DisplaySettings(server_url=centre.url, token=TOKEN)
             display = HallDisplay(settings, player=player, synthesizer=synthesizer)
-            log.open("c2")
+            for i in range(1, 11):
+                open_counter(centre, i)
             await display.start()
             try:
-                await settle(display, 1)
+                await settle(display, 10)
                 for i in range(1, 11):
-                    log.issue(f"t{i}", f"N-{i:03d}")
-                    log.call(f"t{i}", f"N-{i:03d}", "c2")
-                await settle(display, 21)
+                    centre.issue_ticket(service_code="NID")
+                    centre.call_next(counter=f"c{i}")
+                await settle(display, 30)
                 await asyncio.wait_for(display.announcer.wait_idle(), 10)
             finally:
                 await display.aclose()
 
     asyncio.run(scenario())
     assert [p.label for p in player.playbacks] == [
-        f"seq-{2 * i + 1}-N-{i:03d}" for i in range(1, 11)
+        f"seq-{10 + 2 * i}-N-{i:03d}" for i in range(1, 11)
     ]
     assert player.overlaps == 0
     assert all(p.ended - p.started >= p.duration / 50 for p in player.playbacks)

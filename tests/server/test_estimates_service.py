@@ -48,7 +48,7 @@ def test_the_wait_counts_open_counters_and_the_twenty_latest_service_times(harne
     # Two ahead; DC waits too, so C07 gives BC 2/3 of its time.
     expected = timedelta(seconds=round(2 * mean / (2 / 3)))
     assert third["people_ahead"] == 2
-    assert third["estimated_wait_minutes"] == estimates_service.minutes(expected)
+    assert third["estimated_wait_minutes"] == estimates.wait_minutes(expected)
     assert first["people_ahead"] == 0
     with harness.context.db.read() as session:
         ticket = ticket_repo.load(session, third["ticket_id"])

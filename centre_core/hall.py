@@ -1,0 +1,184 @@
+"""The hall read from the queue's state: the kiosk's menu and the hall snapshot (pure).
+
+The server feeds it from one read transaction (`centre_server.services.hall_service`),
+`centre_client.testing.FakeCentre` from its memory: both answer the same figures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from centre_core import estimates
+from centre_core.centre import CentreConfig
+from centre_core.clock import business_day
+from centre_core.counters import CounterState, CounterStatus
+from centre_core.tickets import Ticket, TicketStatus
+from centre_core.wire import (
+    CallRecord,
+    CounterOut,
+    DeviceOut,
+    HallCounterOut,
+    HallServiceOut,
+    HallSnapshot,
+    HallTotalsOut,
+    PriorityOut,
+    ServiceOut,
+    ServicesOut,
+    StandingCall,
+    TicketRecord,
+)
+
+
+class HallFigures:
+    """The queue figures of the whole centre at one instant.
+
+    `tickets` are the tickets still in the hall (waiting, called, serving), `counters` the
+    state of every counter, `means` the planning mean service seconds by queue key.
+    """
+
+    def __init__(
+        self,
+        *,
+        centre: CentreConfig,
+        tickets: Sequence[Ticket],
+        counters: Sequence[CounterState],
+        means: Mapping[str, float],
+        now: datetime,
+    ) -> None:
+        self.centre = centre
+        self.tickets = list(tickets)
+        self.counters = list(counters)
+        self.means = means
+        self.now = now
+        self.waiting = [t for t in self.tickets if t.status == TicketStatus.waiting]
+
+    def serves(self, counter_code: str, service_code: str) -> bool:
+        """Whether a counter serves any stage of a service."""
+        counter = self.centre.counter(counter_code)
+        return any(counter.serves(key) for key in self.centre.service(service_code).queue_keys)
+
+    def waiting_for(self, service_code: str) -> list[Ticket]:
+        """Return the waiting tickets of a service, every stage."""
+        return [t for t in self.waiting if t.service_code == service_code]
+
+    def counters_open_for(self, service_code: str) -> int:
+        """Count the open counters serving a service."""
+        return sum(
+            1
+            for state in self.counters
+            if state.status == CounterStatus.open and self.serves(state.code, service_code)
+        )
+
+    def new_ticket_wait(self, service_code: str) -> int | None:
+        """Return the wait in minutes of a ticket issued now for a service."""
+        wait = estimates.queue_estimate(
+            centre=self.centre,
+            queue_key=self.centre.service(service_code).queue_key(0),
+            waiting=self.waiting,
+            counters=self.counters,
+            means=self.means,
+        )
+        return estimates.wait_minutes(wait)
+
+    def longest_wait_minutes(self, tickets: Sequence[Ticket]) -> int:
+        """Return how long the longest waiting of `tickets` has been in the centre, in minutes."""
+        if not tickets:
+            return 0
+        waited = max((self.now - t.issued_at).total_seconds() for t in tickets)
+        return max(0, int(waited // 60))
+
+    def services_menu(self) -> ServicesOut:
+        """Return the kiosk's menu: services with waiting counts, estimates and opening state."""
+        centre = self.centre
+        services = []
+        for service in centre.services:
+            closed = centre.closed_reason(service.code, self.now)
+            services.append(
+                ServiceOut(
+                    code=service.code,
+                    name_en=service.name_en,
+                    name_sw=service.name_sw,
+                    prefix=service.prefix,
+                    waiting=len(self.waiting_for(service.code)),
+                    estimated_wait_minutes=self.new_ticket_wait(service.code),
+                    is_open=closed is None,
+                    closed_reason=closed,
+                    priority_allowed=service.priority_allowed,
+                    collection=service.collection,
+                    counters_open=self.counters_open_for(service.code),
+                )
+            )
+        return ServicesOut(
+            centre_code=centre.code,
+            centre_name=centre.name,
+            services=services,
+            priorities=[
+                PriorityOut(code=p.code, name_en=p.name_en, name_sw=p.name_sw)
+                for p in centre.priority_categories
+            ],
+        )
+
+    def hall_snapshot(
+        self, *, seq: int, recent_calls: Sequence[CallRecord], devices: list[DeviceOut] | None
+    ) -> HallSnapshot:
+        """Return the whole hall at `seq` with its last calls (and, for managers, devices)."""
+        centre, now = self.centre, self.now
+        records = [TicketRecord.of(ticket) for ticket in self.tickets]
+        numbers = {t.id: t.number for t in self.tickets}
+        by_status: Counter[str] = Counter()
+        for state in self.counters:
+            serving = state.status == CounterStatus.open and state.current_ticket_id is not None
+            by_status["serving" if serving else str(state.status)] += 1
+        return HallSnapshot(
+            seq=seq,
+            at=now,
+            business_day=business_day(now, timezone=centre.timezone),
+            centre_code=centre.code,
+            centre_name=centre.name,
+            services=[
+                HallServiceOut(
+                    code=service.code,
+                    name_en=service.name_en,
+                    name_sw=service.name_sw,
+                    waiting=len(self.waiting_for(service.code)),
+                    longest_wait_minutes=self.longest_wait_minutes(self.waiting_for(service.code)),
+                    estimated_wait_minutes=self.new_ticket_wait(service.code),
+                    counters_open=self.counters_open_for(service.code),
+                )
+                for service in centre.services
+            ],
+            counters=[
+                self._hall_counter(state, numbers.get(state.current_ticket_id or ""))
+                for state in self.counters
+            ],
+            totals=HallTotalsOut(
+                waiting=len(self.waiting),
+                longest_wait_minutes=self.longest_wait_minutes(self.waiting),
+                counters_open=by_status["open"] + by_status["serving"],
+                counters_serving=by_status["serving"],
+                counters_paused=by_status["paused"],
+                counters_closed=by_status["closed"],
+            ),
+            called_now=[
+                StandingCall.model_validate(record, from_attributes=True)
+                for record in sorted(
+                    (r for r in records if r.status == TicketStatus.called),
+                    key=lambda r: r.called_at or now,
+                    reverse=True,
+                )
+            ],
+            recent_calls=list(recent_calls),
+            tickets=records,
+            devices=devices,
+        )
+
+    def _hall_counter(self, state: CounterState, number: str | None) -> HallCounterOut:
+        # Displays get the snapshot too: no staff number on it.
+        out = CounterOut.of(state, centre=self.centre, number=number)
+        return HallCounterOut(
+            **out.model_dump(exclude={"staff_number"}),
+            staff_number=None,
+            services=[s.code for s in self.centre.services if self.serves(state.code, s.code)],
+        )
