@@ -76,7 +76,7 @@ class HallDisplay:
         link: HallLink | None = None,
         player: AudioPlayer | None = None,
         clock: Clock | None = None,
-        synthesizer: AnnouncementSynthesizer | None = None,
+        synthesizer: Synthesizer | None = None,
         estimates_delay_seconds: float = ESTIMATES_DELAY_SECONDS,
     ) -> None:
         self.settings = settings

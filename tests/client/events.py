@@ -1,6 +1,6 @@
 """Builders of stream messages for the client tests, made of the wire types the server sends."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from centre_core.wire import (
@@ -90,7 +90,7 @@ def snapshot(
 ) -> SnapshotMessage:
     hall = HallSnapshot(
         seq=seq,
-        at=AT,
+        at=datetime.fromisoformat(AT),
         business_day=date(2026, 11, 23),
         centre_code="TEST",
         centre_name="Test centre",

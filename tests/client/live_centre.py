@@ -5,6 +5,7 @@ import socket
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -24,7 +25,7 @@ PIN = "482913"
 class LiveCentre:
     """A centre server on an SQLite file that can be stopped and started again on its port."""
 
-    def __init__(self, data_dir: Path, **settings: object) -> None:
+    def __init__(self, data_dir: Path, **settings: Any) -> None:
         self.clock = FixedClock(AT)
         self.settings = Settings(
             database_url=f"sqlite:///{data_dir / 'centre.sqlite3'}",

@@ -103,6 +103,7 @@ async def test_many_restarts_and_a_resume_older_than_the_replay_window_end_in_st
                     health = await kiosk.health()
                     await stream.wait_for_seq(health.seq)
                 await assert_mirror_equals_the_hall(stream, centre)
+                assert centre.context is not None
                 assert centre.context.hub.subscriber_count == 1
     finally:
         await centre.stop()

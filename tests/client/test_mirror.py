@@ -1,12 +1,15 @@
 """The queue mirror, fed with plain lists of stream messages."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from centre_client.mirror import (
     Called,
+    Change,
     CounterChanged,
     CounterView,
     MalformedMessage,
@@ -16,11 +19,11 @@ from centre_client.mirror import (
     SequenceGap,
     TicketChanged,
 )
-from centre_core.wire import SERVER_MESSAGES, EventMessage, ServerMessage
+from centre_core.wire import SERVER_MESSAGES, CallRecord, EventMessage, ServerMessage
 from tests.client.events import counter_data, event, heartbeat, snapshot, ticket_data
 
 
-def issued(seq: int, ticket_id: str, number: str, **kwargs: object) -> EventMessage:
+def issued(seq: int, ticket_id: str, number: str, **kwargs: Any) -> EventMessage:
     return event(seq, "ticket.issued", ticket_data(ticket_id, number, **kwargs))
 
 
@@ -28,11 +31,16 @@ def opened(seq: int, counter: str) -> EventMessage:
     return event(seq, "counter.opened", {"counter": counter, "status": "open"})
 
 
-def fed(messages: list[ServerMessage], mirror: QueueMirror | None = None) -> QueueMirror:
+def fed(messages: Sequence[ServerMessage], mirror: QueueMirror | None = None) -> QueueMirror:
     mirror = mirror or QueueMirror()
     for message in messages:
         mirror.apply(message)
     return mirror
+
+
+def call_of(change: Change) -> CallRecord:
+    assert isinstance(change, Called), change
+    return change.call
 
 
 def test_waiting_tickets_by_service_and_stage_in_arrival_order() -> None:
@@ -57,7 +65,9 @@ def test_waiting_tickets_by_service_and_stage_in_arrival_order() -> None:
     assert mirror.waiting_count() == 4
     assert mirror.waiting_count("DL") == 0
     assert mirror.last_seq == 4
-    assert mirror.find_number("B-001").ticket_id == "t3"
+    found = mirror.find_number("B-001")
+    assert found is not None
+    assert found.ticket_id == "t3"
     assert mirror.find_number("B-002") is None
 
 
@@ -67,7 +77,7 @@ def test_a_ticket_called_served_and_finished_frees_its_counter() -> None:
         event(3, "ticket.called", ticket_data("t1", "N-001", status="called", counter="C1"))
     )
     assert [type(c) for c in changes] == [TicketChanged, CounterChanged, Called]
-    call = changes[-1].call
+    call = call_of(changes[-1])
     assert (call.seq, call.number, call.counter, call.recalls) == (3, "N-001", "C1", 0)
     assert call.at == datetime(2026, 11, 23, 8, tzinfo=UTC)
     assert mirror.counters["C1"] == CounterView(
@@ -79,7 +89,9 @@ def test_a_ticket_called_served_and_finished_frees_its_counter() -> None:
     mirror.apply(
         event(4, "ticket.serving", ticket_data("t1", "N-001", status="serving", counter="C1"))
     )
-    assert mirror.ticket("t1").status == "serving"
+    serving = mirror.ticket("t1")
+    assert serving is not None
+    assert serving.status == "serving"
     changes = mirror.apply(
         event(5, "ticket.done", ticket_data("t1", "N-001", status="done", counter="C1"))
     )
@@ -159,6 +171,7 @@ def test_stage_advance_and_transfer_move_the_ticket_keeping_its_number() -> None
         )
     )
     moved = mirror.ticket("t1")
+    assert moved is not None
     assert (moved.queue_key, moved.target_counter, moved.number) == ("BC", "C7", "N-001")
     assert mirror.waiting_count("NID") == 0
 
@@ -329,7 +342,7 @@ def test_a_snapshot_announces_standing_calls_that_were_missed_and_only_those() -
         )
     )
     assert [type(c) for c in changes] == [Reset, Called]
-    missed = changes[1].call
+    missed = call_of(changes[1])
     assert (missed.number, missed.counter, missed.seq) == ("N-002", "C2", 9)
     assert missed.at == datetime(2026, 11, 23, 8, 3, tzinfo=UTC)
     assert [c.number for c in mirror.called_now()] == ["N-002", "N-001"]
@@ -372,7 +385,7 @@ def test_a_missed_call_listed_in_the_snapshots_history_keeps_its_seq_and_time() 
     )
     changes = mirror.apply(message)
     assert [type(c) for c in changes] == [Reset, Called]
-    assert (changes[1].call.seq, changes[1].call.recalls) == (5, 1)
+    assert (call_of(changes[1]).seq, call_of(changes[1]).recalls) == (5, 1)
     assert [c.seq for c in mirror.recent_calls()] == [5, 3]
     assert [c.seq for c in mirror.called_now()] == [5]
 

@@ -5,6 +5,7 @@ import pytest
 
 from centre_client.mirror import CounterChanged, CounterView, Reset, TicketChanged
 from centre_core.clock import FixedClock
+from centre_core.tickets import TicketSource, TicketStatus
 from centre_core.wire import TicketRecord
 from counter.model import Session, StaffFigures
 from counter.view_models import CounterViewModel, LoginViewModel
@@ -33,9 +34,9 @@ def ticket_view(ticket_id: str, service: str, *, counter: str | None = None) -> 
         service_code=service,
         queue_key=service,
         stage_index=0,
-        status="waiting",
+        status=TicketStatus.waiting,
         priority=None,
-        source="walk_in",
+        source=TicketSource.walk_in,
         issued_at=MORNING,
         counter=counter,
         target_counter=None,

@@ -30,7 +30,7 @@ DIRECTORY = CentreDirectory(
 )
 
 # A counter of the hall snapshot, open and free; tests give its code, name and what differs.
-COUNTER = {
+COUNTER: dict[str, Any] = {
     "code": "1",
     "name": "Counter 1",
     "status": "open",

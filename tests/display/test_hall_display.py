@@ -5,12 +5,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from centre_client.stream import EventStream
 from centre_client.testing import FakeCentre
 from centre_core.centre import CentreConfig, CounterConfig, Service
 from centre_core.clock import FixedClock
 from display import audio
 from display.announcements import Announcement
 from display.app import HallDisplay
+from display.centre_link import CentreHallLink
 from display.players import RecordingPlayer
 from display.settings import DisplaySettings
 from display.speech import Rendering
@@ -55,8 +57,14 @@ class ToneSynthesizer:
         return Rendering(wav=audio.to_wav(pcm), duration=pcm.duration)
 
 
+def stream_of(display: HallDisplay) -> EventStream:
+    """The event stream of the link the display made itself (the port does not expose it)."""
+    assert isinstance(display.link, CentreHallLink)
+    return display.link.stream
+
+
 async def settle(display: HallDisplay, seq: int) -> None:
-    await asyncio.wait_for(display.link.stream.wait_for_seq(seq), 5)
+    await asyncio.wait_for(stream_of(display).wait_for_seq(seq), 5)
 
 
 async def waits_shown(display: HallDisplay, text: str) -> None:
@@ -92,7 +100,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 await settle(display, 4)
                 centre.call_next(counter="c2")
                 await settle(display, 5)
-                await asyncio.wait_for(display.link.stream.wait_online(), 5)
+                await asyncio.wait_for(stream_of(display).wait_online(), 5)
                 assert display.view_model.online
                 assert display.view_model.current_number == "N-001"
                 # Two waiting, 6 minutes each, one counter open: 12 minutes, shown as 15.
@@ -101,7 +109,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 await asyncio.wait_for(display.announcer.wait_idle(), 5)
 
                 centre.drop_connections()
-                await asyncio.wait_for(display.link.stream.wait_online(False), 5)
+                await asyncio.wait_for(stream_of(display).wait_online(False), 5)
                 assert not display.view_model.online
                 clock.advance(minutes=30)  # N-001 took half an hour: 10 minutes a citizen now
                 centre.finish(counter="c2")
@@ -110,7 +118,7 @@ def test_a_dropped_board_resumes_by_seq_and_announces_each_call_once(tmp_path: P
                 centre.recall(counter="c2")  # live again
                 await settle(display, 8)
                 centre.drop_connections()
-                await asyncio.wait_for(display.link.stream.wait_online(False), 5)
+                await asyncio.wait_for(stream_of(display).wait_online(False), 5)
                 issue(centre, clock)
                 await settle(display, 9)
                 # The server's new estimate (two waiting, 10 minutes each) follows the event.
@@ -182,6 +190,7 @@ def test_ten_calls_within_a_second_are_heard_whole_one_after_another(tmp_path: P
                     centre.issue_ticket(service_code="NID")
                     centre.call_next(counter=f"c{i}")
                 await settle(display, 30)
+                assert display.announcer is not None
                 await asyncio.wait_for(display.announcer.wait_idle(), 10)
             finally:
                 await display.aclose()

@@ -113,6 +113,7 @@ def test_a_call_is_rendered_well_under_a_second():
 
 
 def phonemes(voice: str, text: str) -> list[str]:
+    assert ESPEAK is not None, "only the tests marked needs_espeak ask for phonemes"
     out = subprocess.run(
         [ESPEAK, "-v", voice, "-q", "-x", text], capture_output=True, text=True, check=True
     ).stdout

@@ -46,7 +46,12 @@ class FakeScheduler:
 
     async def sleep(self, seconds: float) -> None:
         future = asyncio.get_running_loop().create_future()
-        self.call_later(seconds, lambda: future.done() or future.set_result(None))
+
+        def wake() -> None:
+            if not future.done():  # the sleeper was cancelled
+                future.set_result(None)
+
+        self.call_later(seconds, wake)
         await future
 
     async def advance(self, seconds: float) -> None:

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Iterator
 
 # A fixed-size window, never full screen, and no Kivy argument parsing or log noise: all read
 # when Kivy is first imported, so set before anything imports it.
@@ -19,6 +20,6 @@ from tests.display.window.demo import DemoCentre, start_demo  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoCentre:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCentre]:
     with start_demo(tmp_path_factory.mktemp("demo")) as centre:
         yield centre

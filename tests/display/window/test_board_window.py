@@ -16,6 +16,7 @@ import httpx
 import pytest
 from kivy.core.window import Window
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 from websockets.asyncio.client import connect
 from websockets.sync.client import connect as sync_connect
 
@@ -68,7 +69,7 @@ async def spy_on_stream(url: str, token: str, received: list[str]) -> None:
             received.append(str(message))
 
 
-def labels_text(root: object) -> str:
+def labels_text(root: Widget) -> str:
     return "\n".join(w.text for w in root.walk() if isinstance(w, Label))
 
 

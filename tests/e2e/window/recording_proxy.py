@@ -51,7 +51,7 @@ class RecordingProxy:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
-        self._transports: set[asyncio.BaseTransport] = set()
+        self._transports: set[asyncio.WriteTransport] = set()
         self.port = 0
 
     @property
@@ -249,7 +249,7 @@ def read_exchanges(connection: Connection) -> list[Exchange]:
     """Decode what the server sent on one connection."""
     requests = _requests(bytes(connection.sent))
     stream = _Bytes(bytes(connection.received))
-    exchanges = []
+    exchanges: list[Exchange] = []
     while stream.left():
         request = requests[len(exchanges)] if len(exchanges) < len(requests) else ""
         start = stream.at
