@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from centre_client.records import from_wire
 from centre_core.counters import CounterStatus
 from centre_core.events import EventType
 from centre_core.tickets import ACTIVE_STATUSES, HELD_STATUSES, TicketStatus
@@ -205,16 +206,7 @@ class QueueMirror:
 
     def _apply_snapshot(self, seq: int, hall: HallSnapshot) -> list[Change]:
         tickets = {t.ticket_id: t for t in hall.tickets if t.status in ACTIVE_STATUSES}
-        counters = {
-            c.code: CounterView(
-                code=c.code,
-                status=c.status,
-                ticket_id=c.ticket_id,
-                number=c.number,
-                pause_reason=c.pause_reason,
-            )
-            for c in hall.counters
-        }
+        counters = {c.code: from_wire(CounterView, c) for c in hall.counters}
         history = sorted(hall.recent_calls, key=_call_seq)
         missed = self._missed_calls(seq, hall, tickets, history)
         history.extend(call for call in missed if call not in history)

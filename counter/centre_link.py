@@ -7,6 +7,7 @@ from datetime import datetime
 from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.api import CentreClient
 from centre_client.errors import INVALID_RESPONSE, CentreApiError
+from centre_client.records import from_wire
 from centre_client.stream import EventStream
 from centre_core.wire import CounterCommandOut, CounterQueueOut, TicketStaffView
 from counter import model
@@ -59,25 +60,21 @@ class CentreCounterLink:
         """Return the counter now, with the next `limit` waiting tickets in calling order."""
         view = await self.client.counter_queue(counter=self._counter, limit=limit)
         return model.CounterQueue(
-            state=model.CounterState(
-                code=view.counter.code,
-                status=view.counter.status,
-                pause_reason=view.counter.pause_reason,
+            state=from_wire(
+                model.CounterState,
+                view.counter,
                 held=None if view.current is None else held_ticket(view.current),
             ),
             waiting=model.WaitingList(
                 count=view.waiting_total,
                 longest_since=self._longest_since(view),
                 upcoming=tuple(
-                    model.WaitingTicket(
-                        ticket_id=entry.ticket.ticket_id,
-                        number=entry.ticket.number,
-                        service_code=entry.ticket.service_code,
+                    from_wire(
+                        model.WaitingTicket,
+                        entry.ticket,
                         waiting_since=entry.ticket.issued_at,
                         reason=entry.reason.explanation,
                         reason_code=entry.reason.code,
-                        priority=entry.ticket.priority,
-                        source=entry.ticket.source,
                     )
                     for entry in view.next
                 ),
@@ -94,11 +91,7 @@ class CentreCounterLink:
             if error.code == NOT_FOUND:
                 return None
             raise
-        return model.StaffFigures(
-            served=figures.served,
-            mean_handling_seconds=figures.mean_handling_seconds,
-            longest_handling_seconds=figures.longest_handling_seconds,
-        )
+        return from_wire(model.StaffFigures, figures)
 
     async def call_next(self) -> model.HeldTicket:
         """Call the next ticket the policy chooses for this counter."""
@@ -178,19 +171,7 @@ class CentreCounterLink:
 
 def held_ticket(ticket: TicketStaffView) -> model.HeldTicket:
     """Return the counter's view of the ticket it holds."""
-    return model.HeldTicket(
-        ticket_id=ticket.ticket_id,
-        number=ticket.number,
-        service_code=ticket.service_code,
-        status=ticket.status,
-        source=ticket.source,
-        priority=ticket.priority,
-        phone_masked=ticket.phone_masked,
-        called_at=ticket.called_at,
-        serving_at=ticket.serving_at,
-        recalls=ticket.recalls,
-        note=ticket.note,
-    )
+    return from_wire(model.HeldTicket, ticket)
 
 
 def _held(out: CounterCommandOut) -> model.HeldTicket:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.api import CentreClient
 from centre_client.mirror import Change, QueueMirror
+from centre_client.records import from_wire
 from centre_client.stream import EventStream
 from centre_core.wire import HallSnapshot
 from display.directory import CentreDirectory, CounterInfo, ServiceInfo
@@ -77,18 +78,8 @@ def directory_from_hall(hall: HallSnapshot) -> CentreDirectory:
     """Build the directory from the server's hall snapshot (`GET /api/v1/hall`)."""
     return CentreDirectory(
         name=hall.centre_name,
-        services=tuple(
-            ServiceInfo(
-                code=service.code,
-                name_en=service.name_en,
-                name_sw=service.name_sw,
-                estimated_wait_minutes=service.estimated_wait_minutes,
-                counters_open=service.counters_open,
-            )
-            for service in hall.services
-        ),
+        services=tuple(from_wire(ServiceInfo, service) for service in hall.services),
         counters=tuple(
-            CounterInfo(code=c.code, name=c.name, services=frozenset(c.services))
-            for c in hall.counters
+            from_wire(CounterInfo, c, services=frozenset(c.services)) for c in hall.counters
         ),
     )

@@ -1,4 +1,4 @@
-"""The running kiosk: the Kivy window, the view-model and the watcher on one asyncio loop."""
+"""The running kiosk: the Kivy window and the view-model (and its watch) on one asyncio loop."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from kiosk.printing import PrinterStation
 from kiosk.scanner import WedgeBuffer
 from kiosk.settings import KioskSettings
 from kiosk.view_model import KioskTimings, KioskViewModel
-from kiosk.watcher import KioskWatcher
 from printers.factory import printer_from_settings
 
 KV_FILE = Path(__file__).with_name("screens.kv")
@@ -83,7 +82,7 @@ class KioskApp(FoleniApp):
 
 
 class Kiosk:
-    """Everything one kiosk runs: view-model, watcher and window, on the running loop."""
+    """Everything one kiosk runs: view-model, its watch and window, on the running loop."""
 
     def __init__(
         self,
@@ -104,22 +103,19 @@ class Kiosk:
             timezone=settings.zone,
             default_language=settings.language,
             ask_phone=settings.ask_phone,
-            timings=timings or KioskTimings(inactivity=settings.inactivity_seconds),
-        )
-        self.watcher = KioskWatcher(
-            self.view_model,
-            backend=backend,
-            station=station,
-            scheduler=scheduler,
-            poll_seconds=settings.poll_seconds,
-            offline_poll_seconds=settings.offline_poll_seconds,
-            printer_check_seconds=settings.printer_check_seconds,
+            timings=timings
+            or KioskTimings(
+                inactivity=settings.inactivity_seconds,
+                poll=settings.poll_seconds,
+                offline_poll=settings.offline_poll_seconds,
+                printer_check=settings.printer_check_seconds,
+            ),
         )
         self.app = KioskApp(self.view_model)
 
     async def run(self) -> None:
         """Show the window and keep the kiosk current until the window closes."""
-        watching = asyncio.get_running_loop().create_task(self.watcher.run())
+        watching = asyncio.get_running_loop().create_task(self.view_model.watch())
         try:
             await self.app.async_run(async_lib="asyncio")
         finally:

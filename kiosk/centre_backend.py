@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from centre_client.api import CentreClient
+from centre_client.records import from_wire
 from centre_core.wire import PrinterStatus, ServicesOut, TicketPublic
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
 from kiosk.ports import PRINTER_OK, PRINTER_PAPER_LOW
@@ -75,44 +76,21 @@ class CentreBackend:
         await self._client.report_device_status(printer=printer_report(state))
 
     def _ticket(self, ticket: TicketPublic) -> IssuedTicket:
-        return IssuedTicket(
-            ticket_id=ticket.ticket_id,
-            number=ticket.number,
-            service_code=ticket.service_code,
-            service_name_en=ticket.service_name_en,
-            service_name_sw=ticket.service_name_sw,
-            people_ahead=ticket.people_ahead,
-            estimated_wait_minutes=ticket.estimated_wait_minutes,
-            issued_at=ticket.issued_at,
+        return from_wire(
+            IssuedTicket,
+            ticket,
             qr_payload=ticket.status_url,
-            centre_name=ticket.centre_name,
             priority_label=(
                 self._priority_labels.get(ticket.priority, ticket.priority)
                 if ticket.priority
                 else None
             ),
-            appointment_slot=ticket.appointment_slot,
         )
 
 
 def _menu(menu: ServicesOut) -> KioskMenu:
     return KioskMenu(
         centre_name=menu.centre_name,
-        services=tuple(
-            ServiceOption(
-                code=service.code,
-                name_en=service.name_en,
-                name_sw=service.name_sw,
-                waiting=service.waiting,
-                estimated_wait_minutes=service.estimated_wait_minutes,
-                is_open=service.is_open,
-                closed_reason=service.closed_reason,
-                priority_allowed=service.priority_allowed,
-            )
-            for service in menu.services
-        ),
-        priorities=tuple(
-            PriorityOption(code=p.code, name_en=p.name_en, name_sw=p.name_sw)
-            for p in menu.priorities
-        ),
+        services=tuple(from_wire(ServiceOption, service) for service in menu.services),
+        priorities=tuple(from_wire(PriorityOption, p) for p in menu.priorities),
     )

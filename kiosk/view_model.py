@@ -103,6 +103,11 @@ class KioskTimings:
     retry_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
     # After an outage, an attempt this recent is resent: the citizen is probably still there.
     resume_window: float = 120.0
+    # How often the menu's queues are refreshed; the same request tells whether the server is up.
+    poll: float = 5.0
+    # While the server is away, how often to try it again (recovery is automatic).
+    offline_poll: float = 2.0
+    printer_check: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +213,7 @@ class KioskViewModel(EventDispatcher):
         self._screen_since = float("-inf")
         self._message_key = ""
         self._printer_reported: str | None = None
+        self._printer_checked_at: float | None = None
         self._timers: dict[str, Timer] = {}
         self.tr.bind(language=lambda *_: self._refresh_texts())
         self.bind(
@@ -585,6 +591,41 @@ class KioskViewModel(EventDispatcher):
         self._printer_reported = state
 
     # Server reachability ------------------------------------------------------------------
+
+    async def watch(self) -> None:
+        """Refresh forever, faster while the server is away so the kiosk recovers quickly."""
+        while True:
+            await self.refresh_menu()
+            await self.check_printer()
+            pause = self._timings.poll if self.online else self._timings.offline_poll
+            await self._scheduler.sleep(pause)
+
+    async def refresh_menu(self) -> None:
+        """Fetch the menu once (the health check too); an unreachable server: out of service."""
+        try:
+            menu = await self._backend.fetch_menu()
+        except CentreUnavailable as error:
+            log.warning("centre server unreachable: %s", error)
+            self.set_online(False)
+        except CentreApiError as error:
+            # A revoked token or a server fault: no ticket can be issued, so out of service too.
+            log.error("centre server refused the menu: %s", error.code)
+            self.set_online(False)
+        else:
+            self.apply_menu(menu)
+            self.set_online(True)
+
+    async def check_printer(self) -> None:
+        """Read the printer now and then, so managers see paper running out before a citizen."""
+        now = self._now()
+        due = self._printer_checked_at is None or (
+            now - self._printer_checked_at >= self._timings.printer_check
+        )
+        # Never beside a print job: the job reads the status itself.
+        if not due or self.printing or not self.online:
+            return
+        self._printer_checked_at = now
+        await self.report_printer(await self._station.check())
 
     def set_online(self, online: bool) -> None:
         """Follow the server becoming reachable or unreachable."""

@@ -204,6 +204,32 @@ async def test_losing_the_server_while_choosing_shows_out_of_service_and_recover
 
 
 @async_test
+async def test_the_watch_takes_the_kiosk_out_of_service_and_back():
+    backend, station, clock = FakeBackend(), FakeStation(), FakeScheduler()
+    vm = KioskViewModel(
+        backend=backend,
+        station=station,
+        scheduler=clock,
+        timezone=NAIROBI,
+        timings=KioskTimings(poll=5, offline_poll=1, printer_check=30),
+    )
+    task = asyncio.get_running_loop().create_task(vm.watch())
+    await settle()
+    assert [tile["code"] for tile in vm.service_tiles] == ["NID", "BC"]
+    assert backend.printer_reports == ["ok"]
+    backend.reachable = False
+    await clock.advance(5)
+    assert vm.screen == KioskScreen.OUT_OF_SERVICE
+    backend.reachable = True
+    await clock.advance(1)
+    assert vm.screen == KioskScreen.WELCOME
+    station.state = "paper_out"
+    await clock.advance(30)
+    assert backend.printer_reports == ["ok", "paper_out"]
+    task.cancel()
+
+
+@async_test
 async def test_a_ticket_on_screen_stays_when_the_server_goes_away():
     kiosk = Kiosk(ask_phone=False)
     await kiosk.walk_in("BC")

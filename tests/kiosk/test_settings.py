@@ -1,13 +1,8 @@
-"""Kiosk settings from the command line, and the watcher that keeps it current."""
-
-import asyncio
+"""Kiosk settings from the command line."""
 
 import pytest
 
 from kiosk.settings import SettingsError, parse_settings, printer_settings
-from kiosk.view_model import KioskScreen, KioskViewModel
-from kiosk.watcher import KioskWatcher
-from tests.kiosk.fakes import NAIROBI, FakeBackend, FakeScheduler, FakeStation, settle
 
 
 def test_the_command_line_of_foleni_kiosk():
@@ -91,42 +86,6 @@ def test_printer_forms():
     assert printer_settings("usb:0x04b8:0x0202").usb_vendor_id == 0x04B8
     assert printer_settings("serial:/dev/ttyS0:19200").serial_baudrate == 19200
     assert printer_settings("recording").kind == "recording"
-
-
-def watched():
-    backend, station, clock = FakeBackend(), FakeStation(), FakeScheduler()
-    vm = KioskViewModel(backend=backend, station=station, scheduler=clock, timezone=NAIROBI)
-    watcher = KioskWatcher(
-        vm,
-        backend=backend,
-        station=station,
-        scheduler=clock,
-        poll_seconds=5,
-        offline_poll_seconds=1,
-        printer_check_seconds=30,
-    )
-    return vm, watcher, backend, station, clock
-
-
-def test_the_watcher_takes_the_kiosk_out_of_service_and_back():
-    async def scenario():
-        vm, watcher, backend, station, clock = watched()
-        task = asyncio.get_running_loop().create_task(watcher.run())
-        await settle()
-        assert [tile["code"] for tile in vm.service_tiles] == ["NID", "BC"]
-        assert backend.printer_reports == ["ok"]
-        backend.reachable = False
-        await clock.advance(5)
-        assert vm.screen == KioskScreen.OUT_OF_SERVICE
-        backend.reachable = True
-        await clock.advance(1)
-        assert vm.screen == KioskScreen.WELCOME
-        station.state = "paper_out"
-        await clock.advance(30)
-        assert backend.printer_reports == ["ok", "paper_out"]
-        task.cancel()
-
-    asyncio.run(scenario())
 
 
 def test_foleni_kiosk_refuses_unusable_settings_before_opening_a_window(capsys):
