@@ -479,7 +479,7 @@ async def test_the_counter_in_swahili_shows_swahili_texts(link, clock):
         "Dirisha C9",
     )
     assert (vm.ticket_headline, vm.pause_label) == ("Hakuna tiketi", "Sitisha")
-    assert vm.idle_hint.startswith("Mwite mwananchi anayefuata")
+    assert vm.idle_hint.startswith("Mwite anayefuata kwa F1")
     assert (vm.texts["call_next"], vm.texts["pause_break"]) == ("Ita anayefuata", "Mapumziko")
     await vm.start()
     await asyncio.sleep(0)
