@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from app_shell.launch import launch
+from translations import catalogs
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -25,6 +26,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("FOLENI_COUNTER_COUNTER"),
         help="this workstation's counter code; staff then cannot pick another "
         "(FOLENI_COUNTER_COUNTER)",
+    )
+    parser.add_argument(
+        "--language",
+        choices=catalogs.languages(),
+        default=os.environ.get("FOLENI_COUNTER_LANGUAGE", catalogs.SOURCE_LANGUAGE),
+        help="the language of the counter's screens, chosen by its staff (FOLENI_COUNTER_LANGUAGE)",
     )
     parser.add_argument(
         "--windowed",
@@ -49,7 +56,7 @@ def _configure(args: argparse.Namespace) -> None:
 async def _run(args: argparse.Namespace) -> None:
     from counter.app import run_counter
 
-    await run_counter(server=args.server, counter=args.counter)
+    await run_counter(server=args.server, counter=args.counter, language=args.language)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

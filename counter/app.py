@@ -24,6 +24,7 @@ from counter.ports import CounterLink
 from counter.shortcuts import CLOSE_DIALOG_KEY, action_for
 from counter.view_models import CounterViewModel, LoginViewModel
 from counter.widgets import TargetButton
+from translations.catalogs import SOURCE_LANGUAGE
 
 # Shared widgets first: the screens' files use their rules and colours.
 KV_FILES = tuple(
@@ -111,6 +112,7 @@ class CounterApp(FoleniApp):
         link: CounterLink,
         counter: str | None = None,
         clock: Clock | None = None,
+        language: str = SOURCE_LANGUAGE,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -119,7 +121,7 @@ class CounterApp(FoleniApp):
         self._tasks = TaskSet()
         self._ticker: ClockEvent | None = None
         self._dialog: ModalView | None = None
-        self.login_vm = LoginViewModel(link=link, counter=counter)
+        self.login_vm = LoginViewModel(link=link, counter=counter, language=language)
         self.login_vm.bind(on_logged_in=self._logged_in)
 
     def build(self) -> ScreenManager:
@@ -187,7 +189,9 @@ class CounterApp(FoleniApp):
     # Sessions --------------------------------------------------------------------------------
 
     def _logged_in(self, login_vm: LoginViewModel, session: Session) -> None:
-        vm = CounterViewModel(link=self.link, session=session, clock=self._clock)
+        vm = CounterViewModel(
+            link=self.link, session=session, clock=self._clock, language=login_vm.language
+        )
         vm.bind(on_logged_out=self._logged_out, dialog=self._dialog_changed)
         self.vm = vm
         screens = self.screens
@@ -233,10 +237,10 @@ async def run_app(app: CounterApp) -> None:
         await app.aclose()
 
 
-async def run_counter(*, server: str, counter: str | None) -> None:
+async def run_counter(*, server: str, counter: str | None, language: str) -> None:
     """Run the counter against the centre server at `server` until the window closes."""
     link = CentreCounterLink(server)
     try:
-        await run_app(CounterApp(link=link, counter=counter))
+        await run_app(CounterApp(link=link, counter=counter, language=language))
     finally:
         await link.aclose()

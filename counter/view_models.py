@@ -13,6 +13,7 @@ from typing import Any
 from kivy.event import EventDispatcher
 from kivy.properties import (
     BooleanProperty,
+    DictProperty,
     ListProperty,
     NumericProperty,
     OptionProperty,
@@ -30,6 +31,8 @@ from counter.figures import HandlingTally
 from counter.plain_words import message_for
 from counter.ports import CounterLink
 from counter.shortcuts import PAUSE_REASON_KEYS, SERVE_ROWS, label_for
+from translations.catalogs import SOURCE_LANGUAGE, check_language
+from translations.messages import N_, ngettext, pgettext
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +50,39 @@ RELOAD_ON = frozenset(
     }
 )
 CONNECTION_TEXTS = {
-    "connecting": "Connecting…",
-    "online": "Online",
-    "offline": "Offline · actions off",
+    "connecting": N_("Connecting…"),
+    "online": N_("Online"),
+    "offline": N_("Offline · actions off"),
 }
 # The looks the screen gives state, by name; counter/widgets.kv turns each into a colour.
 TONES = ("go", "attention", "alert", "neutral", "info", "live")
 CONNECTION_TONES = {"connecting": "neutral", "online": "live", "offline": "alert"}
-NO_TICKET_HINT = (
+NO_TICKET = N_("No ticket")
+NO_TICKET_HINT = N_(
     "Call the next citizen with F1 or Space, or press a number on the right to call that ticket."
 )
+NO_PRIORITY = pgettext("ticket priority", "None")
+# The login form's counter field: by whether the workstation fixes the counter.
+COUNTER_CAPTIONS = {False: N_("Counter"), True: N_("Counter (this workstation's)")}
+LOG_IN_TITLES = {False: N_("Log in"), True: N_("Logging in…")}
+# The pause key's button: by whether the counter is paused.
+PAUSE_LABELS = {False: N_("Pause"), True: N_("Resume")}
+STAFF = N_("Staff {number}")
+COUNTER = N_("Counter {counter}")
+# A transfer's target when the centre gave the counter no name: "A-001 sent to counter 4."
+OTHER_COUNTER = N_("counter {counter}")
+WAITING = ngettext("{count} waiting", "{count} waiting")
+TRANSFER_TITLE = N_("Transfer {ticket}")
+# What the message line says after each command went through.
+CALLED = N_("{ticket} called.")
+CALLED_AGAIN = N_("{ticket} called again.")
+CALLED_TOO_OFTEN = N_("{ticket} was called too often: marked as no-show.")
+SERVING = N_("Serving {ticket}.")
+FINISHED = N_("{ticket} finished.")
+MARKED_NO_SHOW = N_("{ticket} marked as no-show.")
+SENT = N_("{ticket} sent to {target}.")
+PAUSED = N_("Paused: {reason}.")
+OPEN_AGAIN = N_("Open again.")
 # Codes that end the staff member's session.
 SESSION_ENDED = frozenset({"unauthenticated"})
 
@@ -74,25 +100,37 @@ class LoginViewModel(EventDispatcher):
     can_log_in = BooleanProperty(False)
     error = StringProperty("")
     error_code = StringProperty("")
-    counter_caption = StringProperty("Counter")
-    log_in_title = StringProperty("Log in")
+    counter_caption = StringProperty("")
+    log_in_title = StringProperty("")
+    # The form's fixed texts in the counter's language, by key (`wording.SCREEN`).
+    texts = DictProperty({})
 
-    def __init__(self, *, link: CounterLink, counter: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        link: CounterLink,
+        counter: str | None = None,
+        language: str = SOURCE_LANGUAGE,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._link = link
         self._tasks = TaskSet()
+        self.language = check_language(language)
+        self.texts = wording.screen_texts(language)
         self.counter = counter or ""
         self.counter_locked = bool(counter)
-        self.counter_caption = "Counter (this workstation's)" if counter else "Counter"
+        self.counter_caption = COUNTER_CAPTIONS[self.counter_locked].say(language)
         self.bind(
             staff_number=self._update, pin=self._update, counter=self._update, busy=self._update
         )
+        self._update()
 
     def _update(self, *_: Any) -> None:
         # Counter staff always log in at a counter: the centre refuses a login without one.
         filled = self.staff_number.strip() and self.pin and self.counter.strip()
         self.can_log_in = bool(filled and not self.busy)
-        self.log_in_title = "Logging in…" if self.busy else "Log in"
+        self.log_in_title = LOG_IN_TITLES[bool(self.busy)].say(self.language)
 
     def submit(self) -> None:
         """Log in in the background (the button and the Enter key)."""
@@ -113,7 +151,7 @@ class LoginViewModel(EventDispatcher):
             )
         except CentreApiError as error:
             self.error_code = error.code
-            self.error = message_for(error.code)
+            self.error = message_for(error.code, self.language)
             return None
         finally:
             self.pin = ""
@@ -128,7 +166,7 @@ class LoginViewModel(EventDispatcher):
         """Show the form again, saying why when the centre ended the session."""
         self.pin = ""
         self.error_code = reason
-        self.error = message_for(reason) if reason else ""
+        self.error = message_for(reason, self.language) if reason else ""
 
 
 class CounterViewModel(EventDispatcher):
@@ -150,15 +188,15 @@ class CounterViewModel(EventDispatcher):
     # Actions wait for the event stream: until it connects, the screen could be stale.
     online = BooleanProperty(False)
     connection = OptionProperty("connecting", options=["connecting", "online", "offline"])
-    connection_text = StringProperty("Connecting…")
+    connection_text = StringProperty("")
     connection_tone = OptionProperty("neutral", options=TONES)
     busy = BooleanProperty(False)
 
     has_ticket = BooleanProperty(False)
     ticket_number = StringProperty("")
     # The big line of the ticket card, and the hint shown in its place when there is no ticket.
-    ticket_headline = StringProperty("No ticket")
-    idle_hint = StringProperty(NO_TICKET_HINT)
+    ticket_headline = StringProperty("")
+    idle_hint = StringProperty("")
     ticket_state = StringProperty("")
     # "Serving  04:12": the state and how long it has lasted.
     ticket_state_line = StringProperty("")
@@ -172,6 +210,7 @@ class CounterViewModel(EventDispatcher):
     ticket_note = StringProperty("")
 
     waiting_count = NumericProperty(0)
+    waiting_text = StringProperty("")
     longest_wait = StringProperty("–")
     upcoming = ListProperty([])
 
@@ -185,6 +224,7 @@ class CounterViewModel(EventDispatcher):
     message_tone = OptionProperty("go", options=TONES)
 
     dialog = OptionProperty("", options=["", "pause", "transfer"])
+    transfer_title = StringProperty("")
     transfer_services = ListProperty([])
     transfer_counters = ListProperty([])
 
@@ -199,8 +239,10 @@ class CounterViewModel(EventDispatcher):
     can_resume = BooleanProperty(False)
     can_pause_or_resume = BooleanProperty(False)
     can_log_out = BooleanProperty(False)
-    pause_label = StringProperty("Pause")
+    pause_label = StringProperty("")
     pause_tone = OptionProperty("neutral", options=TONES)
+    # The screens' fixed texts in the counter's language, by key (`wording.SCREEN`).
+    texts = DictProperty({})
 
     def __init__(
         self,
@@ -209,10 +251,13 @@ class CounterViewModel(EventDispatcher):
         session: model.Session,
         clock: Clock | None = None,
         upcoming_limit: int = SERVE_ROWS,
+        language: str = SOURCE_LANGUAGE,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._link = link
+        self.language = check_language(language)
+        self.texts = wording.screen_texts(language)
         self.session = session
         self._clock: Clock = clock or SystemClock()
         self._upcoming_limit = upcoming_limit
@@ -231,11 +276,14 @@ class CounterViewModel(EventDispatcher):
         self._refreshing = False
         self._closed = False
         self._follow_task: asyncio.Task[None] | None = None
-        self.staff_label = f"Staff {session.staff_number}" + (
+        self.staff_label = STAFF.say(language, number=session.staff_number) + (
             f" · {session.staff_name}" if session.staff_name else ""
         )
-        self.counter_label = f"Counter {session.counter}"
+        self.counter_label = COUNTER.say(language, counter=session.counter)
+        self.connection_text = CONNECTION_TEXTS[self.connection].say(language)
+        self.waiting_text = WAITING.say(language, count=0)
         self.bind(online=self._update, busy=self._update, counter_status=self._update)
+        self._show_no_ticket()
         self._update()
 
     # Starting and stopping ---------------------------------------------------------------
@@ -354,7 +402,7 @@ class CounterViewModel(EventDispatcher):
 
         async def serve() -> None:
             self._hold(await self._link.serve_ticket(ticket_id))
-            self._say(f"{self.ticket_number} called.")
+            self._say(CALLED.say(self.language, ticket=self.ticket_number))
 
         return await self._command(serve, refresh={"queue"})
 
@@ -365,9 +413,9 @@ class CounterViewModel(EventDispatcher):
             ticket = await self._link.recall(held.ticket_id)
             self._hold(ticket)
             if ticket is None:
-                self._say(f"{held.number} was called too often: marked as no-show.")
+                self._say(CALLED_TOO_OFTEN.say(self.language, ticket=held.number))
             else:
-                self._say(f"{ticket.number} called again.")
+                self._say(CALLED_AGAIN.say(self.language, ticket=ticket.number))
 
         return await self._held_command(recall)
 
@@ -376,7 +424,7 @@ class CounterViewModel(EventDispatcher):
 
         async def start(held: model.HeldTicket) -> None:
             self._hold(await self._link.start_serving(held.ticket_id))
-            self._say(f"Serving {held.number}.")
+            self._say(SERVING.say(self.language, ticket=held.number))
 
         return await self._held_command(start)
 
@@ -394,7 +442,7 @@ class CounterViewModel(EventDispatcher):
                 finished_at=now,
             )
             self._hold(None)
-            self._say(f"{held.number} finished.")
+            self._say(FINISHED.say(self.language, ticket=held.number))
 
         return await self._held_command(finish, refresh={"figures", "queue"})
 
@@ -404,7 +452,7 @@ class CounterViewModel(EventDispatcher):
         async def no_show(held: model.HeldTicket) -> None:
             await self._link.mark_no_show(held.ticket_id)
             self._hold(None)
-            self._say(f"{held.number} marked as no-show.")
+            self._say(MARKED_NO_SHOW.say(self.language, ticket=held.number))
 
         return await self._held_command(no_show)
 
@@ -423,10 +471,12 @@ class CounterViewModel(EventDispatcher):
             )
             self._hold(None)
             if to_counter:
-                target = self._directory.counters.get(to_counter) or f"counter {to_counter}"
+                target = self._directory.counters.get(to_counter) or OTHER_COUNTER.say(
+                    self.language, counter=to_counter
+                )
             else:
                 target = self._service_name(to_service or "")
-            self._say(f"{held.number} sent to {target}.")
+            self._say(SENT.say(self.language, ticket=held.number, target=target))
 
         return await self._held_command(transfer, refresh={"queue"})
 
@@ -436,7 +486,8 @@ class CounterViewModel(EventDispatcher):
         async def pause() -> None:
             await self._link.pause(reason)
             self._set_status("paused", reason)
-            self._say(f"Paused: {wording.pause_reason(reason)}.")
+            reason_text = wording.pause_reason(reason, self.language)
+            self._say(PAUSED.say(self.language, reason=reason_text))
 
         return await self._command(pause, refresh=set())
 
@@ -446,7 +497,7 @@ class CounterViewModel(EventDispatcher):
         async def resume() -> None:
             await self._link.resume()
             self._set_status("open", None)
-            self._say("Open again.")
+            self._say(OPEN_AGAIN.say(self.language))
 
         return await self._command(resume)
 
@@ -484,10 +535,12 @@ class CounterViewModel(EventDispatcher):
         self.ticket_state_line = "  ".join(filter(None, (self.ticket_state, self.ticket_elapsed)))
         since = self._waiting.longest_since
         self.longest_wait = (
-            wording.minutes((now - since).total_seconds()) if since and self._waiting.count else "–"
+            wording.minutes((now - since).total_seconds(), self.language)
+            if since and self._waiting.count
+            else "–"
         )
         rows = [
-            {**row, "waited": wording.minutes((now - row["since"]).total_seconds())}
+            {**row, "waited": wording.minutes((now - row["since"]).total_seconds(), self.language)}
             for row in self.upcoming
         ]
         if rows != self.upcoming:  # redraw the list only when a minute turned
@@ -534,7 +587,7 @@ class CounterViewModel(EventDispatcher):
         was = self.online
         self.online = online
         self.connection = "online" if online else "offline"
-        self.connection_text = CONNECTION_TEXTS[self.connection]
+        self.connection_text = CONNECTION_TEXTS[self.connection].say(self.language)
         self.connection_tone = CONNECTION_TONES[self.connection]
         if not online and was and not self._closed:
             self._fail(SERVER_UNREACHABLE)
@@ -546,7 +599,7 @@ class CounterViewModel(EventDispatcher):
 
     async def _call_next(self) -> None:
         self._hold(await self._link.call_next())
-        self._say(f"{self.ticket_number} called.")
+        self._say(CALLED.say(self.language, ticket=self.ticket_number))
 
     async def _held_command(
         self,
@@ -630,6 +683,7 @@ class CounterViewModel(EventDispatcher):
     def _show_waiting(self, waiting: model.WaitingList) -> None:
         self._waiting = waiting
         self.waiting_count = waiting.count
+        self.waiting_text = WAITING.say(self.language, count=waiting.count)
         several = len({key.split(".", 1)[0] for key in self._queues}) != 1
         self.upcoming = [
             {
@@ -659,22 +713,22 @@ class CounterViewModel(EventDispatcher):
             tags.append(self._priority_name(ticket.priority))
         named_by_reason = {"appointment": ReasonCode.appointment_due}
         if ticket.source != "walk_in" and ticket.reason_code != named_by_reason.get(ticket.source):
-            tags.append(wording.source(ticket.source))
+            tags.append(wording.source(ticket.source, self.language))
         return " · ".join(tags)
 
     def _show_figures(self) -> None:
         figures = self._server_figures or self._tally.figures(self._today())
         self.served_today = figures.served
-        self.mean_handling = wording.handling(figures.mean_handling_seconds)
-        self.longest_handling = wording.handling(figures.longest_handling_seconds)
+        self.mean_handling = wording.handling(figures.mean_handling_seconds, self.language)
+        self.longest_handling = wording.handling(figures.longest_handling_seconds, self.language)
 
     def _set_status(self, status: str, reason: str | None) -> None:
         self.counter_status = status
         self.status_tone = "go" if status == "open" else "attention"
         self._pause_reason = reason if status == "paused" else None
-        label = wording.counter_status(status)
+        label = wording.counter_status(status, self.language)
         if self._pause_reason:
-            label = f"{label}: {wording.pause_reason(self._pause_reason)}"
+            label = f"{label}: {wording.pause_reason(self._pause_reason, self.language)}"
         self.status_text = label
         self._update()
 
@@ -682,24 +736,30 @@ class CounterViewModel(EventDispatcher):
         self._held = ticket
         self.has_ticket = ticket is not None
         if ticket is None:
-            self.ticket_number = self.ticket_state = self.ticket_service = ""
-            self.ticket_source = self.ticket_priority = self.ticket_phone = self.ticket_note = ""
-            self.ticket_recalls = 0
-            self.ticket_headline = "No ticket"
-            self.idle_hint = NO_TICKET_HINT
+            self._show_no_ticket()
         else:
             self.ticket_number = self.ticket_headline = ticket.number
             self.idle_hint = ""
-            self.ticket_state = wording.ticket_status(ticket.status)
+            self.ticket_state = wording.ticket_status(ticket.status, self.language)
             self.ticket_tone = "info" if ticket.status == "serving" else "attention"
             self.ticket_service = self._service_name(ticket.service_code)
-            self.ticket_source = wording.source(ticket.source)
-            self.ticket_priority = self._priority_name(ticket.priority) or "None"
+            self.ticket_source = wording.source(ticket.source, self.language)
+            self.ticket_priority = self._priority_name(ticket.priority) or NO_PRIORITY.say(
+                self.language
+            )
             self.ticket_phone = ticket.phone_masked or ""
             self.ticket_note = ticket.note or ""
             self.ticket_recalls = ticket.recalls
+            self.transfer_title = TRANSFER_TITLE.say(self.language, ticket=ticket.number)
         self.tick()
         self._update()
+
+    def _show_no_ticket(self) -> None:
+        self.ticket_number = self.ticket_state = self.ticket_service = ""
+        self.ticket_source = self.ticket_priority = self.ticket_phone = self.ticket_note = ""
+        self.ticket_recalls = 0
+        self.ticket_headline = NO_TICKET.say(self.language)
+        self.idle_hint = NO_TICKET_HINT.say(self.language)
 
     def _update(self, *_: Any) -> None:
         """Decide which actions are possible now."""
@@ -718,7 +778,7 @@ class CounterViewModel(EventDispatcher):
         self.can_resume = ready and self.counter_status == "paused"
         self.can_pause_or_resume = self.can_pause or self.can_resume
         self.can_log_out = not self.busy and not self._closed and held is None
-        self.pause_label = "Resume" if self.counter_status == "paused" else "Pause"
+        self.pause_label = PAUSE_LABELS[self.counter_status == "paused"].say(self.language)
         self.pause_tone = "go" if self.can_resume else "neutral"
         self._mark_servable()
 
@@ -738,7 +798,7 @@ class CounterViewModel(EventDispatcher):
         self.message_code = code
         self.message_is_error = True
         self.message_tone = "alert"
-        self.message = message_for(code)
+        self.message = message_for(code, self.language)
 
     def _clear_message_if(self, code: str) -> None:
         if self.message_code == code:

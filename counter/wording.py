@@ -1,9 +1,11 @@
-"""How times, sources, statuses and pause reasons read on the counter screen."""
+"""The counter's words: its screens' fixed texts, and how times, sources and statuses read."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from translations.catalogs import SOURCE_LANGUAGE
-from translations.messages import N_, Message, pgettext
+from translations.messages import N_, Message, pgettext, texts_in
 
 SOURCES = {
     "walk_in": pgettext("ticket source", "Walk-in"),
@@ -24,10 +26,63 @@ COUNTER_STATUSES = {
     "paused": pgettext("counter status", "Paused"),
     "closed": pgettext("counter status", "Closed"),
 }
+# The fixed texts of the counter's screens and dialogs, by the key kv reads them with
+# (`root.vm.texts["log_out"]`). Texts with fields are filled by the view-models.
+SCREEN: Final[dict[str, Message]] = {
+    # The login form.
+    "app_title": N_("Foleni · Counter"),
+    "log_in_prompt": N_("Log in with your staff number and PIN."),
+    "staff_number": N_("Staff number"),
+    "pin": N_("PIN"),
+    # The counter screen.
+    "log_out": N_("Log out"),
+    "at_your_counter": N_("AT YOUR COUNTER"),
+    "service": N_("Service"),
+    "source": N_("Source"),
+    "priority": N_("Priority"),
+    "phone": N_("Phone"),
+    "recalls": N_("Recalls"),
+    "note": N_("Note"),
+    "call_next": N_("Call next"),
+    "recall": N_("Recall"),
+    "start_serving": N_("Start"),
+    "finish": N_("Finish"),
+    "no_show": N_("No-show"),
+    "transfer": N_("Transfer"),
+    "waiting_for_you": N_("WAITING FOR YOUR SERVICES"),
+    "longest_wait": N_("Longest wait"),
+    "calling_order": N_("Next, in calling order (press the number to call one now)"),
+    "your_day": N_("YOUR DAY"),
+    "served": N_("Served"),
+    "average_handling": N_("Average handling"),
+    "longest_handling": N_("Longest handling"),
+    # The pause dialog (the reasons' names are PAUSE_REASONS below).
+    "pause_title": N_("Pause the counter"),
+    "pause_hint": N_("No citizen is called to this counter until you resume."),
+    "cancel": N_("Cancel"),
+    # The transfer dialog.
+    "transfer_hint": N_(
+        "Send the citizen to another service's queue or to a particular counter. "
+        "They keep their number and place by arrival."
+    ),
+    "to_a_service": N_("To a service"),
+    "to_a_counter": N_("Or to a counter"),
+    "transfer_note": N_("Note for the next counter (optional)"),
+    # TRANSLATORS: an example of a transfer note; a police abstract is a police report.
+    "transfer_note_example": N_("e.g. needs the police abstract first"),
+    "send": N_("Send"),
+}
 MINUTES = N_("{minutes} min")
 HOURS_AND_MINUTES = N_("{hours} h {minutes} min")
 MINUTES_AND_SECONDS = N_("{minutes} min {seconds} s")
 SECONDS = N_("{seconds} s")
+
+
+def screen_texts(language: str) -> dict[str, str]:
+    """Every fixed text of the counter's screens in `language`, with the pause reasons'."""
+    texts = texts_in(SCREEN, language)
+    texts |= {f"pause_{code}": reason.say(language) for code, reason in PAUSE_REASONS.items()}
+    return texts
 
 
 def clock_time(seconds: float) -> str:

@@ -19,7 +19,6 @@ from translations.messages import pgettext
 
 ENGLISH = "en"
 SWAHILI = "sw"
-LANGUAGES = catalogs.languages()
 
 # Letter names respelled so that espeak-ng says the letter, checked against its phoneme output
 # (`espeak-ng -v VOICE -q -x`). English: "A" before a digit is read as the article and "I" as the
@@ -164,9 +163,10 @@ class Announcement:
 
 
 def check_language(language: str) -> str:
-    """Return `language` if announcements can be worded in it; raise ValueError otherwise."""
-    if language not in LANGUAGES:
-        raise ValueError(f"no announcement wording for language {language!r}; use {LANGUAGES}")
+    """Return `language` if it has a catalog (so its announcements are worded); else ValueError."""
+    known = catalogs.languages()
+    if language not in known:
+        raise ValueError(f"no announcement wording for language {language!r}; use {known}")
     return language
 
 

@@ -14,9 +14,11 @@ from centre_client.mirror import Called, Change, QueueMirror, Reset
 from centre_core.clock import Clock
 from centre_core.wire import CallRecord
 from display.directory import CentreDirectory, service_of_selector
-from display.labels import LABELS
+from display.labels import LABELS, in_hall_languages
 from display.waits import wait_text
 from display.zone import WHOLE_CENTRE, Zone
+from translations import formats
+from translations.catalogs import HALL_LANGUAGES
 
 # What the header says of the connection, in both languages, and its tone.
 CONNECTION_TEXTS = {True: LABELS["live"], False: LABELS["offline"]}
@@ -173,9 +175,11 @@ class BoardViewModel(EventDispatcher):
     def tick(self, *_args: object) -> None:
         """Advance the clock, end the highlight when its time is up, turn the waiting page."""
         now = self._clock.now()
-        local = now.astimezone(self._tz)
-        self.clock_text = local.strftime("%H:%M")
-        self.date_text = local.strftime("%a %d %b %Y")
+        # One clock, as the first hall language writes it; the day in every hall language.
+        self.clock_text = formats.time_of_day(now, HALL_LANGUAGES[0], timezone=self._tz)
+        self.date_text = in_hall_languages(
+            lambda language: formats.weekday_and_date(now, language, timezone=self._tz)
+        )
         if self._highlight_until is not None and now >= self._highlight_until:
             self._highlight_until = None
             self.highlighted = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from translations.catalogs import HALL_LANGUAGES
@@ -10,8 +11,13 @@ from translations.messages import Message, pgettext
 BETWEEN_LANGUAGES: Final = " · "
 
 
+def in_hall_languages(said_in: Callable[[str], str]) -> str:
+    """Write one text in each hall language, side by side: `said_in(language)` words it."""
+    return BETWEEN_LANGUAGES.join(said_in(language) for language in HALL_LANGUAGES)
+
+
 def _both(message: Message) -> str:
-    return BETWEEN_LANGUAGES.join(message.in_each(HALL_LANGUAGES))
+    return in_hall_languages(message.say)
 
 
 # kv reads these as `LABELS["counter"]` (board.kv imports the dict).

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from app_shell.settings import CentreOptions, SettingsError
 from display.zone import WHOLE_CENTRE, Zone
+from translations import catalogs
 
-SUPPORTED_LANGUAGES = ("en", "sw")
 CENTRE = CentreOptions("display")
 
 
@@ -22,7 +22,7 @@ class DisplaySettings:
     server_url: str
     token: str
     zone: Zone = WHOLE_CENTRE
-    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    languages: tuple[str, ...] = catalogs.HALL_LANGUAGES
     volume_percent: int = 80
     audio_dir: Path | None = None
     play_audio: bool = True
@@ -38,9 +38,11 @@ class DisplaySettings:
     def validated(self) -> DisplaySettings:
         """Return self when every value is usable, else raise `SettingsError`."""
         CENTRE.check(self.server_url, self.token)
-        if not self.languages or any(lang not in SUPPORTED_LANGUAGES for lang in self.languages):
+        # Any language with a catalog can be announced: its sentences are in the catalog.
+        known = catalogs.languages()
+        if not self.languages or any(lang not in known for lang in self.languages):
             raise SettingsError(
-                "unsupported_language", f"languages must be among {', '.join(SUPPORTED_LANGUAGES)}"
+                "unsupported_language", f"languages must be among {', '.join(known)}"
             )
         if not 0 <= self.volume_percent <= 100:
             raise SettingsError("invalid_volume", "volume is a percentage, 0 to 100")
@@ -64,12 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the `foleni display` command line."""
     parser = argparse.ArgumentParser(
         prog="foleni display",
-        description="Hall display board: shows and announces calls (English and Swahili).",
+        description="Hall display board: shows and announces calls in the hall's languages.",
     )
     CENTRE.add_to(parser)
     parser.add_argument("--zone-services", default="", help="comma-separated service codes")
     parser.add_argument("--zone-counters", default="", help="comma-separated counter codes")
-    parser.add_argument("--languages", default="en,sw", help="announcement languages, in order")
+    parser.add_argument(
+        "--languages",
+        default=",".join(catalogs.HALL_LANGUAGES),
+        help="announcement languages, in order: any with a catalog",
+    )
     parser.add_argument("--volume", type=int, default=80, help="announcement volume, 0-100")
     parser.add_argument("--audio-dir", type=Path, help="also write each announcement's WAV here")
     parser.add_argument("--mute", action="store_true", help="do not play sound (files only)")

@@ -1,4 +1,4 @@
-"""Offline speech for hall announcements: espeak-ng voices, chime, English then Swahili."""
+"""Offline speech for hall announcements: espeak-ng voices, chime, then each language in turn."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from types import MappingProxyType
 from typing import Protocol
 
 from display import audio
-from display.announcements import ENGLISH, SWAHILI, Announcement, check_language, phrase
+from display.announcements import ENGLISH, Announcement, check_language, phrase
+from translations.catalogs import HALL_LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +23,16 @@ ENGINE_FAILED = "speech_engine_failed"
 ENGINE_TIMEOUT = "speech_engine_timeout"
 OUTPUT_INVALID = "speech_output_invalid"
 
-# Kenyan English is not among espeak-ng's voices; British English is the nearest in vowels and
-# in being non-rhotic, and it is what Kenyan schools teach.
-DEFAULT_VOICES = MappingProxyType({ENGLISH: "en-gb", SWAHILI: "sw"})
-# espeak-ng's default is 175 words a minute: too fast for a noisy hall in English. Its Swahili
-# voice keeps its default: its long words already make the Swahili call last about 5.5 s.
-DEFAULT_RATES_WPM = MappingProxyType({ENGLISH: 150, SWAHILI: 175})
+# A language is spoken by the espeak-ng voice named by its code ("sw", "ar"), unless this table
+# names another: adding a catalog is enough to announce in its language. Kenyan English is not
+# among espeak-ng's voices; British English is the nearest in vowels and in being non-rhotic,
+# and it is what Kenyan schools teach.
+DEFAULT_VOICES = MappingProxyType({ENGLISH: "en-gb"})
+# espeak-ng's own default rate, kept for every language this table does not name: the Swahili
+# voice's long words already make its call last about 5.5 s. It is too fast for a noisy hall in
+# English.
+ESPEAK_RATE_WPM = 175
+DEFAULT_RATES_WPM = MappingProxyType({ENGLISH: 150})
 # espeak-ng's voices speak at an even level (RMS about 0.1 of full scale, peaks 0.7 to 0.9 at
 # amplitude 100) and scale linearly with its amplitude: no normalising pass is needed, which
 # keeps a render under 50 ms. The chime (peak 0.8) is set a little below the voice.
@@ -41,9 +46,13 @@ OUTPUT_RATE = 22050
 
 @dataclass(frozen=True)
 class SpeechSettings:
-    """How announcements sound: languages in speaking order, voices, rate, volume, chime."""
+    """How announcements sound: languages in speaking order, voices, rate, volume, chime.
 
-    languages: tuple[str, ...] = (ENGLISH, SWAHILI)
+    `voices` and `rates_wpm` name the exceptions: a language they leave out is spoken by the
+    voice of its own code at espeak-ng's default rate.
+    """
+
+    languages: tuple[str, ...] = HALL_LANGUAGES
     voices: Mapping[str, str] = field(default_factory=lambda: DEFAULT_VOICES)
     rates_wpm: Mapping[str, int] = field(default_factory=lambda: DEFAULT_RATES_WPM)
     volume: float = 1.0
@@ -53,15 +62,23 @@ class SpeechSettings:
     def __post_init__(self) -> None:
         for language in self.languages:
             check_language(language)
-            if not self.voices.get(language):
-                raise ValueError(f"no voice configured for language {language!r}")
-            rate = self.rates_wpm.get(language)
-            if rate is None or not 80 <= rate <= 450:
+            if not self.voice(language).strip():
+                raise ValueError(f"the voice for language {language!r} is blank")
+            rate = self.rate_wpm(language)
+            if not 80 <= rate <= 450:
                 raise ValueError(f"{language} rate must be within 80..450 words a minute: {rate}")
         if not 0.0 <= self.volume <= 1.0:
             raise ValueError(f"volume must be within 0.0..1.0: {self.volume}")
         if not 0.0 <= self.pause_seconds <= 5.0:
             raise ValueError(f"pause_seconds must be within 0..5: {self.pause_seconds}")
+
+    def voice(self, language: str) -> str:
+        """Return the espeak-ng voice that speaks `language`: the table's, else its own code."""
+        return self.voices.get(language, language)
+
+    def rate_wpm(self, language: str) -> int:
+        """Return how fast `language` is spoken, in words a minute."""
+        return self.rates_wpm.get(language, ESPEAK_RATE_WPM)
 
 
 class SpeechEngine(Protocol):
@@ -170,8 +187,8 @@ class AnnouncementSynthesizer:
                 spoken.append(
                     self.engine.speak(
                         phrase(announcement, language),
-                        voice=settings.voices[language],
-                        rate_wpm=settings.rates_wpm[language],
+                        voice=settings.voice(language),
+                        rate_wpm=settings.rate_wpm(language),
                         volume=settings.volume,
                     )
                 )

@@ -25,21 +25,21 @@ LOCALE_DIR: Final = Path(__file__).resolve().parent / "locale"
 HALL_LANGUAGES: Final = ("en", "sw")
 
 
-def catalog_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
+def catalog_path(language: str, locale_dir: Path | None = None) -> Path:
     """Where the catalog of one language lives (whether or not it exists yet)."""
-    return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return _folder(locale_dir) / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def catalog_paths(locale_dir: Path = LOCALE_DIR) -> dict[str, Path]:
+def catalog_paths(locale_dir: Path | None = None) -> dict[str, Path]:
     """Every catalog present, by language code."""
     return {
         path.parent.parent.name: path
-        for path in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+        for path in sorted(_folder(locale_dir).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     }
 
 
 @cache
-def languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+def languages(locale_dir: Path | None = None) -> tuple[str, ...]:
     """Return the languages Foleni can speak: the source language, then one per catalog."""
     found = catalog_paths(locale_dir)
     return (SOURCE_LANGUAGE, *(code for code in found if code != SOURCE_LANGUAGE))
@@ -68,3 +68,9 @@ def compile_po(path: Path) -> gettext.GNUTranslations:
     write_mo(mo, catalog)
     mo.seek(0)
     return gettext.GNUTranslations(mo)
+
+
+def _folder(locale_dir: Path | None) -> Path:
+    # Looked up at each call, not bound as a default: a test can put a catalog beside the real
+    # ones by pointing LOCALE_DIR elsewhere (and clearing the caches).
+    return LOCALE_DIR if locale_dir is None else locale_dir

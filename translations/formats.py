@@ -11,7 +11,7 @@ from functools import cache
 from typing import Final, Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal
 
 REGION: Final = "KE"
@@ -42,6 +42,13 @@ def date_and_time(moment: datetime, language: str, *, timezone: tzinfo | None = 
     local = _local(moment, timezone)
     day = format_date(local, "short", locale=locale_of(language))
     return f"{day} {time_of_day(local, language)}"
+
+
+def weekday_and_date(moment: datetime, language: str, *, timezone: tzinfo | None = None) -> str:
+    """Write the weekday, day and month of `moment` (`Thu, 3 Dec`, `Alhamisi, 3 Des`)."""
+    local = _local(moment, timezone)
+    # A CLDR skeleton, not a pattern: each locale puts the parts in its own order.
+    return format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=locale_of(language))
 
 
 def direction(language: str) -> Literal["ltr", "rtl"]:

@@ -8,7 +8,7 @@ Fields are `{name}` placeholders; numbers put in them are written the locale's w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from translations.catalogs import translations
@@ -45,6 +45,11 @@ class Message:
     def in_each(self, languages: Iterable[str], /, **fields: object) -> tuple[str, ...]:
         """Return the text said in each of `languages`, for surfaces that show them side by side."""
         return tuple(self.say(language, **fields) for language in languages)
+
+
+def texts_in(messages: Mapping[str, Message], language: str) -> dict[str, str]:
+    """Return each of `messages` in `language` by its key, fields unfilled (what kv binds to)."""
+    return {key: message.in_language(language) for key, message in messages.items()}
 
 
 def N_(msgid: str) -> Message:

@@ -19,3 +19,14 @@ def test_a_missing_or_malformed_server_stops_with_usage(monkeypatch, argv):
     with pytest.raises(SystemExit) as stopped:
         parse_args(argv)
     assert stopped.value.code == 2
+
+
+def test_the_language_is_a_setting_among_the_catalogs(monkeypatch):
+    monkeypatch.delenv("FOLENI_COUNTER_LANGUAGE", raising=False)
+    assert parse_args(["--server", "http://c"]).language == "en"
+    assert parse_args(["--server", "http://c", "--language", "sw"]).language == "sw"
+    monkeypatch.setenv("FOLENI_COUNTER_LANGUAGE", "sw")
+    assert parse_args(["--server", "http://c"]).language == "sw"
+    with pytest.raises(SystemExit) as stopped:
+        parse_args(["--server", "http://c", "--language", "xx"])
+    assert stopped.value.code == 2

@@ -467,3 +467,67 @@ async def test_a_counter_of_one_service_lists_no_service_names(clock):
     await vm.settle()
     assert vm.services_text == "Good conduct"
     assert [(row["number"], row["service"]) for row in vm.upcoming] == [("G-001", "")]
+
+
+async def test_the_counter_in_swahili_shows_swahili_texts(link, clock):
+    link.add("B-001", "BC", source="appointment")
+    vm = CounterViewModel(
+        link=link, session=Session(staff_number="1001", counter="C9"), clock=clock, language="sw"
+    )
+    assert (vm.connection_text, vm.staff_label, vm.counter_label) == (
+        "Inaunganisha…",
+        "Mfanyakazi 1001",
+        "Dirisha C9",
+    )
+    assert (vm.ticket_headline, vm.pause_label) == ("Hakuna tiketi", "Sitisha")
+    assert vm.idle_hint.startswith("Mwite anayefuata kwa F1")
+    assert (vm.texts["call_next"], vm.texts["pause_break"]) == ("Ita anayefuata", "Mapumziko")
+    await vm.start()
+    await asyncio.sleep(0)
+    await vm.settle()
+    assert vm.connection_text == "Mtandaoni"
+    assert vm.status_text == "Wazi"
+
+    assert vm.perform("call_next")
+    await vm.settle()
+
+    assert vm.message == "B-001 ameitwa."
+    assert (vm.ticket_state, vm.ticket_source, vm.ticket_priority) == ("Ameitwa", "Miadi", "Hakuna")
+    assert vm.transfer_title == "Hamisha B-001"
+    assert vm.waiting_text == "Wanaosubiri: 0"
+    await vm.finish()
+    assert vm.message == "Huduma ya B-001 imekamilika."
+    assert await vm.call_next() is False
+    assert vm.message == "Hakuna anayesubiri huduma zako kwa sasa."
+    assert await vm.pause("break")
+    assert (vm.message, vm.status_text) == ("Limesitishwa: Mapumziko.", "Limesitishwa: Mapumziko")
+    assert vm.pause_label == "Endelea"
+
+
+async def test_the_waiting_count_reads_as_words_in_each_language(link, clock):
+    link.add("A-001")
+    link.add("A-002")
+    english = await started(link, clock)
+    assert english.waiting_text == "2 waiting"
+    swahili = CounterViewModel(
+        link=link, session=Session(staff_number="1001", counter="C1"), clock=clock, language="sw"
+    )
+    await swahili.start()
+    await swahili.settle()
+    assert swahili.waiting_text == "Wanaosubiri: 2"
+
+
+async def test_the_login_form_in_swahili(link):
+    login = LoginViewModel(link=link, counter="C1", language="sw")
+    assert (login.counter_caption, login.log_in_title) == ("Dirisha (la kompyuta hii)", "Ingia")
+    assert login.texts["staff_number"] == "Namba ya mfanyakazi"
+    login.staff_number, login.pin = "1001", "0000"
+
+    assert await login.log_in() is None
+
+    assert login.error == "Namba ya mfanyakazi au PIN si sahihi. Jaribu tena."
+
+
+def test_a_language_without_a_catalog_is_refused(link):
+    with pytest.raises(ValueError, match="no catalog"):
+        LoginViewModel(link=link, language="xx")

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from display import announcements
 from display.announcements import (
     ENGLISH,
     SWAHILI,
@@ -16,8 +15,7 @@ from display.announcements import (
     spoken_ticket,
     swahili_number,
 )
-from tests.translations.catalog_files import write_catalog
-from translations import catalogs, messages
+from tests.translations.catalog_files import ARABIC_CALL, one_more_catalog
 
 
 def call(number: str = "B-014", counter: str = "7", *, recall: bool = False) -> Announcement:
@@ -166,20 +164,9 @@ def test_a_call_from_the_stream_becomes_an_announcement():
     assert again.label == "seq-57-B-014-recall"
 
 
-def test_a_language_without_spelling_rules_leaves_letters_and_digits_to_its_voice(
-    tmp_path, monkeypatch
-):
-    arabic = write_catalog(
-        tmp_path,
-        "ar",
-        'msgctxt "announcement"\n'
-        'msgid "Ticket {ticket}, please go to counter {counter}."\n'
-        'msgstr "التذكرة {ticket}، يرجى التوجه إلى الشباك {counter}."\n',
-    )
-    with_arabic = {"ar": catalogs.compile_po(arabic)}
-    monkeypatch.setattr(announcements, "LANGUAGES", (*announcements.LANGUAGES, "ar"))
-    monkeypatch.setattr(
-        messages, "translations", lambda code: with_arabic.get(code) or catalogs.translations(code)
-    )
-    assert phrase(call(counter="12"), "ar") == "التذكرة B 0 1 4، يرجى التوجه إلى الشباك 12."
-    assert phrase(call(counter="123456"), "ar").endswith("الشباك 1 2 3 4 5 6.")
+def test_a_language_without_spelling_rules_leaves_letters_and_digits_to_its_voice(tmp_path):
+    with one_more_catalog(tmp_path, "ar", ARABIC_CALL):
+        assert phrase(call(counter="12"), "ar") == "التذكرة B 0 1 4، يرجى التوجه إلى الشباك 12."
+        assert phrase(call(counter="123456"), "ar").endswith("الشباك 1 2 3 4 5 6.")
+    with pytest.raises(ValueError, match="no announcement wording"):
+        phrase(call(), "ar")

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from centre_core.clock import FixedClock
 from display.directory import CentreDirectory, ServiceInfo
@@ -234,13 +235,21 @@ def test_waiting_counts_follow_the_events_and_waits_need_an_open_counter() -> No
 def test_the_clock_shows_nairobi_time_and_the_online_state() -> None:
     clock = FixedClock(START)
     board = Board(clock)
-    assert (board.vm.clock_text, board.vm.date_text) == ("10:00", "Mon 23 Nov 2026")
+    assert (board.vm.clock_text, board.vm.date_text) == ("10:00", "Mon, 23 Nov · Jumatatu, 23 Nov")
     assert not board.vm.online
     board.vm.set_online(True)
     assert board.vm.online
     clock.advance(minutes=61)
     board.vm.tick()
     assert board.vm.clock_text == "11:01"
+
+
+def test_the_day_is_written_in_each_hall_language_in_nairobi_time() -> None:
+    # 22:30 UTC on Monday 30 November is already Tuesday 1 December in Nairobi.
+    clock = FixedClock(datetime(2026, 11, 30, 22, 30, tzinfo=UTC))
+    board = Board(clock)
+    assert board.vm.clock_text == "01:30"
+    assert board.vm.date_text == "Tue, 1 Dec · Jumanne, 1 Des"
 
 
 def test_the_centre_name_comes_from_the_server_unless_set() -> None:
@@ -268,7 +277,7 @@ def test_nothing_on_the_board_looks_like_a_phone_or_id_number() -> None:
 def test_the_privacy_pattern_catches_kenyan_phone_and_id_numbers() -> None:
     for personal in ("+254712345678", "0712345678", "254112345678", "23456789", "1234567"):
         assert PHONE_OR_ID.search(f"x {personal} y"), personal
-    for harmless in ("N-001", "10:00", "Mon 23 Nov 2026", "2026-11-23T07:00:00+00:00"):
+    for harmless in ("N-001", "10:00", "Jumatatu, 23 Nov", "2026-11-23T07:00:00+00:00"):
         assert not PHONE_OR_ID.search(harmless), harmless
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from display.settings import SettingsError, parse_settings
 from display.zone import Zone
+from tests.translations.catalog_files import one_more_catalog
 
 GOOD = ["--server", "http://centre", "--token", "t"]
 
@@ -76,6 +77,14 @@ def test_unusable_settings_are_refused_with_a_code(argv: list[str], code: str) -
     with pytest.raises(SettingsError) as refused:
         parse_settings(argv, environ={})
     assert refused.value.code == code
+
+
+def test_any_language_with_a_catalog_may_be_announced(tmp_path: Path) -> None:
+    argv = [*GOOD, "--languages", "sw,ar,en"]
+    with one_more_catalog(tmp_path, "ar", ""):
+        assert parse_settings(argv, environ={}).languages == ("sw", "ar", "en")
+    with pytest.raises(SettingsError):
+        parse_settings(argv, environ={})
 
 
 def test_main_reports_a_refused_setting_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,12 +15,14 @@ from display.speech import (
     ENGINE_FAILED,
     ENGINE_MISSING,
     ENGINE_TIMEOUT,
+    ESPEAK_RATE_WPM,
     OUTPUT_INVALID,
     TAIL_SECONDS,
     AnnouncementSynthesizer,
     EspeakEngine,
     SpeechSettings,
 )
+from tests.translations.catalog_files import ARABIC_CALL, one_more_catalog
 
 ESPEAK = shutil.which("espeak-ng")
 needs_espeak = pytest.mark.skipif(
@@ -207,7 +209,50 @@ def test_settings_refuse_what_cannot_be_spoken():
     with pytest.raises(ValueError):
         SpeechSettings(rates_wpm={"en": 30, "sw": 165})
     with pytest.raises(ValueError):
-        SpeechSettings(voices={"en": "en-gb"})
+        SpeechSettings(voices={"en": "en-gb", "sw": " "})
+
+
+class RecordingEngine:
+    """Says every sentence as a short tone and notes the voice and rate it was asked for."""
+
+    def __init__(self) -> None:
+        self.spoken: list[tuple[str, str, int]] = []
+
+    def speak(self, text: str, *, voice: str, rate_wpm: int, volume: float) -> audio.Pcm:
+        self.spoken.append((text, voice, rate_wpm))
+        return audio.chime(22050)
+
+
+def test_each_language_has_its_voice_from_the_table_or_by_its_code():
+    settings = SpeechSettings()
+    assert [(settings.voice(code), settings.rate_wpm(code)) for code in settings.languages] == [
+        ("en-gb", 150),
+        ("sw", 175),
+    ]
+
+
+def test_a_language_with_a_catalog_and_no_table_entry_is_spoken_by_its_code(tmp_path):
+    engine = RecordingEngine()
+    with one_more_catalog(tmp_path, "ar", ARABIC_CALL):
+        settings = SpeechSettings(languages=("en", "ar"))
+        rendering = AnnouncementSynthesizer(settings, engine).render(CALL)
+    assert rendering.error is None
+    assert engine.spoken == [
+        ("Ticket B zero one four, please go to counter seven.", "en-gb", 150),
+        ("التذكرة B 0 1 4، يرجى التوجه إلى الشباك 7.", "ar", ESPEAK_RATE_WPM),
+    ]
+    with pytest.raises(ValueError, match="no announcement wording"):
+        SpeechSettings(languages=("en", "ar"))
+
+
+@needs_espeak
+def test_a_new_catalog_is_heard_in_the_hall_through_espeak_s_voice_of_that_code(tmp_path):
+    with one_more_catalog(tmp_path, "ar", ARABIC_CALL):
+        settings = SpeechSettings(languages=("ar",), chime=False)
+        rendering = AnnouncementSynthesizer(settings).render(CALL)
+    assert rendering.error is None
+    assert rendering.duration > 1.5
+    assert audio.rms(pcm_of(rendering.wav)) > AUDIBLE_RMS
 
 
 def test_wav_round_trip_and_streaming_header():

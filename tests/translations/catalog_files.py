@@ -1,6 +1,13 @@
 """Small `.po` files written for the tests, in the shape pybabel writes them."""
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+
+from translations import catalogs
 
 HEADER = """msgid ""
 msgstr ""
@@ -17,6 +24,13 @@ PLURAL_FORMS = {
     ),
 }
 
+# An Arabic catalog holding the one announcement sentence a test speaks (others read as English).
+ARABIC_CALL = (
+    'msgctxt "announcement"\n'
+    'msgid "Ticket {ticket}, please go to counter {counter}."\n'
+    'msgstr "التذكرة {ticket}، يرجى التوجه إلى الشباك {counter}."\n'
+)
+
 
 def write_catalog(locale_dir: Path, language: str, entries: str) -> Path:
     """Write `locale/<language>/LC_MESSAGES/foleni.po` with a header and `entries`."""
@@ -25,3 +39,27 @@ def write_catalog(locale_dir: Path, language: str, entries: str) -> Path:
     header = HEADER.format(language=language, plural_forms=PLURAL_FORMS[language])
     path.write_text(header + entries, encoding="utf-8")
     return path
+
+
+@contextmanager
+def one_more_catalog(tmp_path: Path, language: str, entries: str) -> Iterator[Path]:
+    """Inside the block the project has the catalogs it ships and one more, for `language`.
+
+    What a maintainer does to add a language, without touching the project's own folder: the
+    caches are cleared on the way in and out, so the catalog is found as at start-up.
+    """
+    locale_dir = tmp_path / "locale"
+    shutil.copytree(catalogs.LOCALE_DIR, locale_dir)
+    path = write_catalog(locale_dir, language, entries)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(catalogs, "LOCALE_DIR", locale_dir)
+            _forget_catalogs()
+            yield path
+    finally:
+        _forget_catalogs()
+
+
+def _forget_catalogs() -> None:
+    catalogs.languages.cache_clear()
+    catalogs.translations.cache_clear()
