@@ -8,8 +8,10 @@ frozen. The request bodies only the server reads stay with the server (`centre_s
 
 from __future__ import annotations
 
+import functools
+from dataclasses import fields
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
@@ -22,6 +24,27 @@ class WireModel(BaseModel):
     """Base of what the server sends: frozen, unknown fields ignored."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+# What a `Ticket` holds that a view of it may show under the same name.
+_TICKET_ATTRIBUTES = frozenset(field.name for field in fields(Ticket)) | {"queue_key"}
+
+
+@functools.cache
+def _fields_from_ticket(view: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name in view.model_fields if name in _TICKET_ATTRIBUTES)
+
+
+class TicketView(WireModel):
+    """Base of the views of one ticket: `ticket_id` is its id, its other fields come by name."""
+
+    ticket_id: str
+
+    @classmethod
+    def of(cls, ticket: Ticket, **values: Any) -> Self:
+        """Return the view of `ticket`; `values` give the fields it lacks, or replace some."""
+        held = {name: getattr(ticket, name) for name in _fields_from_ticket(cls)}
+        return cls(ticket_id=ticket.id, **(held | values))
 
 
 # Errors and health ---------------------------------------------------------------------------
@@ -84,10 +107,9 @@ class ServicesOut(WireModel):
     priorities: list[PriorityOut]
 
 
-class TicketPublic(WireModel):
+class TicketPublic(TicketView):
     """A ticket as the citizen sees it (kiosk slip, status page): no personal data."""
 
-    ticket_id: str
     number: str
     token: str
     status: str
@@ -120,10 +142,9 @@ class CheckInOut(WireModel):
 # Counters ------------------------------------------------------------------------------------
 
 
-class TicketStaffView(WireModel):
+class TicketStaffView(TicketView):
     """A ticket as counter staff see it (phone masked)."""
 
-    ticket_id: str
     number: str
     status: str
     service_code: str
@@ -291,13 +312,12 @@ class DeviceOut(WireModel):
 # The hall ------------------------------------------------------------------------------------
 
 
-class TicketRecord(WireModel):
+class TicketRecord(TicketView):
     """A ticket as the hall sees it: the data of every ticket event and the snapshot's tickets.
 
     No personal data and no token: displays receive it.
     """
 
-    ticket_id: str
     number: str
     service_code: str
     stage_index: int
@@ -311,25 +331,6 @@ class TicketRecord(WireModel):
     issued_at: datetime
     # Events logged before the record carried it lack it; a called ticket always has it now.
     called_at: datetime | None = None
-
-    @classmethod
-    def of(cls, ticket: Ticket) -> TicketRecord:
-        """Return the hall's record of a ticket (the one builder of ticket event data)."""
-        return cls(
-            ticket_id=ticket.id,
-            number=ticket.number,
-            service_code=ticket.service_code,
-            stage_index=ticket.stage_index,
-            queue_key=ticket.queue_key,
-            status=ticket.status,
-            counter=ticket.counter,
-            target_counter=ticket.target_counter,
-            priority=ticket.priority,
-            source=ticket.source,
-            recalls=ticket.recalls,
-            issued_at=ticket.issued_at,
-            called_at=ticket.called_at,
-        )
 
 
 class CallRecord(WireModel):

@@ -28,23 +28,13 @@ def ticket_public(
 ) -> TicketPublic:
     """Return the citizen's view of a ticket."""
     service = context.centre.service(ticket.service_code)
-    return TicketPublic(
-        ticket_id=ticket.id,
-        number=ticket.number,
-        token=ticket.token,
-        status=str(ticket.status),
-        service_code=ticket.service_code,
+    return TicketPublic.of(
+        ticket,
         service_name_en=service.name_en,
         service_name_sw=service.name_sw,
-        queue_key=ticket.queue_key,
-        stage_index=ticket.stage_index,
-        priority=ticket.priority,
-        source=str(ticket.source),
-        business_day=ticket.business_day,
-        issued_at=ticket.issued_at,
-        appointment_slot=ticket.appointment_slot,
         people_ahead=people_ahead,
         estimated_wait_minutes=minutes(wait),
+        # Where it stands now only while it is in the hall.
         counter=ticket.counter if ticket.is_active else None,
         status_url=status_url(context, ticket.token),
         centre_name=context.centre.name,
@@ -54,29 +44,7 @@ def ticket_public(
 
 def ticket_staff_view(ticket: Ticket, *, phone: str | None) -> TicketStaffView:
     """Return the counter staff's view of a ticket."""
-    return TicketStaffView(
-        ticket_id=ticket.id,
-        number=ticket.number,
-        status=str(ticket.status),
-        service_code=ticket.service_code,
-        queue_key=ticket.queue_key,
-        stage_index=ticket.stage_index,
-        priority=ticket.priority,
-        source=str(ticket.source),
-        issued_at=ticket.issued_at,
-        queued_at=ticket.queued_at,
-        ready_at=ticket.ready_at,
-        called_at=ticket.called_at,
-        serving_at=ticket.serving_at,
-        finished_at=ticket.finished_at,
-        counter=ticket.counter,
-        target_counter=ticket.target_counter,
-        recalls=ticket.recalls,
-        appointment_ref=ticket.appointment_ref,
-        appointment_slot=ticket.appointment_slot,
-        note=ticket.note,
-        phone_masked=mask_phone(phone),
-    )
+    return TicketStaffView.of(ticket, phone_masked=mask_phone(phone))
 
 
 def counter_out(context: ServerContext, state: CounterState, *, number: str | None) -> CounterOut:
