@@ -918,7 +918,7 @@ class FakeCentre:
                     now=self.clock.now(),
                 )
             )
-        return TicketPublic.of(
+        return TicketPublic.for_citizen(
             ticket,
             centre=self.centre,
             people_ahead=ahead,

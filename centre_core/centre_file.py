@@ -24,6 +24,15 @@ def _fail(path: FieldPath, problem: str) -> CentreConfigError:
 _MISSING: Any = object()
 
 
+def _is_whole(value: object) -> bool:
+    # TOML's booleans are not numbers here, though Python's bool is an int.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 class _Table:
     """A TOML table being read: typed getters, and a check that no unknown key was given."""
 
@@ -42,29 +51,23 @@ class _Table:
             raise _fail((*self.path, key), "is required")
         return default
 
-    def text(self, key: str, default: Any = _MISSING) -> Any:
+    def _typed(self, key: str, default: Any, accepts: Callable[[object], bool], kind: str) -> Any:
         value = self._get(key, default)
-        if value is not default and not isinstance(value, str):
-            raise _fail((*self.path, key), f"must be a string (got {value!r})")
+        if value is not default and not accepts(value):
+            raise _fail((*self.path, key), f"must be {kind} (got {value!r})")
         return value
+
+    def text(self, key: str, default: Any = _MISSING) -> Any:
+        return self._typed(key, default, lambda value: isinstance(value, str), "a string")
 
     def whole(self, key: str, default: Any = _MISSING) -> Any:
-        value = self._get(key, default)
-        if value is not default and (isinstance(value, bool) or not isinstance(value, int)):
-            raise _fail((*self.path, key), f"must be a whole number (got {value!r})")
-        return value
+        return self._typed(key, default, _is_whole, "a whole number")
 
     def number(self, key: str, default: Any = _MISSING) -> Any:
-        value = self._get(key, default)
-        if value is not default and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise _fail((*self.path, key), f"must be a number (got {value!r})")
-        return value
+        return self._typed(key, default, _is_number, "a number")
 
     def flag(self, key: str, default: Any = _MISSING) -> Any:
-        value = self._get(key, default)
-        if value is not default and not isinstance(value, bool):
-            raise _fail((*self.path, key), f"must be true or false (got {value!r})")
-        return value
+        return self._typed(key, default, lambda value: isinstance(value, bool), "true or false")
 
     def tables(self, key: str, *, required: bool) -> list[tuple[FieldPath, object]]:
         value = self._get(key, _MISSING if required else [])

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypedDict, Unpack
 
-from centre_core.centre import CentreConfig, CounterConfig
+from centre_core.centre import CentreConfig, CounterConfig, Service
 from centre_core.clock import as_utc, business_day
 from centre_core.counters import CounterState, require_ready_to_call
 from centre_core.errors import ErrorCode, QueueError
@@ -151,6 +151,34 @@ def _require_held(
 
 def _free(counter: CounterState) -> CounterState:
     return replace(counter, current_ticket_id=None)
+
+
+def _requeued(
+    ticket: Ticket,
+    *,
+    service: Service,
+    stage_index: int,
+    now: datetime,
+    ready_at: datetime,
+    target_counter: str | None,
+    note: str | None,
+) -> Ticket:
+    # Waiting again, in a stage of `service` from `now`: no counter, no call, no recalls.
+    return replace(
+        ticket,
+        service_code=service.code,
+        stage_index=stage_index,
+        stage_code=service.stages[stage_index].code if service.stages else None,
+        status=TicketStatus.waiting,
+        queued_at=now,
+        ready_at=ready_at,
+        counter=None,
+        target_counter=target_counter,
+        called_at=None,
+        serving_at=None,
+        recalls=0,
+        note=note,
+    )
 
 
 def issue_ticket(
@@ -302,19 +330,14 @@ def finish_ticket(
     if ticket.stage_index + 1 >= service.stage_count:
         done = replace(ticket, status=TicketStatus.done, finished_at=now)
         return CallOutcome(done, _free(counter), (ticket_event(EventType.ticket_done, done, now),))
-    next_index = ticket.stage_index + 1
-    advanced = replace(
+    advanced = _requeued(
         ticket,
-        stage_index=next_index,
-        stage_code=service.stages[next_index].code,
-        status=TicketStatus.waiting,
-        queued_at=now,
+        service=service,
+        stage_index=ticket.stage_index + 1,
+        now=now,
         ready_at=now,
-        counter=None,
         target_counter=None,
-        called_at=None,
-        serving_at=None,
-        recalls=0,
+        note=ticket.note,
     )
     event = ticket_event(
         EventType.ticket_stage_advanced,
@@ -384,19 +407,13 @@ def transfer_ticket(
         raise QueueError(
             ErrorCode.transfer_target_invalid, f"counter {to_counter} does not serve {queue_key}"
         )
-    moved = replace(
+    moved = _requeued(
         ticket,
-        service_code=service.code,
+        service=service,
         stage_index=to_stage,
-        stage_code=service.stages[to_stage].code if service.stages else None,
-        status=TicketStatus.waiting,
-        queued_at=now,
+        now=now,
         ready_at=max(now, ticket.ready_at),
-        counter=None,
         target_counter=to_counter,
-        called_at=None,
-        serving_at=None,
-        recalls=0,
         note=note if note is not None else ticket.note,
     )
     event = ticket_event(

@@ -8,9 +8,10 @@ frozen. The request bodies only the server reads stay with the server (`centre_s
 
 from __future__ import annotations
 
-import dataclasses
+import functools
+from dataclasses import fields
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
@@ -27,16 +28,25 @@ class WireModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-# The fields of a ticket a view may show under the same name (its `id` is the view's `ticket_id`).
-_OWN_TICKET_FIELDS = frozenset(field.name for field in dataclasses.fields(Ticket)) - {"id"}
+# What a `Ticket` holds that a view of it may show under the same name.
+_TICKET_ATTRIBUTES = frozenset(field.name for field in fields(Ticket)) | {"queue_key"}
 
 
-def _ticket_fields(ticket: Ticket, view: type[BaseModel]) -> dict[str, Any]:
-    """Return what a ticket view (`TicketPublic`, `TicketStaffView`) takes from the ticket."""
-    values = {name: getattr(ticket, name) for name in _OWN_TICKET_FIELDS & set(view.model_fields)}
-    values.update(ticket_id=ticket.id, queue_key=ticket.queue_key)
-    values.update(status=str(ticket.status), source=str(ticket.source))
-    return values
+@functools.cache
+def _fields_from_ticket(view: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name in view.model_fields if name in _TICKET_ATTRIBUTES)
+
+
+class TicketView(WireModel):
+    """Base of the views of one ticket: `ticket_id` is its id, its other fields come by name."""
+
+    ticket_id: str
+
+    @classmethod
+    def of(cls, ticket: Ticket, **values: Any) -> Self:
+        """Return the view of `ticket`; `values` give the fields it lacks, or replace some."""
+        held = {name: getattr(ticket, name) for name in _fields_from_ticket(cls)}
+        return cls(ticket_id=ticket.id, **(held | values))
 
 
 # Errors and health ---------------------------------------------------------------------------
@@ -99,10 +109,9 @@ class ServicesOut(WireModel):
     priorities: list[PriorityOut]
 
 
-class TicketPublic(WireModel):
+class TicketPublic(TicketView):
     """A ticket as the citizen sees it (kiosk slip, status page): no personal data."""
 
-    ticket_id: str
     number: str
     token: str
     status: str
@@ -124,7 +133,7 @@ class TicketPublic(WireModel):
     phone_masked: str | None = None
 
     @classmethod
-    def of(
+    def for_citizen(
         cls,
         ticket: Ticket,
         *,
@@ -136,15 +145,14 @@ class TicketPublic(WireModel):
     ) -> TicketPublic:
         """Return the citizen's view of a ticket, its place and wait worked out by the caller."""
         service = centre.service(ticket.service_code)
-        own = _ticket_fields(ticket, cls)
-        # An ended ticket keeps the counter that ended it; the citizen sees none.
-        own["counter"] = ticket.counter if ticket.is_active else None
-        return cls(
-            **own,
+        return cls.of(
+            ticket,
             service_name_en=service.name_en,
             service_name_sw=service.name_sw,
             people_ahead=people_ahead,
             estimated_wait_minutes=estimated_wait_minutes,
+            # An ended ticket keeps the counter that ended it; the citizen sees none.
+            counter=ticket.counter if ticket.is_active else None,
             status_url=status_url,
             centre_name=centre.name,
             phone_masked=phone_masked,
@@ -162,10 +170,9 @@ class CheckInOut(WireModel):
 # Counters ------------------------------------------------------------------------------------
 
 
-class TicketStaffView(WireModel):
+class TicketStaffView(TicketView):
     """A ticket as counter staff see it (phone masked)."""
 
-    ticket_id: str
     number: str
     status: str
     service_code: str
@@ -186,11 +193,6 @@ class TicketStaffView(WireModel):
     appointment_slot: datetime | None
     note: str | None
     phone_masked: str | None
-
-    @classmethod
-    def of(cls, ticket: Ticket, *, phone_masked: str | None) -> TicketStaffView:
-        """Return the counter staff's view of a ticket."""
-        return cls(**_ticket_fields(ticket, cls), phone_masked=phone_masked)
 
 
 class ReasonOut(WireModel):
@@ -357,13 +359,12 @@ class DeviceOut(WireModel):
 # The hall ------------------------------------------------------------------------------------
 
 
-class TicketRecord(WireModel):
+class TicketRecord(TicketView):
     """A ticket as the hall sees it: the data of every ticket event and the snapshot's tickets.
 
     No personal data and no token: displays receive it.
     """
 
-    ticket_id: str
     number: str
     service_code: str
     stage_index: int
@@ -377,25 +378,6 @@ class TicketRecord(WireModel):
     issued_at: datetime
     # Events logged before the record carried it lack it; a called ticket always has it now.
     called_at: datetime | None = None
-
-    @classmethod
-    def of(cls, ticket: Ticket) -> TicketRecord:
-        """Return the hall's record of a ticket (the one builder of ticket event data)."""
-        return cls(
-            ticket_id=ticket.id,
-            number=ticket.number,
-            service_code=ticket.service_code,
-            stage_index=ticket.stage_index,
-            queue_key=ticket.queue_key,
-            status=ticket.status,
-            counter=ticket.counter,
-            target_counter=ticket.target_counter,
-            priority=ticket.priority,
-            source=ticket.source,
-            recalls=ticket.recalls,
-            issued_at=ticket.issued_at,
-            called_at=ticket.called_at,
-        )
 
 
 class CallRecord(WireModel):

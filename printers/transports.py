@@ -6,7 +6,7 @@ printer (its issue #275), so reading is ours: one reply byte per DLE EOT, with a
 
 import contextlib
 import socket
-from typing import Protocol
+from typing import Any, Protocol
 
 from escpos.printer import File, Network, Serial, Usb
 
@@ -32,7 +32,22 @@ class Transport(Protocol):
         """Disconnect; never raises."""
 
 
-class NetworkTransport:
+class _EscposDevice:
+    """A transport over one python-escpos device, which opens and closes it."""
+
+    _device: Any
+
+    def open(self) -> None:
+        """Open the device: a port, a claimed USB interface, a file."""
+        self._device.open()
+
+    def close(self) -> None:
+        """Close the device; never raises."""
+        with contextlib.suppress(Exception):
+            self._device.close()
+
+
+class NetworkTransport(_EscposDevice):
     """Raw TCP, usually port 9100 (JetDirect / AppSocket)."""
 
     readable = True
@@ -80,13 +95,8 @@ class NetworkTransport:
         finally:
             sock.settimeout(self._timeout)
 
-    def close(self) -> None:
-        """Close the socket."""
-        with contextlib.suppress(Exception):
-            self._device.close()
 
-
-class SerialTransport:
+class SerialTransport(_EscposDevice):
     """RS-232 or a USB serial adapter."""
 
     readable = True
@@ -95,10 +105,6 @@ class SerialTransport:
         if not Serial.is_usable():
             raise RuntimeError("serial printers need pyserial")
         self._device = Serial(devfile=device, baudrate=baudrate, timeout=timeout)
-
-    def open(self) -> None:
-        """Open the port."""
-        self._device.open()
 
     def write(self, data: bytes) -> None:
         """Send and wait until the bytes left."""
@@ -117,13 +123,8 @@ class SerialTransport:
         """Drop buffered input."""
         self._device.device.reset_input_buffer()
 
-    def close(self) -> None:
-        """Close the port."""
-        with contextlib.suppress(Exception):
-            self._device.close()
 
-
-class UsbTransport:
+class UsbTransport(_EscposDevice):
     """A USB printer-class device found by vendor and product id."""
 
     readable = True
@@ -133,10 +134,6 @@ class UsbTransport:
             raise RuntimeError("USB printers need pyusb")
         self._device = Usb(idVendor=vendor_id, idProduct=product_id, timeout=int(timeout * 1000))
         self._timeout_ms = int(timeout * 1000)
-
-    def open(self) -> None:
-        """Find and claim the device."""
-        self._device.open()
 
     def write(self, data: bytes) -> None:
         """Send on the bulk-out endpoint."""
@@ -152,23 +149,14 @@ class UsbTransport:
     def discard_input(self) -> None:
         """USB replies come one read at a time; nothing waits to be dropped."""
 
-    def close(self) -> None:
-        """Release the interface."""
-        with contextlib.suppress(Exception):
-            self._device.close()
 
-
-class FileTransport:
+class FileTransport(_EscposDevice):
     """A device file (e.g. /dev/usb/lp0) or a plain file: write-only, so status is unknown."""
 
     readable = False
 
     def __init__(self, path: str) -> None:
         self._device = File(devfile=path)
-
-    def open(self) -> None:
-        """Open the file for writing."""
-        self._device.open()
 
     def write(self, data: bytes) -> None:
         """Write and flush."""
@@ -180,8 +168,3 @@ class FileTransport:
 
     def discard_input(self) -> None:
         """Nothing to read."""
-
-    def close(self) -> None:
-        """Close the file."""
-        with contextlib.suppress(Exception):
-            self._device.close()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
@@ -108,9 +109,18 @@ def _guard_of(route: BaseRoute) -> RoleGuard | None:
     if isinstance(route, APIWebSocketRoute):
         return getattr(route.endpoint, "role_guard", None)
     if isinstance(route, APIRoute):
-        for dependency in route.dependant.dependencies:
-            if isinstance(dependency.call, RoleGuard):
-                return dependency.call
+        return _guard_among(route.dependant.dependencies)
+    return None
+
+
+def _guard_among(dependencies: list[Dependant]) -> RoleGuard | None:
+    # A guard counts where the route uses it directly or through one of its dependencies.
+    for dependency in dependencies:
+        if isinstance(dependency.call, RoleGuard):
+            return dependency.call
+        nested = _guard_among(dependency.dependencies)
+        if nested is not None:
+            return nested
     return None
 
 

@@ -8,30 +8,22 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from centre_core.counters import CounterState, CounterStatus
+from centre_core.counters import CounterState
 from centre_core.errors import ErrorCode, QueueError
 from centre_server.db.core_tables import table_of
 from centre_server.db.tables import CounterRow
+from centre_server.repositories.rows import column_values, field_names, from_row
 
 COUNTERS = table_of(CounterRow)
 _BY_CODE = select(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))
 # The SET columns come from the parameters' names (every key but `counter_code`).
 _UPDATE = update(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))
+_STATE_COLUMNS = tuple(name for name in field_names(CounterState) if name != "code")
 
 
 def to_state(row: CounterRow | Row[Any]) -> CounterState:
     """Build the domain state of a counter row."""
-    return CounterState(
-        code=row.code,
-        status=CounterStatus(row.status),
-        staff_number=row.staff_number,
-        current_ticket_id=row.current_ticket_id,
-        normal_streak=row.normal_streak,
-        pause_reason=row.pause_reason,
-        status_since=row.status_since,
-        passover_anchor=row.passover_anchor,
-        passover_count=row.passover_count,
-    )
+    return from_row(CounterState, row)
 
 
 def load(session: Session, code: str) -> CounterState:
@@ -44,18 +36,7 @@ def load(session: Session, code: str) -> CounterState:
 
 def save(session: Session, state: CounterState) -> None:
     """Write a counter's domain state back to its row."""
-    _update(
-        session,
-        state.code,
-        status=str(state.status),
-        staff_number=state.staff_number,
-        current_ticket_id=state.current_ticket_id,
-        normal_streak=state.normal_streak,
-        pause_reason=state.pause_reason,
-        status_since=state.status_since,
-        passover_anchor=state.passover_anchor,
-        passover_count=state.passover_count,
-    )
+    _update(session, state.code, **column_values(state, _STATE_COLUMNS))
 
 
 def set_staff(session: Session, code: str, staff_number: str) -> None:

@@ -11,10 +11,11 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.errors import ErrorCode, QueueError
-from centre_core.tickets import ACTIVE_STATUSES, Ticket, TicketSource, TicketStatus
+from centre_core.tickets import ACTIVE_STATUSES, Ticket, TicketStatus
 from centre_server.db.core_tables import table_of
 from centre_server.db.tables import DailySequenceRow, TicketRow
 from centre_server.db.waiting_index import record_saved
+from centre_server.repositories.rows import column_values, field_names, from_row
 
 # The core's statuses as plain strings (a driver may dump an enum member by its name).
 ACTIVE = sorted(str(status) for status in ACTIVE_STATUSES)
@@ -31,58 +32,16 @@ _SEQUENCE_KEY = (SEQUENCES.c.business_day == bindparam("day")) & (
 _LAST_NUMBER = select(SEQUENCES.c.last_number).where(_SEQUENCE_KEY)
 _SET_LAST_NUMBER = update(SEQUENCES).where(_SEQUENCE_KEY)
 _INSERT_SEQUENCE = insert(SEQUENCES)
+# A ticket's columns: its fields and its queue; its life changes all but identity and issue.
+_COLUMNS = (*field_names(Ticket), "queue_key")
+_STATE_COLUMNS = tuple(
+    name for name in _COLUMNS if name not in {"id", "token", "number", "business_day", "issued_at"}
+)
 
 
 def to_ticket(row: TicketRow | Row[Any]) -> Ticket:
     """Build the domain ticket of a row (an ORM row, or a plain result row of its columns)."""
-    return Ticket(
-        id=row.id,
-        token=row.token,
-        number=row.number,
-        service_code=row.service_code,
-        stage_index=row.stage_index,
-        stage_code=row.stage_code,
-        status=TicketStatus(row.status),
-        source=TicketSource(row.source),
-        priority=row.priority,
-        business_day=row.business_day,
-        issued_at=row.issued_at,
-        queued_at=row.queued_at,
-        ready_at=row.ready_at,
-        appointment_ref=row.appointment_ref,
-        appointment_slot=row.appointment_slot,
-        counter=row.counter,
-        target_counter=row.target_counter,
-        called_at=row.called_at,
-        serving_at=row.serving_at,
-        finished_at=row.finished_at,
-        recalls=row.recalls,
-        note=row.note,
-    )
-
-
-def _state_values(ticket: Ticket) -> dict[str, Any]:
-    """Return the columns a ticket's life changes (all but identity, number and issue)."""
-    return {
-        "service_code": ticket.service_code,
-        "stage_index": ticket.stage_index,
-        "stage_code": ticket.stage_code,
-        "queue_key": ticket.queue_key,
-        "status": str(ticket.status),
-        "source": str(ticket.source),
-        "priority": ticket.priority,
-        "queued_at": ticket.queued_at,
-        "ready_at": ticket.ready_at,
-        "appointment_ref": ticket.appointment_ref,
-        "appointment_slot": ticket.appointment_slot,
-        "counter": ticket.counter,
-        "target_counter": ticket.target_counter,
-        "called_at": ticket.called_at,
-        "serving_at": ticket.serving_at,
-        "finished_at": ticket.finished_at,
-        "recalls": ticket.recalls,
-        "note": ticket.note,
-    }
+    return from_row(Ticket, row)
 
 
 @dataclass(frozen=True)
@@ -104,15 +63,10 @@ def add(session: Session, ticket: Ticket, *, sequence: int, phone: str | None) -
     session.connection().execute(
         _INSERT,
         {
-            "id": ticket.id,
-            "token": ticket.token,
-            "number": ticket.number,
+            **column_values(ticket, _COLUMNS),
             "sequence": sequence,
             "issued_service_code": ticket.service_code,
-            "business_day": ticket.business_day,
-            "issued_at": ticket.issued_at,
             "phone": phone,
-            **_state_values(ticket),
         },
     )
     _loaded(session)[ticket.id] = StoredTicket(ticket, phone)
@@ -139,7 +93,8 @@ def load(session: Session, ticket_id: str) -> Ticket:
 def save(session: Session, ticket: Ticket) -> None:
     """Write a ticket's new state to its row."""
     phone = stored(session, ticket.id).phone
-    session.connection().execute(_UPDATE, {"ticket_id": ticket.id, **_state_values(ticket)})
+    values = column_values(ticket, _STATE_COLUMNS)
+    session.connection().execute(_UPDATE, {"ticket_id": ticket.id, **values})
     _loaded(session)[ticket.id] = StoredTicket(ticket, phone)
     record_saved(session, ticket)
 

@@ -16,21 +16,10 @@ from centre_server.db.tables import AppointmentRow
 from centre_server.db.transactions import WriteTransaction
 from centre_server.error_codes import ServerErrorCode
 from centre_server.phones import mask_id_number, mask_phone, normalise_phone
+from centre_server.repositories.rows import from_row
 from centre_server.schemas import AppointmentIn
 from centre_server.services import queue_service
 from centre_server.services.idempotency import run_once
-
-
-def _to_appointment(row: AppointmentRow) -> Appointment:
-    return Appointment(
-        ref=row.ref,
-        service_code=row.service_code,
-        slot_start=row.slot_start,
-        phone=row.phone,
-        status=AppointmentStatus(row.status),
-        checked_in_at=row.checked_in_at,
-        ticket_id=row.ticket_id,
-    )
 
 
 def import_appointments(
@@ -114,7 +103,7 @@ def check_in(
     def run(transaction: WriteTransaction) -> CheckInOut:
         row = _find(context, transaction, reference=reference, phone=e164)
         decided = appointment_rules.check_in(
-            _to_appointment(row), centre=context.centre, now=context.now()
+            from_row(Appointment, row), centre=context.centre, now=context.now()
         )
         transaction.append(decided.events)
         ticket = queue_service.issue_in(

@@ -27,7 +27,7 @@ def ticket_public(
     phone: str | None = None,
 ) -> TicketPublic:
     """Return the citizen's view of a ticket."""
-    return TicketPublic.of(
+    return TicketPublic.for_citizen(
         ticket,
         centre=context.centre,
         people_ahead=people_ahead,

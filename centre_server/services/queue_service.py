@@ -310,123 +310,94 @@ def call_ticket(
     )
 
 
-def _held_ticket_command(
-    context: ServerContext,
-    *,
-    command: str,
-    counter_code: str,
-    ticket_id: str | None,
-    request_id: str | None,
-    act: Callable[[WriteTransaction, CounterState, Ticket], CallOutcome],
-) -> CounterCommandOut:
-    """Run a command on the ticket the counter holds (checked against `ticket_id` when given)."""
-
-    def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
-        return act(transaction, state, _held_ticket(transaction, state, ticket_id))
-
-    return _counter_command(
-        context,
-        command=command,
-        counter_code=counter_code,
-        request_id=request_id,
-        args={"ticket_id": ticket_id},
-        step=step,
-    )
+HeldTicketRule = Callable[[ServerContext, WriteTransaction, CounterState, Ticket], CallOutcome]
 
 
+class HeldTicketCommand:
+    """A counter command on the ticket the counter holds: recall, start serving, finish, no-show.
+
+    They differ only in their rule, so they share one signature: `ticket_id`, when given, must
+    be the held ticket (a guard against acting on the wrong citizen).
+    """
+
+    def __init__(self, command: str, rule: HeldTicketRule) -> None:
+        self.command = command
+        self.rule = rule
+
+    def __call__(
+        self,
+        context: ServerContext,
+        *,
+        counter_code: str,
+        ticket_id: str | None = None,
+        request_id: str | None = None,
+    ) -> CounterCommandOut:
+        """Apply the rule to the ticket held at `counter_code`."""
+
+        def step(transaction: WriteTransaction, state: CounterState) -> CallOutcome:
+            held = _held_ticket(transaction, state, ticket_id)
+            return self.rule(context, transaction, state, held)
+
+        return _counter_command(
+            context,
+            command=self.command,
+            counter_code=counter_code,
+            request_id=request_id,
+            args={"ticket_id": ticket_id},
+            step=step,
+        )
+
+
+def _held_ticket_command(command: str) -> Callable[[HeldTicketRule], HeldTicketCommand]:
+    """Make the decorated rule the held-ticket command recorded as `command`."""
+    return lambda rule: HeldTicketCommand(command, rule)
+
+
+@_held_ticket_command("counter.recall")
 def recall(
-    context: ServerContext,
-    *,
-    counter_code: str,
-    ticket_id: str | None = None,
-    request_id: str | None = None,
-) -> CounterCommandOut:
+    context: ServerContext, _transaction: WriteTransaction, state: CounterState, ticket: Ticket
+) -> CallOutcome:
     """Announce the held ticket again (past the recall limit it becomes a no-show)."""
-    return _held_ticket_command(
-        context,
-        command="counter.recall",
-        counter_code=counter_code,
-        ticket_id=ticket_id,
-        request_id=request_id,
-        act=lambda _t, state, ticket: ticket_rules.recall_ticket(
-            ticket, counter=state, centre=context.centre, now=context.now()
-        ),
+    return ticket_rules.recall_ticket(
+        ticket, counter=state, centre=context.centre, now=context.now()
     )
 
 
+@_held_ticket_command("counter.start")
 def start_serving(
-    context: ServerContext,
-    *,
-    counter_code: str,
-    ticket_id: str | None = None,
-    request_id: str | None = None,
-) -> CounterCommandOut:
+    context: ServerContext, _transaction: WriteTransaction, state: CounterState, ticket: Ticket
+) -> CallOutcome:
     """Start serving the held ticket: the citizen reached the counter."""
-    return _held_ticket_command(
-        context,
-        command="counter.start",
-        counter_code=counter_code,
-        ticket_id=ticket_id,
-        request_id=request_id,
-        act=lambda _t, state, ticket: ticket_rules.start_serving(
-            ticket, counter=state, now=context.now()
-        ),
-    )
+    return ticket_rules.start_serving(ticket, counter=state, now=context.now())
 
 
+@_held_ticket_command("counter.finish")
 def finish(
-    context: ServerContext,
-    *,
-    counter_code: str,
-    ticket_id: str | None = None,
-    request_id: str | None = None,
-) -> CounterCommandOut:
+    context: ServerContext, transaction: WriteTransaction, state: CounterState, ticket: Ticket
+) -> CallOutcome:
     """Finish the held ticket (done, or on to its service's next stage); record the time."""
-
-    def act(transaction: WriteTransaction, state: CounterState, ticket: Ticket) -> CallOutcome:
-        now = context.now()
-        outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=context.centre, now=now)
-        started = ticket.serving_at or ticket.called_at
-        if started is not None:
-            transaction.connection.execute(
-                insert(SERVICE_TIMES).values(
-                    queue_key=ticket.queue_key,
-                    counter=state.code,
-                    finished_at=now,
-                    seconds=max(0.0, (now - started).total_seconds()),
-                    staff_number=state.staff_number,
-                )
+    now = context.now()
+    outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=context.centre, now=now)
+    started = ticket.serving_at or ticket.called_at
+    if started is not None:
+        transaction.connection.execute(
+            insert(SERVICE_TIMES).values(
+                queue_key=ticket.queue_key,
+                counter=state.code,
+                finished_at=now,
+                seconds=max(0.0, (now - started).total_seconds()),
+                staff_number=state.staff_number,
             )
-        return outcome
-
-    return _held_ticket_command(
-        context,
-        command="counter.finish",
-        counter_code=counter_code,
-        ticket_id=ticket_id,
-        request_id=request_id,
-        act=act,
-    )
+        )
+    return outcome
 
 
+@_held_ticket_command("counter.no_show")
 def mark_no_show(
-    context: ServerContext,
-    *,
-    counter_code: str,
-    ticket_id: str | None = None,
-    request_id: str | None = None,
-) -> CounterCommandOut:
+    context: ServerContext, _transaction: WriteTransaction, state: CounterState, ticket: Ticket
+) -> CallOutcome:
     """End the held ticket as a no-show: the called citizen did not come."""
-    return _held_ticket_command(
-        context,
-        command="counter.no_show",
-        counter_code=counter_code,
-        ticket_id=ticket_id,
-        request_id=request_id,
-        act=lambda _t, state, ticket: ticket_rules.mark_no_show(
-            ticket, counter=state, now=context.now()
-        ),
-    )
+    return ticket_rules.mark_no_show(ticket, counter=state, now=context.now())
 
 
 def transfer(

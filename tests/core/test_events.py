@@ -7,7 +7,7 @@ import pytest
 
 from centre_core import tickets
 from centre_core.events import DomainEvent, EventType
-from centre_core.wire import EventMessage
+from centre_core.wire import EventMessage, TicketRecord, TicketStaffView
 from tests.core.factory import MONDAY_9AM, issue, small_centre
 
 
@@ -35,3 +35,13 @@ def test_wire_envelope() -> None:
         "data": {"counter": "C1"},
     }
     assert EventMessage.model_validate(wire) == message
+
+
+def test_a_ticket_view_takes_its_id_the_fields_of_the_same_names_and_the_values_given() -> None:
+    ticket = issue(small_centre(), "BC", MONDAY_9AM, priority="elderly")
+    view = TicketStaffView.of(ticket, phone_masked="+254 7** *** 678")
+    assert view.ticket_id == ticket.id
+    assert (view.number, view.queue_key, view.priority) == (ticket.number, "BC", "elderly")
+    assert view.status == "waiting" and type(view.status) is str
+    assert view.phone_masked == "+254 7** *** 678"
+    assert TicketRecord.of(ticket, counter="C07").counter == "C07"

@@ -141,14 +141,31 @@ def test_a_retried_call_next_returns_the_first_result_and_calls_nothing_else(c07
     assert c07.last_seq() == seq
 
 
-def test_counter_staff_may_only_command_their_own_counter(harness):
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "call-next", {}),
+        ("POST", "call", {"ticket_id": "0" * 32}),
+        ("POST", "recall", {}),
+        ("POST", "start", {}),
+        ("POST", "finish", {}),
+        ("POST", "no-show", {}),
+        ("POST", "transfer", {"to_service": "DC"}),
+        ("POST", "pause", {}),
+        ("POST", "resume", {}),
+        ("GET", "queue", None),
+    ],
+)
+def test_counter_staff_may_only_command_their_own_counter(harness, method, path, body):
     harness.open_counter("C07")
     harness.open_counter("C08")
-    response = harness.client.post(
-        "/api/v1/counters/C08/call-next", json={}, headers=harness.auth("C07")
+    seq = harness.last_seq()
+    response = harness.client.request(
+        method, f"/api/v1/counters/C08/{path}", json=body, headers=harness.auth("C07")
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
+    assert harness.last_seq() == seq
 
 
 def test_unknown_counter(harness):

@@ -125,6 +125,16 @@ def test_status_page_as_json_and_html_without_personal_data(harness):
     assert "678" not in page.text
 
 
+def test_the_status_page_names_the_counter_only_while_the_ticket_is_in_the_hall(harness):
+    harness.open_counter("C07")
+    status = f"/api/v1/tickets/status/{harness.issue('BC')['token']}"
+    assert harness.command("C07", "call-next").status_code == 200
+    assert harness.client.get(status).json()["counter"] == "C07"
+    assert harness.command("C07", "finish").status_code == 200
+    done = harness.client.get(status).json()
+    assert done["status"] == "done" and done["counter"] is None
+
+
 def test_unknown_status_token_is_a_404_envelope(harness):
     response = harness.client.get("/t/abcdefghijklmnop")
     assert response.status_code == 404

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Protocol
+from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
@@ -20,80 +21,60 @@ from centre_server.services import hall_service, queue_service
 router = APIRouter(prefix="/api/v1/counters", tags=["counter"], responses=ERROR_RESPONSES)
 
 CounterCode = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
-Staff = Annotated[Principal, Depends(COUNTER_STAFF)]
 
 
-def _allowed(principal: Principal, counter: str) -> None:
-    require_counter_access(principal, counter)
+@dataclass(frozen=True)
+class CounterDesk:
+    """A request made at one counter: who asks, and the counter in the path."""
+
+    request: Request
+    principal: Principal
+    counter: str
+
+    def context(self) -> ServerContext:
+        """Return the server's context once the caller may act here (its staff, or a manager)."""
+        require_counter_access(self.principal, self.counter)
+        return server_context(self.request)
+
+    async def run(self, command: Callable[..., BaseModel], **arguments: object) -> Response:
+        """Run a counter command here, on a command thread, and answer its result."""
+        context = self.context()
+        return await answer(
+            self.request, lambda: command(context, counter_code=self.counter, **arguments)
+        )
 
 
-async def _command(
-    request: Request,
-    principal: Principal,
-    counter: str,
-    command: Callable[..., BaseModel],
-    **arguments: object,
-) -> Response:
-    """Check the staff member may act at `counter`, then run the command on a command thread."""
-    _allowed(principal, counter)
-    context = server_context(request)
-    return await answer(request, lambda: command(context, counter_code=counter, **arguments))
+async def _desk(
+    counter: CounterCode, request: Request, principal: Annotated[Principal, Depends(COUNTER_STAFF)]
+) -> CounterDesk:
+    # Async: a plain function would cost every command a thread hop before its own.
+    return CounterDesk(request, principal, counter)
+
+
+Desk = Annotated[CounterDesk, Depends(_desk)]
 
 
 @router.post("/{counter}/call-next", response_model=CounterCommandOut)
-async def call_next(
-    counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> Response:
+async def call_next(body: CounterCommandIn, desk: Desk) -> Response:
     """Call the next ticket chosen by the calling policy."""
-    return await _command(
-        request, principal, counter, queue_service.call_next, request_id=body.request_id
-    )
+    return await desk.run(queue_service.call_next, request_id=body.request_id)
 
 
 @router.post("/{counter}/call", response_model=CounterCommandOut)
-async def call_ticket(
-    counter: CounterCode, body: CallTicketIn, request: Request, principal: Staff
-) -> Response:
+async def call_ticket(body: CallTicketIn, desk: Desk) -> Response:
     """Call (serve) one specific waiting ticket."""
-    return await _command(
-        request,
-        principal,
-        counter,
-        queue_service.call_ticket,
-        ticket_id=body.ticket_id,
-        request_id=body.request_id,
+    return await desk.run(
+        queue_service.call_ticket, ticket_id=body.ticket_id, request_id=body.request_id
     )
 
 
-class HeldTicketCommand(Protocol):
-    """A service function acting on the ticket a counter holds."""
-
-    def __call__(
-        self,
-        context: ServerContext,
-        *,
-        counter_code: str,
-        ticket_id: str | None = None,
-        request_id: str | None = None,
-    ) -> CounterCommandOut:
-        """Run the command at `counter_code` (e.g. `queue_service.finish`)."""
-        ...
-
-
-def _held_ticket_route(path: str, name: str, doc: str, command: HeldTicketCommand) -> None:
+def _held_ticket_route(
+    path: str, name: str, doc: str, command: queue_service.HeldTicketCommand
+) -> None:
     """Add the route of a command on the held ticket (the same body, guard and answer)."""
 
-    async def endpoint(
-        counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-    ) -> Response:
-        return await _command(
-            request,
-            principal,
-            counter,
-            command,
-            ticket_id=body.ticket_id,
-            request_id=body.request_id,
-        )
+    async def endpoint(body: CounterCommandIn, desk: Desk) -> Response:
+        return await desk.run(command, ticket_id=body.ticket_id, request_id=body.request_id)
 
     # The name and docstring give the OpenAPI operation its id, summary and description.
     endpoint.__name__ = endpoint.__qualname__ = name
@@ -115,14 +96,9 @@ _held_ticket_route(
 
 
 @router.post("/{counter}/transfer", response_model=CounterCommandOut)
-async def transfer(
-    counter: CounterCode, body: TransferIn, request: Request, principal: Staff
-) -> Response:
+async def transfer(body: TransferIn, desk: Desk) -> Response:
     """Send the held ticket to another service, stage or counter."""
-    return await _command(
-        request,
-        principal,
-        counter,
+    return await desk.run(
         queue_service.transfer,
         ticket_id=body.ticket_id,
         to_service=body.to_service,
@@ -134,37 +110,18 @@ async def transfer(
 
 
 @router.post("/{counter}/pause", response_model=CounterCommandOut)
-async def pause(
-    counter: CounterCode, body: PauseIn, request: Request, principal: Staff
-) -> Response:
+async def pause(body: PauseIn, desk: Desk) -> Response:
     """Pause the counter."""
-    return await _command(
-        request,
-        principal,
-        counter,
-        queue_service.pause,
-        reason=body.reason,
-        request_id=body.request_id,
-    )
+    return await desk.run(queue_service.pause, reason=body.reason, request_id=body.request_id)
 
 
 @router.post("/{counter}/resume", response_model=CounterCommandOut)
-async def resume(
-    counter: CounterCode, body: CounterCommandIn, request: Request, principal: Staff
-) -> Response:
+async def resume(body: CounterCommandIn, desk: Desk) -> Response:
     """Resume calling after a pause."""
-    return await _command(
-        request, principal, counter, queue_service.resume, request_id=body.request_id
-    )
+    return await desk.run(queue_service.resume, request_id=body.request_id)
 
 
 @router.get("/{counter}/queue", response_model=CounterQueueOut)
-def queue(
-    counter: CounterCode,
-    request: Request,
-    principal: Staff,
-    limit: Annotated[int, Query(ge=1, le=50)] = 5,
-) -> CounterQueueOut:
+def queue(desk: Desk, limit: Annotated[int, Query(ge=1, le=50)] = 5) -> CounterQueueOut:
     """Return the counter's view: state, held ticket, waiting per queue, next in order."""
-    _allowed(principal, counter)
-    return hall_service.counter_queue(server_context(request), counter_code=counter, limit=limit)
+    return hall_service.counter_queue(desk.context(), counter_code=desk.counter, limit=limit)
