@@ -19,8 +19,7 @@ from centre_core.wire import (
     ErrorMessage,
     EventMessage,
     HallSnapshot,
-    HeartbeatMessage,
-    PongMessage,
+    LivenessMessage,
     ServerMessage,
     SnapshotMessage,
     TicketRecord,
@@ -144,7 +143,7 @@ class QueueMirror:
         Raises `SequenceGap` (state untouched) when the event is not the next one expected and
         `MalformedMessage` when an event's data is not its type's record.
         """
-        if isinstance(message, HeartbeatMessage | PongMessage | ErrorMessage):
+        if isinstance(message, LivenessMessage | ErrorMessage):
             return []
         if isinstance(message, SnapshotMessage):
             return self._apply_snapshot(message.seq, message.data)

@@ -18,9 +18,8 @@ from centre_client.mirror import Change, MirrorError, QueueMirror, SequenceGap
 from centre_core.wire import (
     SERVER_MESSAGES,
     ErrorMessage,
-    HeartbeatMessage,
+    LivenessMessage,
     PingMessage,
-    PongMessage,
     ServerMessage,
     SnapshotMessage,
 )
@@ -230,7 +229,7 @@ class EventStream:
 
     def _apply(self, message: ServerMessage) -> None:
         # Heartbeats and pongs only prove the server alive; both carry the seq it is at.
-        if isinstance(message, HeartbeatMessage | PongMessage):
+        if isinstance(message, LivenessMessage):
             self._check_heartbeat(message.seq)
             return
         if isinstance(message, ErrorMessage):

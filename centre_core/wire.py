@@ -497,18 +497,23 @@ class SnapshotMessage(WireModel):
     data: HallSnapshot
 
 
-class HeartbeatMessage(WireModel):
+class LivenessMessage(WireModel):
+    """A message that only proves the server alive, at `seq`; clients treat each kind alike."""
+
+    type: str
+    seq: int
+
+
+class HeartbeatMessage(LivenessMessage):
     """Sent when the hall is quiet: the server is alive and at `seq`."""
 
     type: Literal["heartbeat"] = "heartbeat"
-    seq: int
 
 
-class PongMessage(WireModel):
+class PongMessage(LivenessMessage):
     """The answer to a client's ping: the seq of the last event sent on this connection."""
 
     type: Literal["pong"] = "pong"
-    seq: int
 
 
 class ErrorMessage(WireModel):
