@@ -87,17 +87,7 @@ class HallDisplay:
             link = self._own_link = CentreHallLink(settings.server_url, settings.token)
         self.link = link
         self._tasks = TaskSet()
-        self.view_model = BoardViewModel(
-            clock=clock or SystemClock(),
-            zone=settings.zone,
-            recent_count=settings.recent_count,
-            highlight_seconds=settings.highlight_seconds,
-            announce_max_age_seconds=settings.announce_max_age_seconds,
-            waiting_page_seconds=settings.waiting_page_seconds,
-            timezone=settings.timezone,
-            centre_name=settings.centre_name,
-            notice=settings.notice,
-        )
+        self.view_model = BoardViewModel(clock=clock or SystemClock(), settings=settings)
         if player is None:
             player = choose_player(play_audio=settings.play_audio, audio_dir=settings.audio_dir)
         self.announcer: Announcer | None = None

@@ -15,8 +15,8 @@ from centre_core.clock import Clock
 from centre_core.wire import CallRecord
 from display.directory import CentreDirectory, service_of_selector
 from display.labels import LABELS, in_hall_languages
+from display.settings import DisplaySettings
 from display.waits import wait_text
-from display.zone import WHOLE_CENTRE, Zone
 from translations import formats
 from translations.catalogs import HALL_LANGUAGES
 
@@ -26,7 +26,6 @@ CALL_TITLES = {False: LABELS["now_calling"], True: LABELS["calling_again"]}
 NO_CALL_YET = "—"
 # Waiting tiles shown at once; a centre with more services turns pages (15 services: 3 pages).
 WAITING_PAGE_SIZE = 5
-WAITING_PAGE_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -89,37 +88,24 @@ class BoardViewModel(EventDispatcher):
     waiting_page = ListProperty([])
     waiting_page_text = StringProperty("")
 
-    def __init__(
-        self,
-        *,
-        clock: Clock,
-        zone: Zone = WHOLE_CENTRE,
-        recent_count: int = 6,
-        highlight_seconds: float = 10.0,
-        announce_max_age_seconds: float = 120.0,
-        waiting_page_seconds: float = WAITING_PAGE_SECONDS,
-        timezone: str = "Africa/Nairobi",
-        centre_name: str | None = None,
-        notice: str = "",
-        **kwargs: object,
-    ) -> None:
+    def __init__(self, *, clock: Clock, settings: DisplaySettings, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._clock = clock
-        self._zone = zone
-        self._recent_count = recent_count
-        self._highlight = timedelta(seconds=highlight_seconds)
-        self._max_age = timedelta(seconds=announce_max_age_seconds)
-        self._tz = ZoneInfo(timezone)
-        self._fixed_centre_name = centre_name
+        self._zone = settings.zone
+        self._recent_count = settings.recent_count
+        self._highlight = timedelta(seconds=settings.highlight_seconds)
+        self._max_age = timedelta(seconds=settings.announce_max_age_seconds)
+        self._tz = ZoneInfo(settings.timezone)
+        self._fixed_centre_name = settings.centre_name
         self._directory = CentreDirectory()
         self._seen_seq = 0
         self._highlight_until: datetime | None = None
         self._stage_call: CallRecord | None = None
         self._page = 0
-        self._page_time = timedelta(seconds=waiting_page_seconds)
+        self._page_time = timedelta(seconds=settings.waiting_page_seconds)
         self._page_shown_at = clock.now()
-        self.centre_name = centre_name or ""
-        self.notice = notice
+        self.centre_name = settings.centre_name or ""
+        self.notice = settings.notice
         self.bind(
             online=self._show_connection,
             highlighted=self._show_stage,

@@ -10,6 +10,7 @@ from centre_core.clock import FixedClock
 from centre_core.wire import SERVER_MESSAGES
 from display.board import BoardCall, BoardViewModel
 from display.directory import CentreDirectory, CounterInfo, ServiceInfo
+from display.settings import DisplaySettings
 from display.zone import WHOLE_CENTRE, Zone
 
 START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 10:00 in Nairobi
@@ -177,9 +178,14 @@ class Board:
     ) -> None:
         self.clock = clock
         self.mirror = QueueMirror(max_calls=60)
-        self.vm = BoardViewModel(
-            clock=clock, zone=zone, recent_count=recent_count, highlight_seconds=10
+        settings = DisplaySettings(
+            server_url="http://centre.test",
+            token="display-token",
+            zone=zone,
+            recent_count=recent_count,
+            highlight_seconds=10,
         )
+        self.vm = BoardViewModel(clock=clock, settings=settings)
         self.announced: list[BoardCall] = []
         self.vm.bind(on_announce=lambda _vm, call: self.announced.append(call))
         self.vm.use_directory(directory, self.mirror)
