@@ -98,15 +98,8 @@ _held_ticket_route(
 @router.post("/{counter}/transfer", response_model=CounterCommandOut)
 async def transfer(body: TransferIn, desk: Desk) -> Response:
     """Send the held ticket to another service, stage or counter."""
-    return await desk.run(
-        queue_service.transfer,
-        ticket_id=body.ticket_id,
-        to_service=body.to_service,
-        to_stage=body.to_stage,
-        to_counter=body.to_counter,
-        note=body.note,
-        request_id=body.request_id,
-    )
+    # The body's fields are named as the command's keyword arguments: pass them all.
+    return await desk.run(queue_service.transfer, **dict(body))
 
 
 @router.post("/{counter}/pause", response_model=CounterCommandOut)
