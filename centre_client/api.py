@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from centre_client.errors import INVALID_RESPONSE, CentreApiError, CentreUnavailable
 from centre_client.retry import new_request_id, retry_transient
+from centre_core.tickets import TransferTarget
 from centre_core.wire import (
     CheckInOut,
     CounterCommandOut,
@@ -176,20 +177,11 @@ class CentreClient:
         *,
         counter: str,
         ticket: str | None = None,
-        to_service: str | None = None,
-        to_stage: int | None = None,
-        to_counter: str | None = None,
-        note: str | None = None,
         request_id: str | None = None,
+        **target: Unpack[TransferTarget],
     ) -> CounterCommandOut:
         """Send the held ticket to another service (stage) and/or counter, keeping its number."""
-        body = {
-            "ticket_id": ticket,
-            "to_service": to_service,
-            "to_stage": to_stage,
-            "to_counter": to_counter,
-            "note": note,
-        }
+        body = {"ticket_id": ticket, **target}
         return await self._counter(counter, "transfer", body, request_id)
 
     async def pause(

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Unpack
 
 from sqlalchemy import insert
 
@@ -22,7 +23,7 @@ from centre_core import tickets as ticket_rules
 from centre_core.clock import business_day
 from centre_core.counters import CounterState
 from centre_core.errors import ErrorCode, QueueError
-from centre_core.tickets import CallOutcome, Ticket, TicketSource
+from centre_core.tickets import CallOutcome, Ticket, TicketSource, TransferTarget
 from centre_core.wire import CounterCommandOut, TicketPublic
 from centre_server.context import ServerContext
 from centre_server.db.core_tables import table_of
@@ -405,11 +406,8 @@ def transfer(
     *,
     counter_code: str,
     ticket_id: str | None = None,
-    to_service: str | None = None,
-    to_stage: int | None = None,
-    to_counter: str | None = None,
-    note: str | None = None,
     request_id: str | None = None,
+    **target: Unpack[TransferTarget],
 ) -> CounterCommandOut:
     """Send the held ticket (or a waiting one by id) to another queue or counter."""
 
@@ -419,14 +417,7 @@ def transfer(
         else:
             ticket = _held_ticket(transaction, state, None)
         return ticket_rules.transfer_by_counter(
-            ticket,
-            counter=state,
-            centre=context.centre,
-            now=context.now(),
-            to_service=to_service,
-            to_stage=to_stage,
-            to_counter=to_counter,
-            note=note,
+            ticket, counter=state, centre=context.centre, now=context.now(), **target
         )
 
     return _counter_command(
@@ -434,13 +425,7 @@ def transfer(
         command="counter.transfer",
         counter_code=counter_code,
         request_id=request_id,
-        args={
-            "ticket_id": ticket_id,
-            "to_service": to_service,
-            "to_stage": to_stage,
-            "to_counter": to_counter,
-            "note": note,
-        },
+        args={"ticket_id": ticket_id, **target},
         step=step,
     )
 
