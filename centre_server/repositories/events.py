@@ -6,7 +6,7 @@ on every command's path (docs/server.md, bench/RESULTS.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -23,6 +23,12 @@ _LOCK_LAST_SEQ = _LAST_SEQ.with_for_update()
 _STORE_LAST_SEQ = update(CENTRE_STATE).where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
 _INSERT = insert(EVENTS)
 _AFTER = select(EVENTS).where(EVENTS.c.seq > bindparam("after")).order_by(EVENTS.c.seq)
+_NEWEST_OF_TYPES = (
+    select(EVENTS)
+    .where(EVENTS.c.type.in_(bindparam("types", expanding=True)))
+    .order_by(EVENTS.c.seq.desc())
+    .limit(bindparam("limit"))
+)
 
 
 def lock_last_seq(connection: Connection) -> int:
@@ -55,3 +61,10 @@ def after(session: Session, seq: int) -> list[EventMessage]:
     """Return the events after `seq`, oldest first."""
     rows = session.execute(_AFTER, {"after": seq})
     return [EventMessage(seq=r.seq, type=r.type, at=r.at, data=r.data) for r in rows]
+
+
+def newest_of_types(session: Session, types: Collection[str], *, limit: int) -> list[EventMessage]:
+    """Return the newest `limit` events of these types, oldest first."""
+    rows = session.execute(_NEWEST_OF_TYPES, {"types": list(types), "limit": limit})
+    messages = [EventMessage(seq=r.seq, type=r.type, at=r.at, data=r.data) for r in rows]
+    return messages[::-1]

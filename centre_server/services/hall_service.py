@@ -25,8 +25,9 @@ from centre_core.wire import (
     TicketRecord,
 )
 from centre_server.context import ServerContext
-from centre_server.db.tables import CENTRE_ROW_ID, CentreStateRow, DeviceRow, EventRow, TicketRow
+from centre_server.db.tables import DeviceRow, TicketRow
 from centre_server.repositories import counters as counter_repo
+from centre_server.repositories import events
 from centre_server.repositories import tickets as ticket_repo
 from centre_server.services import estimates_service, presenters
 
@@ -55,18 +56,9 @@ def services_menu(context: ServerContext) -> ServicesOut:
 def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> HallSnapshot:
     """Return the whole hall at one seq (a consistent read): the stream's first message."""
     with context.db.read() as session:
-        seq = session.execute(
-            select(CentreStateRow.last_seq).where(CentreStateRow.id == CENTRE_ROW_ID)
-        ).scalar_one()
+        seq = events.last_seq(session)
         figures = _figures(session, context, context.now())
-        recent = list(
-            session.scalars(
-                select(EventRow)
-                .where(EventRow.type.in_(CALL_TYPES))
-                .order_by(EventRow.seq.desc())
-                .limit(RECENT_CALLS)
-            )
-        )
+        recent = events.newest_of_types(session, CALL_TYPES, limit=RECENT_CALLS)
         devices = (
             [
                 DeviceOut(
@@ -87,7 +79,7 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
         seq=seq,
         recent_calls=[
             CallRecord.of(TicketRecord.model_validate(event.data), seq=event.seq, at=event.at)
-            for event in reversed(recent)
+            for event in recent
         ],
         devices=devices,
     )
