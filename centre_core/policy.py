@@ -63,9 +63,9 @@ priority ticket (capped at `priority_every`); any priority ticket resets it. So 
 rule 4 or 5 decides and both kinds are eligible, at most `priority_every` normal tickets are
 called in a row, and no two priority tickets in a row unless `priority_every` is 0.
 
-`choose_next` returns the ticket and a `CallReason` (code and a short sentence for the counter
-screen); `call_next` also calls it and updates the counter's policy fields; `preview_order`
-lists the next few in order.
+`choose_next` returns the ticket and a `CallReason` (code, a short English sentence and its
+figures, for the counter screen to word in its language); `call_next` also calls it and updates
+the counter's policy fields; `preview_order` lists the next few in order.
 """
 
 from collections.abc import Sequence
@@ -76,7 +76,7 @@ from centre_core.centre import CentreConfig, CounterConfig
 from centre_core.clock import as_utc, local_time
 from centre_core.counters import CounterState, require_ready_to_call
 from centre_core.errors import ErrorCode, QueueError
-from centre_core.reasons import CallReason, ReasonCode
+from centre_core.reasons import CallReason, Figures, ReasonCode
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus, call_ticket
 
 __all__ = [
@@ -173,16 +173,20 @@ class _Ranker:
         """Explain rule 5's choice."""
         waited = (self.now - arrival(ticket)).total_seconds()
         if self.centre.policy.mode == "fifo":
+            since = _hhmm(arrival(ticket), self.centre)
             return CallReason(
                 ReasonCode.first_in_line,
-                f"first in line, waiting since {_hhmm(arrival(ticket), self.centre)}",
+                f"first in line, waiting since {since}",
+                {"since": since},
             )
+        minutes = _minutes(waited)
         target = self.centre.service(ticket.service_code).target_wait_minutes
         weight = self._weight(ticket)
-        text = f"waited {_minutes(waited)} min of a {target} min target"
+        text = f"waited {minutes} min of a {target} min target"
         if weight > 1:
             text += f" (queue weight {weight})"
-        return CallReason(ReasonCode.most_urgent, text)
+        figures: Figures = {"minutes": minutes, "target": target, "weight": weight}
+        return CallReason(ReasonCode.most_urgent, text, figures)
 
 
 def _by_rules(
@@ -196,19 +200,19 @@ def _by_rules(
     targeted = [t for t in eligible if t.target_counter == counter.code]
     if targeted:
         ticket = min(targeted, key=lambda t: (t.queued_at, t.id))
+        at = _hhmm(ticket.queued_at, centre)
         return Choice(
             ticket,
             CallReason(
-                ReasonCode.transfer_to_counter,
-                f"transferred to this counter at {_hhmm(ticket.queued_at, centre)}",
+                ReasonCode.transfer_to_counter, f"transferred to this counter at {at}", {"at": at}
             ),
         )
     due = [t for t in eligible if _is_due_appointment(t, now)]
     if due:
         ticket = min(due, key=_age)
+        slot = _hhmm(arrival(ticket), centre)
         return Choice(
-            ticket,
-            CallReason(ReasonCode.appointment_due, f"appointment {_hhmm(arrival(ticket), centre)}"),
+            ticket, CallReason(ReasonCode.appointment_due, f"appointment {slot}", {"slot": slot})
         )
     ranker = _Ranker(centre, counter, now)
     priority = [t for t in eligible if t.priority is not None]
@@ -217,7 +221,8 @@ def _by_rules(
         ticket = ranker.best(priority)
         name = _priority_name(centre, ticket.priority)
         text = f"priority ({name})" if normal else f"priority ({name}), no other ticket waiting"
-        return Choice(ticket, CallReason(ReasonCode.priority_turn, text))
+        figures: Figures = {"priority": str(ticket.priority), "only_priority": 0 if normal else 1}
+        return Choice(ticket, CallReason(ReasonCode.priority_turn, text, figures))
     ticket = ranker.best(normal)
     return Choice(ticket, ranker.reason(ticket))
 
@@ -242,11 +247,14 @@ def _decide(
     if anchor is None or arrival(head) > anchor:
         anchor, count = arrival(head), 0
     if count >= centre.policy.max_pass_over:
+        since = _hhmm(arrival(head), centre)
+        times = "time" if count == 1 else "times"
         choice = Choice(
             head,
             CallReason(
                 ReasonCode.passed_over_bound,
-                f"in line since {_hhmm(arrival(head), centre)}, passed over {count} times",
+                f"in line since {since}, passed over {count} {times}",
+                {"since": since, "count": count},
             ),
         )
     else:

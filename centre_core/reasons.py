@@ -1,7 +1,11 @@
-"""Why the calling policy chose a ticket: a stable code and a short English sentence."""
+"""Why the calling policy chose a ticket: a stable code, a short English sentence, its figures."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+# A reason's figures: times as "HH:MM" in the centre's zone, minutes and counts as ints.
+Figures = Mapping[str, str | int]
 
 
 class ReasonCode(StrEnum):
@@ -17,7 +21,15 @@ class ReasonCode(StrEnum):
 
 @dataclass(frozen=True)
 class CallReason:
-    """Why a ticket was called, e.g. `most_urgent`: "waited 42 min of a 30 min target"."""
+    """Why a ticket was called, e.g. `most_urgent`: "waited 42 min of a 30 min target".
+
+    `figures` are the values of the sentence, so that a screen can word it in its language:
+    `first_in_line` {since}; `most_urgent` {minutes, target, weight};
+    `transfer_to_counter` {at}; `appointment_due` {slot}; `priority_turn` {priority (its
+    code), only_priority (1 when no normal ticket is waiting, else 0)};
+    `passed_over_bound` {since, count}.
+    """
 
     code: str
     explanation: str
+    figures: Figures = field(default_factory=dict, hash=False)

@@ -200,11 +200,14 @@ class ReasonOut(WireModel):
 
     code: str
     explanation: str
+    # The sentence's figures by name (see `CallReason`): a client words the reason from `code`
+    # and these in its language; an older server sends none.
+    figures: dict[str, str | int] = {}
 
     @classmethod
     def of(cls, reason: CallReason) -> ReasonOut:
         """Return the policy's reason as the counter screen shows it."""
-        return cls(code=reason.code, explanation=reason.explanation)
+        return cls(code=reason.code, explanation=reason.explanation, figures=dict(reason.figures))
 
 
 class CounterOut(WireModel):

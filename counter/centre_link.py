@@ -75,6 +75,7 @@ class CentreCounterLink:
                         waiting_since=entry.ticket.issued_at,
                         reason=entry.reason.explanation,
                         reason_code=entry.reason.code,
+                        reason_figures=entry.reason.figures,
                     )
                     for entry in view.next
                 ),

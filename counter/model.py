@@ -53,6 +53,8 @@ class WaitingTicket:
     waiting_since: datetime
     reason: str
     reason_code: str = ""
+    # The figures the counter words the reason with (`centre_core.reasons.CallReason`).
+    reason_figures: Mapping[str, str | int] = field(default_factory=dict)
     priority: str | None = None
     source: str = "walk_in"
 

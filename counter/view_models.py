@@ -693,9 +693,9 @@ class CounterViewModel(EventDispatcher):
                 "number": ticket.number,
                 # A counter of one service needs no service name on every row.
                 "service": self._service_name(ticket.service_code) if several else "",
-                "reason": ticket.reason,
+                "reason": self._reason(ticket),
                 "tags": self._tags(ticket),
-                "detail": "  ·  ".join(filter(None, (ticket.reason, self._tags(ticket)))),
+                "detail": "  ·  ".join(filter(None, (self._reason(ticket), self._tags(ticket)))),
                 "since": ticket.waiting_since,
                 "waited": "",
                 "action": f"serve_{index}",
@@ -705,6 +705,16 @@ class CounterViewModel(EventDispatcher):
         ]
         self.tick()
         self._update()
+
+    def _reason(self, ticket: model.WaitingTicket) -> str:
+        """Word the policy's reason for a waiting ticket in the counter's language."""
+        return wording.reason(
+            ticket.reason_code,
+            ticket.reason_figures,
+            ticket.reason,
+            self.language,
+            self._priority_name,
+        )
 
     def _tags(self, ticket: model.WaitingTicket) -> str:
         """Priority and source of a waiting ticket, unless the policy's reason names them."""

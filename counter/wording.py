@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
+from centre_core.reasons import Figures, ReasonCode
 from translations.catalogs import SOURCE_LANGUAGE
-from translations.messages import N_, Message, pgettext, texts_in
+from translations.messages import N_, Message, ngettext, pgettext, texts_in
 
 SOURCES = {
     "walk_in": pgettext("ticket source", "Walk-in"),
@@ -72,6 +74,29 @@ SCREEN: Final[dict[str, Message]] = {
     "transfer_note_example": N_("e.g. needs the police abstract first"),
     "send": N_("Send"),
 }
+# The calling policy's reasons beside each ticket in calling order, by `ReasonCode`, with the
+# figures `centre_core.reasons.CallReason` names; in English they read as its explanation.
+REASONS: Final[dict[str, Message]] = {
+    # TRANSLATORS: why the ticket is called next; {since} is a time, e.g. 09:42.
+    ReasonCode.first_in_line: N_("first in line, waiting since {since}"),
+    # TRANSLATORS: why the ticket is called next: it used 42 min of its service's 30 min target.
+    ReasonCode.most_urgent: N_("waited {minutes} min of a {target} min target"),
+    # TRANSLATORS: why the ticket is called next; {at} is a time, e.g. 10:05.
+    ReasonCode.transfer_to_counter: N_("transferred to this counter at {at}"),
+    # TRANSLATORS: why the ticket is called next; {slot} is the appointment's time, e.g. 10:30.
+    ReasonCode.appointment_due: N_("appointment {slot}"),
+    # TRANSLATORS: why the ticket is called next; {priority} is the centre's name, e.g. Elderly.
+    ReasonCode.priority_turn: N_("priority ({priority})"),
+    # TRANSLATORS: why the ticket is called next: the oldest, passed over {count} times since.
+    ReasonCode.passed_over_bound: ngettext(
+        "in line since {since}, passed over {count} time",
+        "in line since {since}, passed over {count} times",
+    ),
+}
+# TRANSLATORS: as "waited ... target"; the counter serves this queue {weight} times as much.
+WEIGHTED_URGENCY = N_("waited {minutes} min of a {target} min target (queue weight {weight})")
+# TRANSLATORS: as "priority (...)", when only priority tickets are waiting.
+ONLY_PRIORITY = N_("priority ({priority}), no other ticket waiting")
 MINUTES = N_("{minutes} min")
 HOURS_AND_MINUTES = N_("{hours} h {minutes} min")
 MINUTES_AND_SECONDS = N_("{minutes} min {seconds} s")
@@ -111,6 +136,39 @@ def handling(seconds: float | None, language: str = SOURCE_LANGUAGE) -> str:
     if mins:
         return MINUTES_AND_SECONDS.say(language, minutes=mins, seconds=f"{secs:02d}")
     return SECONDS.say(language, seconds=secs)
+
+
+def reason(
+    code: str,
+    figures: Figures,
+    explanation: str,
+    language: str,
+    priority_name: Callable[[str], str],
+) -> str:
+    """Word the policy's reason in `language` from its code and figures.
+
+    A code this counter does not know (a newer server's), or one without its figures (an older
+    server's), reads as the server's English `explanation`.
+    """
+    message = _reason_message(code, figures)
+    if message is None:
+        return explanation
+    fields = dict(figures)
+    if "priority" in fields:
+        fields["priority"] = priority_name(str(fields["priority"]))
+    try:
+        return message.say(language, **fields)
+    except (KeyError, TypeError):
+        return explanation
+
+
+def _reason_message(code: str, figures: Figures) -> Message | None:
+    weight = figures.get("weight", 1)
+    if code == ReasonCode.most_urgent and isinstance(weight, int) and weight > 1:
+        return WEIGHTED_URGENCY
+    if code == ReasonCode.priority_turn and figures.get("only_priority"):
+        return ONLY_PRIORITY
+    return REASONS.get(code)
 
 
 def source(code: str, language: str = SOURCE_LANGUAGE) -> str:

@@ -61,7 +61,11 @@ def test_one_queue_is_first_come_first_served() -> None:
         CENTRE, "C1", list(reversed(waiting)), MONDAY_9AM + minutes(20), 3
     )
     assert numbers(called) == ["B-001", "B-002", "B-003"]
-    assert reasons[0] == policy.CallReason("most_urgent", "waited 20 min of a 20 min target")
+    assert reasons[0] == policy.CallReason(
+        "most_urgent",
+        "waited 20 min of a 20 min target",
+        {"minutes": 20, "target": 20, "weight": 1},
+    )
 
 
 def test_urgency_is_waited_over_target_times_weight() -> None:
@@ -78,6 +82,7 @@ def test_urgency_is_waited_over_target_times_weight() -> None:
     )
     assert choice is not None and choice.ticket.id == bc.id
     assert choice.reason.explanation == "waited 15 min of a 20 min target (queue weight 2)"
+    assert choice.reason.figures == {"minutes": 15, "target": 20, "weight": 2}
     old_nid = issue(CENTRE, "NID", MONDAY_9AM - minutes(30))  # 50/30 = 1.67 beats 1.5
     choice = policy.choose_next(
         centre=CENTRE,
@@ -139,7 +144,9 @@ def test_fifo_mode_ignores_weights_and_targets() -> None:
         now=MONDAY_9AM + minutes(20),
     )
     assert choice is not None and choice.ticket.id == nid.id
-    assert choice.reason == policy.CallReason("first_in_line", "first in line, waiting since 09:00")
+    assert choice.reason == policy.CallReason(
+        "first_in_line", "first in line, waiting since 09:00", {"since": "09:00"}
+    )
 
 
 def test_transfer_to_this_counter_goes_first() -> None:
@@ -161,7 +168,7 @@ def test_transfer_to_this_counter_goes_first() -> None:
     )
     assert for_c2 is not None and for_c2.ticket.id == moved.id
     assert for_c2.reason == policy.CallReason(
-        "transfer_to_counter", "transferred to this counter at 09:10"
+        "transfer_to_counter", "transferred to this counter at 09:10", {"at": "09:10"}
     )
     # C1 also serves BC but must not take a ticket sent to C2.
     assert policy.eligible_tickets(counter=CENTRE.counter("C1"), waiting=[old, moved], now=now) == [
@@ -192,7 +199,9 @@ def test_due_appointment_goes_before_walk_ins() -> None:
         now=MONDAY_9AM + minutes(30),
     )
     assert at_slot is not None and at_slot.ticket.id == booked.id
-    assert at_slot.reason == policy.CallReason("appointment_due", "appointment 09:30")
+    assert at_slot.reason == policy.CallReason(
+        "appointment_due", "appointment 09:30", {"slot": "09:30"}
+    )
 
 
 def test_earliest_slot_first_among_due_appointments() -> None:
@@ -215,7 +224,9 @@ def test_priority_ratio_two_normal_then_one_priority() -> None:
     ]
     called, reasons, state = call_order(CENTRE, "C1", normal + elderly, MONDAY_9AM + minutes(20), 9)
     assert [t.priority is not None for t in called] == [False, False, True] * 3
-    assert reasons[2] == policy.CallReason("priority_turn", "priority (Elderly)")
+    assert reasons[2] == policy.CallReason(
+        "priority_turn", "priority (Elderly)", {"priority": "elderly", "only_priority": 0}
+    )
     assert state.normal_streak == 0
 
 
@@ -241,7 +252,9 @@ def test_only_priority_tickets_waiting() -> None:
     )
     assert choice is not None
     assert choice.reason == policy.CallReason(
-        "priority_turn", "priority (Elderly), no other ticket waiting"
+        "priority_turn",
+        "priority (Elderly), no other ticket waiting",
+        {"priority": "elderly", "only_priority": 1},
     )
 
 
@@ -264,11 +277,26 @@ def test_pass_over_bound_forces_the_oldest_ticket() -> None:
     called, reasons, state = call_order(centre, "C3", [kra, *pcc], MONDAY_9AM + minutes(30), 4)
     assert numbers(called) == ["P-001", "P-002", kra.number, "P-003"]
     assert reasons[2] == policy.CallReason(
-        "passed_over_bound", "in line since 09:00, passed over 2 times"
+        "passed_over_bound",
+        "in line since 09:00, passed over 2 times",
+        {"since": "09:00", "count": 2},
     )
     # The fourth call took the new head (P-003) itself: its count starts at 0.
     assert state.passover_count == 0
     assert state.passover_anchor == pcc[2].queued_at
+
+
+def test_passed_over_once_reads_in_the_singular() -> None:
+    centre = small_centre(max_pass_over=1)
+    kra = issue(centre, "KRA", MONDAY_9AM)
+    pcc = [issue(centre, "PCC", MONDAY_9AM + minutes(20 + i), sequence=i + 1) for i in range(2)]
+    called, reasons, _ = call_order(centre, "C3", [kra, *pcc], MONDAY_9AM + minutes(30), 2)
+    assert numbers(called) == ["P-001", kra.number]
+    assert reasons[1] == policy.CallReason(
+        "passed_over_bound",
+        "in line since 09:00, passed over 1 time",
+        {"since": "09:00", "count": 1},
+    )
 
 
 def test_max_pass_over_zero_is_strict_arrival_order() -> None:

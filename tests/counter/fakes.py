@@ -10,6 +10,7 @@ from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.errors import CentreApiError, CentreUnavailable
 from centre_client.mirror import Change
 from centre_core.clock import FixedClock
+from centre_core.reasons import CallReason
 from counter.model import (
     CounterQueue,
     CounterState,
@@ -62,6 +63,8 @@ class FakeLink:
         self.changes: ChangesHandler | None = None
         self.online: OnlineHandler | None = None
         self.gate: asyncio.Event | None = None
+        # The policy's reason for every waiting ticket (a code the counter does not know).
+        self.reason = CallReason("", "first in line")
 
     def add(self, number: str, service: str = "NID", **fields: object) -> FakeTicket:
         ticket = FakeTicket(
@@ -165,7 +168,9 @@ class FakeLink:
                         number=t.number,
                         service_code=t.service_code,
                         waiting_since=t.arrived,
-                        reason="first in line",
+                        reason=self.reason.explanation,
+                        reason_code=self.reason.code,
+                        reason_figures=self.reason.figures,
                         priority=t.priority,
                         source=t.source,
                     )

@@ -80,7 +80,11 @@ def centre(requests, figures=None):
                     "next": [
                         {
                             "ticket": ticket("A-003", "waiting", priority="elderly"),
-                            "reason": {"code": "priority_turn", "explanation": "priority"},
+                            "reason": {
+                                "code": "priority_turn",
+                                "explanation": "priority (Elderly)",
+                                "figures": {"priority": "elderly", "only_priority": 0},
+                            },
                         }
                     ],
                     "waiting_total": 2,
@@ -139,6 +143,7 @@ async def test_the_counter_queue_reads_as_the_screen_needs_it(link):
         "priority_turn",
         "elderly",
     )
+    assert upcoming.reason_figures == {"priority": "elderly", "only_priority": 0}
 
 
 async def test_a_recall_past_the_limit_is_no_ticket_held(link):

@@ -5,6 +5,7 @@ import pytest
 
 from centre_client.mirror import CounterChanged, CounterView, Reset, TicketChanged
 from centre_core.clock import FixedClock
+from centre_core.reasons import CallReason
 from centre_core.tickets import TicketSource, TicketStatus
 from centre_core.wire import TicketRecord
 from counter.model import Session, StaffFigures
@@ -502,6 +503,29 @@ async def test_the_counter_in_swahili_shows_swahili_texts(link, clock):
     assert await vm.pause("break")
     assert (vm.message, vm.status_text) == ("Limesitishwa: Mapumziko.", "Limesitishwa: Mapumziko")
     assert vm.pause_label == "Endelea"
+
+
+async def test_the_policy_s_reason_reads_in_the_counter_s_language(link, clock):
+    link.add("A-001", priority="elderly")
+    link.reason = CallReason(
+        "priority_turn",
+        "priority (Elderly), no other ticket waiting",
+        {"priority": "elderly", "only_priority": 1},
+    )
+    english = await started(link, clock)
+    assert english.upcoming[0]["reason"] == link.reason.explanation
+    swahili = CounterViewModel(
+        link=link, session=Session(staff_number="1001", counter="C1"), clock=clock, language="sw"
+    )
+    await swahili.start()
+    await swahili.settle()
+    sentence = "kipaumbele (Elderly), hakuna tiketi nyingine inayosubiri"
+    assert (swahili.upcoming[0]["reason"], swahili.upcoming[0]["detail"]) == (sentence, sentence)
+    # A newer server's reason, which this counter cannot word, reads as the server wrote it.
+    link.reason = CallReason("quota_turn", "the service's daily quota is due")
+    swahili.stream_changes([Reset(seq=9)])
+    await swahili.settle()
+    assert swahili.upcoming[0]["reason"] == "the service's daily quota is due"
 
 
 async def test_the_waiting_count_reads_as_words_in_each_language(link, clock):

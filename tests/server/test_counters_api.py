@@ -187,6 +187,12 @@ def test_counter_queue_view_lists_next_tickets_with_reasons_and_masks_phones(c07
     assert [n["ticket"]["number"] for n in body["next"]] == ["B-001", "C-001"]
     assert body["next"][0]["ticket"]["phone_masked"] == "+254 7** *** 678"
     assert all(n["reason"]["explanation"] for n in body["next"])
+    # The figures a counter words the reason with in its language.
+    assert body["next"][0]["reason"]["figures"] == {
+        "minutes": 0,
+        "target": 25,
+        "weight": 2,
+    }
 
 
 def test_estimates_use_the_last_twenty_service_times_of_each_queue(harness, clock):
