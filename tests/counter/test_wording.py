@@ -103,7 +103,7 @@ def test_a_reason_in_english_reads_as_the_policy_s_explanation(reason):
     assert said(reason, "en") == reason.explanation
 
 
-@pytest.mark.parametrize(("reason", "swahili"), zip(REASONS, SWAHILI, strict=True))
+@pytest.mark.parametrize(("reason", "swahili"), list(zip(REASONS, SWAHILI, strict=True)))
 def test_a_reason_in_swahili(reason, swahili):
     assert said(reason, "sw") == swahili
 
