@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 from centre_core.counters import CounterState
 from centre_core.errors import ErrorCode, QueueError
-from centre_server.db.core_tables import table_of
 from centre_server.db.tables import CounterRow
 from centre_server.repositories.rows import column_values, field_names, from_row
 
-COUNTERS = table_of(CounterRow)
+COUNTERS = CounterRow.__table__
 _BY_CODE = select(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))
 # The SET columns come from the parameters' names (every key but `counter_code`).
 _UPDATE = update(COUNTERS).where(COUNTERS.c.code == bindparam("counter_code"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from centre_core.wire import EventMessage
@@ -59,12 +59,14 @@ def last_seq(session: Session) -> int:
 
 def after(session: Session, seq: int) -> list[EventMessage]:
     """Return the events after `seq`, oldest first."""
-    rows = session.execute(_AFTER, {"after": seq})
-    return [EventMessage(seq=r.seq, type=r.type, at=r.at, data=r.data) for r in rows]
+    return [_message(r) for r in session.execute(_AFTER, {"after": seq})]
 
 
 def newest_of_types(session: Session, types: Collection[str], *, limit: int) -> list[EventMessage]:
     """Return the newest `limit` events of these types, oldest first."""
     rows = session.execute(_NEWEST_OF_TYPES, {"types": list(types), "limit": limit})
-    messages = [EventMessage(seq=r.seq, type=r.type, at=r.at, data=r.data) for r in rows]
-    return messages[::-1]
+    return [_message(r) for r in rows][::-1]
+
+
+def _message(r: Row[Any]) -> EventMessage:
+    return EventMessage(seq=r.seq, type=r.type, at=r.at, data=r.data)

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import ACTIVE_STATUSES, Ticket, TicketStatus
-from centre_server.db.core_tables import table_of
 from centre_server.db.tables import DailySequenceRow, TicketRow
 from centre_server.db.waiting_index import record_saved
 from centre_server.repositories.rows import column_values, field_names, from_row
@@ -20,8 +19,8 @@ from centre_server.repositories.rows import column_values, field_names, from_row
 # The core's statuses as plain strings (a driver may dump an enum member by its name).
 ACTIVE = sorted(str(status) for status in ACTIVE_STATUSES)
 LOADED_TICKETS = "foleni.loaded_tickets"
-TICKETS = table_of(TicketRow)
-SEQUENCES = table_of(DailySequenceRow)
+TICKETS = TicketRow.__table__
+SEQUENCES = DailySequenceRow.__table__
 _BY_ID = select(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))
 # The SET columns come from the parameters' names (every key but `ticket_id`).
 _UPDATE = update(TICKETS).where(TICKETS.c.id == bindparam("ticket_id"))

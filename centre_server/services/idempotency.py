@@ -12,13 +12,12 @@ from sqlalchemy import bindparam, insert, select
 
 from centre_core.errors import QueueError
 from centre_server.context import ServerContext
-from centre_server.db.core_tables import table_of
 from centre_server.db.tables import IdempotencyRow
 from centre_server.db.transactions import WriteTransaction
 from centre_server.error_codes import ServerErrorCode
 
 M = TypeVar("M", bound=BaseModel)
-KEYS = table_of(IdempotencyRow)
+KEYS = IdempotencyRow.__table__
 # Built once: every command with a request_id runs both.
 _STORED = select(KEYS.c.command, KEYS.c.fingerprint, KEYS.c.response).where(
     KEYS.c.request_id == bindparam("key")

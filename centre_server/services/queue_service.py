@@ -26,7 +26,6 @@ from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TransferTarget
 from centre_core.wire import CounterCommandOut, TicketPublic
 from centre_server.context import ServerContext
-from centre_server.db.core_tables import table_of
 from centre_server.db.tables import ServiceTimeRow
 from centre_server.db.transactions import WriteTransaction
 from centre_server.phones import normalise_phone
@@ -36,7 +35,7 @@ from centre_server.services import estimates_service, presenters
 from centre_server.services.idempotency import run_once
 
 logger = logging.getLogger(__name__)
-SERVICE_TIMES = table_of(ServiceTimeRow)
+SERVICE_TIMES = ServiceTimeRow.__table__
 TOKEN_BYTES = 16  # 128 bits: the status page cannot be found by guessing
 
 

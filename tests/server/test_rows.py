@@ -5,7 +5,6 @@ import pytest
 from centre_core.appointments import Appointment
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.tickets import Ticket
-from centre_server.db.core_tables import table_of
 from centre_server.db.tables import AppointmentRow, CounterRow, TicketRow
 from centre_server.repositories.rows import column_values, field_names
 
@@ -15,7 +14,7 @@ from centre_server.repositories.rows import column_values, field_names
     [(Ticket, TicketRow), (CounterState, CounterRow), (Appointment, AppointmentRow)],
 )
 def test_every_field_of_a_core_object_is_a_column_of_its_row(kind, row):
-    assert set(field_names(kind)) <= set(table_of(row).columns.keys())
+    assert set(field_names(kind)) <= set(row.__table__.columns.keys())
 
 
 def test_column_values_store_an_enum_as_its_plain_value():
