@@ -164,10 +164,10 @@ class Announcement:
 
 def check_language(language: str) -> str:
     """Return `language` if it has a catalog (so its announcements are worded); else ValueError."""
-    known = catalogs.languages()
-    if language not in known:
-        raise ValueError(f"no announcement wording for language {language!r}; use {known}")
-    return language
+    try:
+        return catalogs.check_language(language)
+    except ValueError as error:
+        raise ValueError(f"no announcement wording: {error}") from error
 
 
 def english_number(n: int) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 from kivy.event import EventDispatcher
 from kivy.properties import DictProperty, StringProperty
 
-from translations import catalogs, formats
+from translations import catalogs, formats, messages
 from translations.messages import N_, Message, ngettext, pgettext
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def translate(key: str, language: Language, **params: Any) -> str:
 
 def texts_in(language: Language) -> dict[str, str]:
     """Every catalogue text in one language (parameters left unfilled), and language names."""
-    texts = {key: message.in_language(language) for key, message in CATALOGUE.items()}
+    texts = messages.texts_in(CATALOGUE, language)
     for code in catalogs.languages():
         texts[f"language_name_{code}"] = formats.language_name(code)
     return texts

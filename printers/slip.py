@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from translations.catalogs import HALL_LANGUAGES
 from translations.messages import N_
 
-# The slip is English and Swahili, like the service names the centre gives it.
-SLIP_LANGUAGES = ("en", "sw")
+# The slip is in the hall's languages (English and Swahili, like the centre's service names).
+SLIP_LANGUAGES = HALL_LANGUAGES
 FOOTER = N_("Keep this ticket; watch the screen.")
 DEFAULT_FOOTER_EN, DEFAULT_FOOTER_SW = FOOTER.in_each(SLIP_LANGUAGES)
 
