@@ -655,9 +655,8 @@ class FakeCentre:
         """Finish a held ticket and record its handling time, as the server's finish does."""
         now = self.clock.now()
         outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=self.centre, now=now)
-        started = ticket.serving_at or ticket.called_at
-        if started is not None:
-            seconds = max(0.0, (now - started).total_seconds())
+        seconds = ticket_rules.handling_seconds(ticket, now=now)
+        if seconds is not None:
             self._state.service_times.append(
                 _ServiceTime(ticket.queue_key, now, seconds, state.staff_number)
             )
@@ -785,14 +784,7 @@ class FakeCentre:
         return self._once(command, request_id, {"counter": counter, **args}, run)
 
     def _held(self, state: CounterState, ticket_id: str | None) -> Ticket:
-        if state.current_ticket_id is None:
-            raise _refuse(ErrorCode.ticket_not_held, f"counter {state.code} holds no ticket")
-        if ticket_id is not None and ticket_id != state.current_ticket_id:
-            self._ticket(ticket_id)  # ticket_not_found first, as on the server
-            raise _refuse(
-                ErrorCode.ticket_not_held, f"counter {state.code} does not hold ticket {ticket_id}"
-            )
-        return self._ticket(state.current_ticket_id)
+        return ticket_rules.held_ticket(state, ticket_id, load=self._ticket)
 
     def _issue(
         self,
