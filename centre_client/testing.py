@@ -49,7 +49,7 @@ from centre_core.clock import Clock, business_day
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventType
-from centre_core.hall import HallFigures
+from centre_core.hall import CALL_TYPES, RECENT_CALLS, HallFigures
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus, TransferTarget
 from centre_core.wire import (
     CallRecord,
@@ -100,9 +100,6 @@ COUNTER_STAFF = frozenset({COUNTER, MANAGER})
 DEVICES = frozenset({KIOSK, DISPLAY})
 MANAGING = frozenset({MANAGER, ADMIN})
 API = "/api/v1"
-RECENT_CALLS = 20
-RECENT_SERVICE_TIMES = 20
-CALL_TYPES = frozenset({str(EventType.ticket_called), str(EventType.ticket_recalled)})
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Kenyan numbers as the server's `phonenumbers` check reads most of them: 07.., 01.., +254...
 KENYAN_PHONE = re.compile(r"^(?:\+?254|0)([17]\d{8})$")
@@ -877,7 +874,7 @@ class FakeCentre:
             recent = [t.seconds for t in self._state.service_times if t.queue_key == key]
             service, _ = self.centre.queue(key)
             means[key] = estimates.mean_service_seconds(
-                recent[::-1][:RECENT_SERVICE_TIMES],
+                recent[::-1][: estimates.RECENT_SERVICE_TIMES],
                 prior_seconds=service.prior_service_minutes * 60.0,
             )
         return means

@@ -13,6 +13,8 @@ from centre_core.policy import arrival
 from centre_core.tickets import Ticket, TicketSource, TicketStatus
 
 OUTLIER_FACTOR = 4.0
+# How many of a queue's newest service times its planning mean is taken from.
+RECENT_SERVICE_TIMES = 20
 
 
 @dataclass(frozen=True)

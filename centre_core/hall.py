@@ -14,6 +14,7 @@ from centre_core import estimates
 from centre_core.centre import CentreConfig
 from centre_core.clock import business_day
 from centre_core.counters import CounterState, CounterStatus
+from centre_core.events import EventType
 from centre_core.tickets import Ticket, TicketStatus
 from centre_core.wire import (
     CallRecord,
@@ -29,6 +30,10 @@ from centre_core.wire import (
     StandingCall,
     TicketRecord,
 )
+
+# The events that call a ticket to a counter, and how many of the newest the snapshot carries.
+CALL_TYPES = frozenset({EventType.ticket_called, EventType.ticket_recalled})
+RECENT_CALLS = 20
 
 
 class HallFigures:

@@ -15,15 +15,13 @@ from centre_server.context import ServerContext
 from centre_server.db.tables import CounterRow, ServiceTimeRow
 from centre_server.repositories import tickets as ticket_repo
 
-RECENT_SERVICE_TIMES = 20
-
 # Built once: ticket_wait runs these on every issue, and building a statement costs more than
 # running it.
 _RECENT_SECONDS = (
     select(ServiceTimeRow.seconds)
     .where(ServiceTimeRow.queue_key == bindparam("queue_key"))
     .order_by(ServiceTimeRow.finished_at.desc())
-    .limit(RECENT_SERVICE_TIMES)
+    .limit(estimates.RECENT_SERVICE_TIMES)
 )
 _OPEN_COUNTERS = (
     select(CounterRow.code)
@@ -46,7 +44,7 @@ def mean_seconds(
 ) -> dict[str, float]:
     """Return the planning mean service time of each queue from its recent service times."""
     keys = list(queue_keys)
-    # One query for every queue: the last RECENT_SERVICE_TIMES durations of each.
+    # One query for every queue: the last `estimates.RECENT_SERVICE_TIMES` durations of each.
     recent = (
         select(
             ServiceTimeRow.queue_key,
@@ -63,7 +61,9 @@ def mean_seconds(
     )
     durations: dict[str, list[float]] = {key: [] for key in keys}
     for row in session.execute(  # rows read by name: mypy types their unpacking as `object`
-        select(recent.c.queue_key, recent.c.seconds).where(recent.c.recency <= RECENT_SERVICE_TIMES)
+        select(recent.c.queue_key, recent.c.seconds).where(
+            recent.c.recency <= estimates.RECENT_SERVICE_TIMES
+        )
     ):
         durations[row.queue_key].append(row.seconds)
     means: dict[str, float] = {}
@@ -78,7 +78,7 @@ def mean_seconds(
 def recent_mean_seconds(session: Session, context: ServerContext, queue_key: str) -> float:
     """Return one queue's planning mean service time (`mean_seconds` for a single queue).
 
-    The same last RECENT_SERVICE_TIMES durations, newest first, read through the
+    The same last `estimates.RECENT_SERVICE_TIMES` durations, newest first, read through the
     (queue_key, finished_at) index instead of numbering the queue's whole history.
     """
     durations = session.scalars(_RECENT_SECONDS, {"queue_key": queue_key}).all()
