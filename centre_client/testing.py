@@ -24,11 +24,10 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
 from typing import Any, TypeVar, Unpack, cast
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
 from pydantic import BaseModel
@@ -45,7 +44,7 @@ from centre_core import estimates, policy
 from centre_core import tickets as ticket_rules
 from centre_core.appointments import Appointment
 from centre_core.centre import CentreConfig
-from centre_core.clock import Clock, business_day
+from centre_core.clock import Clock, business_day, business_day_bounds
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventType
@@ -464,10 +463,7 @@ class FakeCentre:
 
     def staff_figures(self, *, staff_number: str) -> StaffFiguresOut:
         """Return what a member of staff finished in the centre-local day, and how long it took."""
-        zone = ZoneInfo(self.centre.timezone)
-        day = business_day(self.clock.now(), timezone=self.centre.timezone)
-        start = datetime.combine(day, time(), tzinfo=zone)
-        end = start + timedelta(days=1)
+        start, end = business_day_bounds(self.clock.now(), timezone=self.centre.timezone)
         seconds = [
             t.seconds
             for t in self._state.service_times
