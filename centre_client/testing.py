@@ -880,10 +880,7 @@ class FakeCentre:
     def _public(self, ticket: Ticket, *, phone: str | None) -> TicketPublic:
         ahead, wait = 0, None
         if ticket.status == TicketStatus.waiting:
-            related = {ticket.queue_key}
-            for queues in self.counter_queues.values():
-                if ticket.queue_key in queues:
-                    related.update(queues)
+            related = estimates.related_queues(self.counter_queues, ticket.queue_key)
             waiting: dict[str, list[Ticket]] = {key: [] for key in related}
             for other in self._waiting():
                 if other.queue_key in related:

@@ -1,7 +1,7 @@
 """Wait estimates from the queue ahead, the counters serving it and recent service times."""
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -132,6 +132,18 @@ def estimate_waits(
             )
             estimates[ticket.id] = max(wait, ticket.ready_at - now)
     return estimates
+
+
+def related_queues(counter_queues: Mapping[str, Collection[str]], queue_key: str) -> set[str]:
+    """Return the queues sharing counters with `queue_key` (they split those counters' time).
+
+    `counter_queues` gives the queue keys each counter serves.
+    """
+    related = {queue_key}
+    for queues in counter_queues.values():
+        if queue_key in queues:
+            related.update(queues)
+    return related
 
 
 @dataclass(frozen=True)

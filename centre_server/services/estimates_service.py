@@ -30,15 +30,6 @@ _OPEN_COUNTERS = (
 )
 
 
-def related_queues(context: ServerContext, queue_key: str) -> set[str]:
-    """Return the queues sharing counters with `queue_key` (they split those counters' time)."""
-    related = {queue_key}
-    for queues in context.counter_queues.values():
-        if queue_key in queues:
-            related.update(queues)
-    return related
-
-
 def mean_seconds(
     session: Session, context: ServerContext, queue_keys: Iterable[str]
 ) -> dict[str, float]:
@@ -114,7 +105,7 @@ def ticket_wait(
     """
     if ticket.status != TicketStatus.waiting:
         return 0, None
-    queues = related_queues(context, ticket.queue_key)
+    queues = estimates.related_queues(context.counter_queues, ticket.queue_key)
     waiting: dict[str, list[Ticket]]
     if waiting_in is not None:
         # The writer's index hands out one queue's list cheaply; `standing` then walks only the
