@@ -49,6 +49,7 @@ from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventType
 from centre_core.hall import CALL_TYPES, RECENT_CALLS, HallFigures
+from centre_core.phones import mask_phone
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus, TransferTarget
 from centre_core.wire import (
     CallRecord,
@@ -906,12 +907,12 @@ class FakeCentre:
             people_ahead=ahead,
             estimated_wait_minutes=wait,
             status_url=f"{self.public_base_url}/t/{ticket.token}",
-            phone_masked=_mask_phone(phone),
+            phone_masked=mask_phone(phone),
         )
 
     def _staff_view(self, ticket: Ticket) -> TicketStaffView:
         return TicketStaffView.of(
-            ticket, phone_masked=_mask_phone(self._state.phones.get(ticket.id))
+            ticket, phone_masked=mask_phone(self._state.phones.get(ticket.id))
         )
 
     def _counter_out(self, state: CounterState, number: str | None) -> CounterOut:
@@ -1214,12 +1215,3 @@ def _normalise_phone(raw: str) -> str:
     if match is None:
         raise _refuse(INVALID_PHONE, "not a valid Kenyan phone number")
     return f"+254{match.group(1)}"
-
-
-def _mask_phone(e164: str | None) -> str | None:
-    """Mask as the server does: `+254 7** *** 678`."""
-    if e164 is None:
-        return None
-    national = e164.removeprefix("+254")
-    masked = national[0] + "*" * max(len(national) - 4, 0) + national[-3:]
-    return f"+254 {masked[:3]} {masked[3:6]} {masked[6:]}".rstrip()
