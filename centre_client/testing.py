@@ -886,21 +886,17 @@ class FakeCentre:
             for other in self._waiting():
                 if other.queue_key in related:
                     waiting[other.queue_key].append(other)
-            place = estimates.standing(ticket, waiting)
-            ahead = place.ahead_by_arrival
-            wait = estimates.wait_minutes(
-                estimates.estimate_wait_of(
-                    centre=self.centre,
-                    ticket=ticket,
-                    ahead=place.ahead_in_calling_order,
-                    busy=place.busy,
-                    open_counters=sorted(
-                        s.code for s in self._counter_states() if s.status == CounterStatus.open
-                    ),
-                    means=self._means([ticket.queue_key]),
-                    now=self.clock.now(),
-                )
+            ahead, until = estimates.ticket_wait(
+                ticket,
+                centre=self.centre,
+                waiting=waiting,
+                open_counters=sorted(
+                    s.code for s in self._counter_states() if s.status == CounterStatus.open
+                ),
+                means=self._means([ticket.queue_key]),
+                now=self.clock.now(),
             )
+            wait = estimates.wait_minutes(until)
         return TicketPublic.for_citizen(
             ticket,
             centre=self.centre,

@@ -213,6 +213,34 @@ def estimate_wait_of(
     return max(wait, ticket.ready_at - as_utc(now))
 
 
+def ticket_wait(
+    ticket: Ticket,
+    *,
+    centre: CentreConfig,
+    waiting: Mapping[str, Iterable[Ticket]],
+    open_counters: Iterable[str],
+    means: Mapping[str, float],
+    now: datetime,
+) -> tuple[int, timedelta]:
+    """Return the people ahead of a waiting ticket by arrival, and its estimated wait.
+
+    `waiting` holds the waiting tickets of its `related_queues` (see `standing`); the others
+    are as for `estimate_wait_of`. The citizen is told who arrived before them; the estimate
+    follows the calling order, priorities and appointments included.
+    """
+    place = standing(ticket, waiting)
+    wait = estimate_wait_of(
+        centre=centre,
+        ticket=ticket,
+        ahead=place.ahead_in_calling_order,
+        busy=place.busy,
+        open_counters=open_counters,
+        means=means,
+        now=now,
+    )
+    return place.ahead_by_arrival, wait
+
+
 def queue_estimate(
     *,
     centre: CentreConfig,

@@ -117,16 +117,11 @@ def ticket_wait(
             waiting[other.queue_key].append(other)
     # The ticket itself may not be there yet (just issued, not committed) or be older:
     # `standing` counts the ticket given here, never its copy in `waiting`.
-    place = estimates.standing(ticket, waiting)
-    wait = estimates.estimate_wait_of(
+    return estimates.ticket_wait(
+        ticket,
         centre=context.centre,
-        ticket=ticket,
-        ahead=place.ahead_in_calling_order,
-        busy=place.busy,
+        waiting=waiting,
         open_counters=open_counters(session, context),
         means={ticket.queue_key: recent_mean_seconds(session, context, ticket.queue_key)},
         now=now,
     )
-    # People ahead by arrival in the queue (what a citizen understands); the estimate itself
-    # follows the core's calling order, priorities and appointments included.
-    return place.ahead_by_arrival, wait
