@@ -233,10 +233,7 @@ class FakeCentre:
         self.replay_window = replay_window
         self.public_base_url = public_base_url.rstrip("/")
         self.session_hours = session_hours
-        self.counter_queues = {
-            counter.code: tuple(key for key in centre.queue_keys if counter.serves(key))
-            for counter in centre.counters
-        }
+        self.counter_queues = centre.queues_by_counter()
         self._devices: dict[str, _Device] = {}
         self._staff: dict[str, _Staff] = {}
         self._sessions: dict[str, Principal] = {}
