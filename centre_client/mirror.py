@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from centre_client.records import from_wire
 from centre_core.counters import CounterStatus
 from centre_core.events import EventType
+from centre_core.hall import CALL_TYPES
 from centre_core.tickets import ACTIVE_STATUSES, HELD_STATUSES, TicketStatus
 from centre_core.wire import (
     CallRecord,
@@ -25,7 +26,6 @@ from centre_core.wire import (
     TicketRecord,
 )
 
-CALL_TYPES = frozenset({EventType.ticket_called, EventType.ticket_recalled})
 R = TypeVar("R", TicketRecord, CounterEventData)
 COUNTER_TYPES = frozenset(
     {

@@ -24,11 +24,10 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
 from typing import Any, TypeVar, Unpack, cast
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
 from pydantic import BaseModel
@@ -45,11 +44,12 @@ from centre_core import estimates, policy
 from centre_core import tickets as ticket_rules
 from centre_core.appointments import Appointment
 from centre_core.centre import CentreConfig
-from centre_core.clock import Clock, business_day
+from centre_core.clock import Clock, business_day, business_day_bounds
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.errors import ErrorCode, QueueError, status_for
 from centre_core.events import DomainEvent, EventType
-from centre_core.hall import HallFigures
+from centre_core.hall import CALL_TYPES, RECENT_CALLS, HallFigures
+from centre_core.phones import mask_phone
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus, TransferTarget
 from centre_core.wire import (
     CallRecord,
@@ -100,9 +100,6 @@ COUNTER_STAFF = frozenset({COUNTER, MANAGER})
 DEVICES = frozenset({KIOSK, DISPLAY})
 MANAGING = frozenset({MANAGER, ADMIN})
 API = "/api/v1"
-RECENT_CALLS = 20
-RECENT_SERVICE_TIMES = 20
-CALL_TYPES = frozenset({str(EventType.ticket_called), str(EventType.ticket_recalled)})
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Kenyan numbers as the server's `phonenumbers` check reads most of them: 07.., 01.., +254...
 KENYAN_PHONE = re.compile(r"^(?:\+?254|0)([17]\d{8})$")
@@ -236,10 +233,7 @@ class FakeCentre:
         self.replay_window = replay_window
         self.public_base_url = public_base_url.rstrip("/")
         self.session_hours = session_hours
-        self.counter_queues = {
-            counter.code: tuple(key for key in centre.queue_keys if counter.serves(key))
-            for counter in centre.counters
-        }
+        self.counter_queues = centre.queues_by_counter()
         self._devices: dict[str, _Device] = {}
         self._staff: dict[str, _Staff] = {}
         self._sessions: dict[str, Principal] = {}
@@ -467,10 +461,7 @@ class FakeCentre:
 
     def staff_figures(self, *, staff_number: str) -> StaffFiguresOut:
         """Return what a member of staff finished in the centre-local day, and how long it took."""
-        zone = ZoneInfo(self.centre.timezone)
-        day = business_day(self.clock.now(), timezone=self.centre.timezone)
-        start = datetime.combine(day, time(), tzinfo=zone)
-        end = start + timedelta(days=1)
+        start, end = business_day_bounds(self.clock.now(), timezone=self.centre.timezone)
         seconds = [
             t.seconds
             for t in self._state.service_times
@@ -655,9 +646,8 @@ class FakeCentre:
         """Finish a held ticket and record its handling time, as the server's finish does."""
         now = self.clock.now()
         outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=self.centre, now=now)
-        started = ticket.serving_at or ticket.called_at
-        if started is not None:
-            seconds = max(0.0, (now - started).total_seconds())
+        seconds = ticket_rules.handling_seconds(ticket, now=now)
+        if seconds is not None:
             self._state.service_times.append(
                 _ServiceTime(ticket.queue_key, now, seconds, state.staff_number)
             )
@@ -785,14 +775,7 @@ class FakeCentre:
         return self._once(command, request_id, {"counter": counter, **args}, run)
 
     def _held(self, state: CounterState, ticket_id: str | None) -> Ticket:
-        if state.current_ticket_id is None:
-            raise _refuse(ErrorCode.ticket_not_held, f"counter {state.code} holds no ticket")
-        if ticket_id is not None and ticket_id != state.current_ticket_id:
-            self._ticket(ticket_id)  # ticket_not_found first, as on the server
-            raise _refuse(
-                ErrorCode.ticket_not_held, f"counter {state.code} does not hold ticket {ticket_id}"
-            )
-        return self._ticket(state.current_ticket_id)
+        return ticket_rules.held_ticket(state, ticket_id, load=self._ticket)
 
     def _issue(
         self,
@@ -885,7 +868,7 @@ class FakeCentre:
             recent = [t.seconds for t in self._state.service_times if t.queue_key == key]
             service, _ = self.centre.queue(key)
             means[key] = estimates.mean_service_seconds(
-                recent[::-1][:RECENT_SERVICE_TIMES],
+                recent[::-1][: estimates.RECENT_SERVICE_TIMES],
                 prior_seconds=service.prior_service_minutes * 60.0,
             )
         return means
@@ -895,41 +878,34 @@ class FakeCentre:
     def _public(self, ticket: Ticket, *, phone: str | None) -> TicketPublic:
         ahead, wait = 0, None
         if ticket.status == TicketStatus.waiting:
-            related = {ticket.queue_key}
-            for queues in self.counter_queues.values():
-                if ticket.queue_key in queues:
-                    related.update(queues)
+            related = estimates.related_queues(self.counter_queues, ticket.queue_key)
             waiting: dict[str, list[Ticket]] = {key: [] for key in related}
             for other in self._waiting():
                 if other.queue_key in related:
                     waiting[other.queue_key].append(other)
-            place = estimates.standing(ticket, waiting)
-            ahead = place.ahead_by_arrival
-            wait = estimates.wait_minutes(
-                estimates.estimate_wait_of(
-                    centre=self.centre,
-                    ticket=ticket,
-                    ahead=place.ahead_in_calling_order,
-                    busy=place.busy,
-                    open_counters=sorted(
-                        s.code for s in self._counter_states() if s.status == CounterStatus.open
-                    ),
-                    means=self._means([ticket.queue_key]),
-                    now=self.clock.now(),
-                )
+            ahead, until = estimates.ticket_wait(
+                ticket,
+                centre=self.centre,
+                waiting=waiting,
+                open_counters=sorted(
+                    s.code for s in self._counter_states() if s.status == CounterStatus.open
+                ),
+                means=self._means([ticket.queue_key]),
+                now=self.clock.now(),
             )
+            wait = estimates.wait_minutes(until)
         return TicketPublic.for_citizen(
             ticket,
             centre=self.centre,
             people_ahead=ahead,
             estimated_wait_minutes=wait,
             status_url=f"{self.public_base_url}/t/{ticket.token}",
-            phone_masked=_mask_phone(phone),
+            phone_masked=mask_phone(phone),
         )
 
     def _staff_view(self, ticket: Ticket) -> TicketStaffView:
         return TicketStaffView.of(
-            ticket, phone_masked=_mask_phone(self._state.phones.get(ticket.id))
+            ticket, phone_masked=mask_phone(self._state.phones.get(ticket.id))
         )
 
     def _counter_out(self, state: CounterState, number: str | None) -> CounterOut:
@@ -1232,12 +1208,3 @@ def _normalise_phone(raw: str) -> str:
     if match is None:
         raise _refuse(INVALID_PHONE, "not a valid Kenyan phone number")
     return f"+254{match.group(1)}"
-
-
-def _mask_phone(e164: str | None) -> str | None:
-    """Mask as the server does: `+254 7** *** 678`."""
-    if e164 is None:
-        return None
-    national = e164.removeprefix("+254")
-    masked = national[0] + "*" * max(len(national) - 4, 0) + national[-3:]
-    return f"+254 {masked[:3]} {masked[3:6]} {masked[6:]}".rstrip()

@@ -288,6 +288,13 @@ class CentreConfig:
         """Every queue of the centre, services in file order, stages in journey order."""
         return tuple(self._queues)
 
+    def queues_by_counter(self) -> dict[str, tuple[str, ...]]:
+        """Return the queue keys each counter serves, by counter code, in `queue_keys` order."""
+        return {
+            counter.code: tuple(key for key in self.queue_keys if counter.serves(key))
+            for counter in self.counters
+        }
+
     def counters_serving(self, queue_key: str) -> tuple[CounterConfig, ...]:
         """Return the counters configured to serve a queue."""
         return tuple(counter for counter in self.counters if counter.serves(queue_key))

@@ -1,6 +1,6 @@
 """Time for the pure core: an injectable clock, UTC checks and the centre-local business day."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -49,3 +49,12 @@ def local_time(moment: datetime, *, timezone: str) -> datetime:
 def business_day(now: datetime, *, timezone: str) -> date:
     """Return the centre-local date of `now`: ticket numbers restart when it changes."""
     return local_time(now, timezone=timezone).date()
+
+
+def business_day_bounds(now: datetime, *, timezone: str) -> tuple[datetime, datetime]:
+    """Return the UTC start and end of the centre-local day holding `now`."""
+    zone = ZoneInfo(timezone)
+    day = business_day(now, timezone=timezone)
+    start = datetime.combine(day, time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)

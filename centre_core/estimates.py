@@ -1,7 +1,7 @@
 """Wait estimates from the queue ahead, the counters serving it and recent service times."""
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +13,8 @@ from centre_core.policy import arrival
 from centre_core.tickets import Ticket, TicketSource, TicketStatus
 
 OUTLIER_FACTOR = 4.0
+# How many of a queue's newest service times its planning mean is taken from.
+RECENT_SERVICE_TIMES = 20
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,18 @@ def estimate_waits(
     return estimates
 
 
+def related_queues(counter_queues: Mapping[str, Collection[str]], queue_key: str) -> set[str]:
+    """Return the queues sharing counters with `queue_key` (they split those counters' time).
+
+    `counter_queues` gives the queue keys each counter serves.
+    """
+    related = {queue_key}
+    for queues in counter_queues.values():
+        if queue_key in queues:
+            related.update(queues)
+    return related
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where one waiting ticket stands among the waiting tickets of its related queues."""
@@ -197,6 +211,34 @@ def estimate_wait_of(
         mean_service_seconds=_mean_for(centre, ticket.queue_key, means),
     )
     return max(wait, ticket.ready_at - as_utc(now))
+
+
+def ticket_wait(
+    ticket: Ticket,
+    *,
+    centre: CentreConfig,
+    waiting: Mapping[str, Iterable[Ticket]],
+    open_counters: Iterable[str],
+    means: Mapping[str, float],
+    now: datetime,
+) -> tuple[int, timedelta]:
+    """Return the people ahead of a waiting ticket by arrival, and its estimated wait.
+
+    `waiting` holds the waiting tickets of its `related_queues` (see `standing`); the others
+    are as for `estimate_wait_of`. The citizen is told who arrived before them; the estimate
+    follows the calling order, priorities and appointments included.
+    """
+    place = standing(ticket, waiting)
+    wait = estimate_wait_of(
+        centre=centre,
+        ticket=ticket,
+        ahead=place.ahead_in_calling_order,
+        busy=place.busy,
+        open_counters=open_counters,
+        means=means,
+        now=now,
+    )
+    return place.ahead_by_arrival, wait
 
 
 def queue_estimate(

@@ -14,6 +14,7 @@ from centre_core import estimates
 from centre_core.centre import CentreConfig
 from centre_core.clock import business_day
 from centre_core.counters import CounterState, CounterStatus
+from centre_core.events import EventType
 from centre_core.tickets import Ticket, TicketStatus
 from centre_core.wire import (
     CallRecord,
@@ -29,6 +30,10 @@ from centre_core.wire import (
     StandingCall,
     TicketRecord,
 )
+
+# The events that call a ticket to a counter, and how many of the newest the snapshot carries.
+CALL_TYPES = frozenset({EventType.ticket_called, EventType.ticket_recalled})
+RECENT_CALLS = 20
 
 
 class HallFigures:
@@ -53,6 +58,10 @@ class HallFigures:
         self.means = means
         self.now = now
         self.waiting = [t for t in self.tickets if t.status == TicketStatus.waiting]
+        # Grouped once: the menu and the snapshot ask for each service's waiting several times.
+        self._waiting_by_service: dict[str, list[Ticket]] = {}
+        for ticket in self.waiting:
+            self._waiting_by_service.setdefault(ticket.service_code, []).append(ticket)
 
     def serves(self, counter_code: str, service_code: str) -> bool:
         """Whether a counter serves any stage of a service."""
@@ -61,7 +70,7 @@ class HallFigures:
 
     def waiting_for(self, service_code: str) -> list[Ticket]:
         """Return the waiting tickets of a service, every stage."""
-        return [t for t in self.waiting if t.service_code == service_code]
+        return list(self._waiting_by_service.get(service_code, ()))
 
     def counters_open_for(self, service_code: str) -> int:
         """Count the open counters serving a service."""

@@ -1,5 +1,6 @@
 """Tickets and their life: issue, call, recall, serve, finish or advance a stage, end, transfer."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -296,6 +297,30 @@ def call_chosen_ticket(
             f"ticket {ticket.number} waits for counter {ticket.target_counter}",
         )
     return call_ticket(ticket, counter=counter, now=now)
+
+
+def held_ticket(
+    counter: CounterState, ticket_id: str | None, *, load: Callable[[str], Ticket]
+) -> Ticket:
+    """Return the ticket `counter` holds, read by `load`; `ticket_id`, when given, must be it.
+
+    The id is a guard against acting on the wrong citizen; an unknown one is `ticket_not_found`
+    before it is `ticket_not_held`.
+    """
+    if counter.current_ticket_id is None:
+        raise QueueError(ErrorCode.ticket_not_held, f"counter {counter.code} holds no ticket")
+    if ticket_id is not None and ticket_id != counter.current_ticket_id:
+        load(ticket_id)
+        raise QueueError(
+            ErrorCode.ticket_not_held, f"counter {counter.code} does not hold ticket {ticket_id}"
+        )
+    return load(counter.current_ticket_id)
+
+
+def handling_seconds(ticket: Ticket, *, now: datetime) -> float | None:
+    """Return how long a counter has handled a held ticket (since serving, else since called)."""
+    started = ticket.serving_at or ticket.called_at
+    return None if started is None else max(0.0, (as_utc(now) - started).total_seconds())
 
 
 def recall_ticket(

@@ -83,10 +83,7 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> ServerCo
         db=Database(engine, hub=hub),
         hub=hub,
         clock=clock or SystemClock(),
-        counter_queues={
-            counter.code: tuple(key for key in centre.queue_keys if counter.serves(key))
-            for counter in centre.counters
-        },
+        counter_queues=centre.queues_by_counter(),
     )
 
 

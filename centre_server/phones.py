@@ -1,4 +1,8 @@
-"""Personal numbers: Kenyan phone numbers and ID numbers, validated and masked."""
+"""Personal numbers: Kenyan phone numbers validated, ID numbers validated and masked.
+
+A phone number is masked by the core (`centre_core.phones.mask_phone`), which the client's
+`FakeCentre` shares.
+"""
 
 from __future__ import annotations
 
@@ -21,16 +25,6 @@ def normalise_phone(raw: str) -> str:
     if number.country_code != 254 or not phonenumbers.is_valid_number(number):
         raise QueueError(ServerErrorCode.invalid_phone, "not a valid Kenyan phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(e164: str | None) -> str | None:
-    """Mask an E.164 Kenyan number for display: ``+254 7** *** 678``."""
-    if e164 is None:
-        return None
-    national = e164.removeprefix("+254")
-    hidden = "*" * max(len(national) - 4, 0)
-    masked = national[0] + hidden + national[-3:]
-    return f"+254 {masked[:3]} {masked[3:6]} {masked[6:]}".rstrip()
 
 
 def mask_id_number(raw: str) -> str:

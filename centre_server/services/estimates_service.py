@@ -15,15 +15,13 @@ from centre_server.context import ServerContext
 from centre_server.db.tables import CounterRow, ServiceTimeRow
 from centre_server.repositories import tickets as ticket_repo
 
-RECENT_SERVICE_TIMES = 20
-
 # Built once: ticket_wait runs these on every issue, and building a statement costs more than
 # running it.
 _RECENT_SECONDS = (
     select(ServiceTimeRow.seconds)
     .where(ServiceTimeRow.queue_key == bindparam("queue_key"))
     .order_by(ServiceTimeRow.finished_at.desc())
-    .limit(RECENT_SERVICE_TIMES)
+    .limit(estimates.RECENT_SERVICE_TIMES)
 )
 _OPEN_COUNTERS = (
     select(CounterRow.code)
@@ -32,21 +30,12 @@ _OPEN_COUNTERS = (
 )
 
 
-def related_queues(context: ServerContext, queue_key: str) -> set[str]:
-    """Return the queues sharing counters with `queue_key` (they split those counters' time)."""
-    related = {queue_key}
-    for queues in context.counter_queues.values():
-        if queue_key in queues:
-            related.update(queues)
-    return related
-
-
 def mean_seconds(
     session: Session, context: ServerContext, queue_keys: Iterable[str]
 ) -> dict[str, float]:
     """Return the planning mean service time of each queue from its recent service times."""
     keys = list(queue_keys)
-    # One query for every queue: the last RECENT_SERVICE_TIMES durations of each.
+    # One query for every queue: the last `estimates.RECENT_SERVICE_TIMES` durations of each.
     recent = (
         select(
             ServiceTimeRow.queue_key,
@@ -63,7 +52,9 @@ def mean_seconds(
     )
     durations: dict[str, list[float]] = {key: [] for key in keys}
     for row in session.execute(  # rows read by name: mypy types their unpacking as `object`
-        select(recent.c.queue_key, recent.c.seconds).where(recent.c.recency <= RECENT_SERVICE_TIMES)
+        select(recent.c.queue_key, recent.c.seconds).where(
+            recent.c.recency <= estimates.RECENT_SERVICE_TIMES
+        )
     ):
         durations[row.queue_key].append(row.seconds)
     means: dict[str, float] = {}
@@ -78,7 +69,7 @@ def mean_seconds(
 def recent_mean_seconds(session: Session, context: ServerContext, queue_key: str) -> float:
     """Return one queue's planning mean service time (`mean_seconds` for a single queue).
 
-    The same last RECENT_SERVICE_TIMES durations, newest first, read through the
+    The same last `estimates.RECENT_SERVICE_TIMES` durations, newest first, read through the
     (queue_key, finished_at) index instead of numbering the queue's whole history.
     """
     durations = session.scalars(_RECENT_SECONDS, {"queue_key": queue_key}).all()
@@ -114,7 +105,7 @@ def ticket_wait(
     """
     if ticket.status != TicketStatus.waiting:
         return 0, None
-    queues = related_queues(context, ticket.queue_key)
+    queues = estimates.related_queues(context.counter_queues, ticket.queue_key)
     waiting: dict[str, list[Ticket]]
     if waiting_in is not None:
         # The writer's index hands out one queue's list cheaply; `standing` then walks only the
@@ -126,16 +117,11 @@ def ticket_wait(
             waiting[other.queue_key].append(other)
     # The ticket itself may not be there yet (just issued, not committed) or be older:
     # `standing` counts the ticket given here, never its copy in `waiting`.
-    place = estimates.standing(ticket, waiting)
-    wait = estimates.estimate_wait_of(
+    return estimates.ticket_wait(
+        ticket,
         centre=context.centre,
-        ticket=ticket,
-        ahead=place.ahead_in_calling_order,
-        busy=place.busy,
+        waiting=waiting,
         open_counters=open_counters(session, context),
         means={ticket.queue_key: recent_mean_seconds(session, context, ticket.queue_key)},
         now=now,
     )
-    # People ahead by arrival in the queue (what a citizen understands); the estimate itself
-    # follows the core's calling order, priorities and appointments included.
-    return place.ahead_by_arrival, wait

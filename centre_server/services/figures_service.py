@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import func, select
 
-from centre_core.clock import business_day
+from centre_core.clock import business_day_bounds
 from centre_core.wire import StaffFiguresOut
 from centre_server.context import ServerContext
 from centre_server.db.tables import ServiceTimeRow
 
 
-def local_day_bounds(context: ServerContext, now: datetime) -> tuple[datetime, datetime]:
-    """Return the UTC start and end of the centre-local day holding `now`."""
-    zone = ZoneInfo(context.centre.timezone)
-    day = business_day(now, timezone=context.centre.timezone)
-    start = datetime.combine(day, time(), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
 def staff_figures(context: ServerContext, *, staff_number: str) -> StaffFiguresOut:
     """Return what a staff member finished today (centre-local) and how long it took."""
-    start, end = local_day_bounds(context, context.now())
+    start, end = business_day_bounds(context.now(), timezone=context.centre.timezone)
     with context.db.read() as session:
         # Read by label: mypy types the unpacking of a row of untyped aggregates as `object`.
         figures = session.execute(

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from centre_core import policy
 from centre_core.errors import ErrorCode, QueueError
-from centre_core.events import EventType
-from centre_core.hall import HallFigures
+from centre_core.hall import CALL_TYPES, RECENT_CALLS, HallFigures
 from centre_core.wire import (
     CallRecord,
     CounterQueueOut,
@@ -30,9 +29,6 @@ from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import events
 from centre_server.repositories import tickets as ticket_repo
 from centre_server.services import estimates_service, presenters
-
-RECENT_CALLS = 20
-CALL_TYPES = (str(EventType.ticket_called), str(EventType.ticket_recalled))
 
 
 def _figures(session: Session, context: ServerContext, now: datetime) -> HallFigures:

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from centre_core.counters import CounterState
 from centre_core.estimates import wait_minutes
+from centre_core.phones import mask_phone
 from centre_core.reasons import CallReason
 from centre_core.tickets import Ticket
 from centre_core.wire import CounterOut, ReasonOut, TicketPublic, TicketStaffView
 from centre_server.context import ServerContext
-from centre_server.phones import mask_phone
 
 
 def status_url(context: ServerContext, token: str) -> str:

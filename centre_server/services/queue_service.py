@@ -7,6 +7,7 @@ response, which `run_once` stores under the client's `request_id`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import uuid
@@ -22,7 +23,6 @@ from centre_core import policy
 from centre_core import tickets as ticket_rules
 from centre_core.clock import business_day
 from centre_core.counters import CounterState
-from centre_core.errors import ErrorCode, QueueError
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TransferTarget
 from centre_core.wire import CounterCommandOut, TicketPublic
 from centre_server.context import ServerContext
@@ -218,14 +218,9 @@ def _held_ticket(
     transaction: WriteTransaction, state: CounterState, ticket_id: str | None
 ) -> Ticket:
     """Return the ticket the counter holds (checked against `ticket_id` when given)."""
-    if state.current_ticket_id is None:
-        raise QueueError(ErrorCode.ticket_not_held, f"counter {state.code} holds no ticket")
-    if ticket_id is not None and ticket_id != state.current_ticket_id:
-        ticket_repo.load(transaction.session, ticket_id)  # ticket_not_found first
-        raise QueueError(
-            ErrorCode.ticket_not_held, f"counter {state.code} does not hold ticket {ticket_id}"
-        )
-    return ticket_repo.load(transaction.session, state.current_ticket_id)
+    return ticket_rules.held_ticket(
+        state, ticket_id, load=functools.partial(ticket_repo.load, transaction.session)
+    )
 
 
 def call_next(
@@ -378,14 +373,14 @@ def finish(
     """Finish the held ticket (done, or on to its service's next stage); record the time."""
     now = context.now()
     outcome = ticket_rules.finish_ticket(ticket, counter=state, centre=context.centre, now=now)
-    started = ticket.serving_at or ticket.called_at
-    if started is not None:
+    seconds = ticket_rules.handling_seconds(ticket, now=now)
+    if seconds is not None:
         transaction.connection.execute(
             insert(SERVICE_TIMES).values(
                 queue_key=ticket.queue_key,
                 counter=state.code,
                 finished_at=now,
-                seconds=max(0.0, (now - started).total_seconds()),
+                seconds=seconds,
                 staff_number=state.staff_number,
             )
         )

@@ -75,7 +75,9 @@ def test_ticket_wait_matches_the_estimate_of_the_whole_queue(harness):
     context = harness.context
     now = harness.clock.now()
     with context.db.read() as session:
-        waiting = ticket_repo.waiting_in(session, estimates_service.related_queues(context, "BC"))
+        waiting = ticket_repo.waiting_in(
+            session, estimates.related_queues(context.counter_queues, "BC")
+        )
         everyone = estimates.estimate_waits(
             centre=context.centre,
             waiting=waiting,
