@@ -15,7 +15,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from centre_client.mirror import Change, MirrorError, QueueMirror, SequenceGap
+from centre_core.errors import ServerErrorCode
 from centre_core.wire import (
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHENTICATED,
     SERVER_MESSAGES,
     ErrorMessage,
     LivenessMessage,
@@ -29,8 +32,11 @@ logger = logging.getLogger(__name__)
 STREAM_PATH = "/api/v1/stream"
 PING = PingMessage().model_dump_json()
 # Close codes and HTTP statuses by which a server refuses a token, by the server's error code.
-REFUSAL_BY_CLOSE_CODE = {4401: "unauthenticated", 4403: "forbidden"}
-REFUSAL_BY_STATUS = {401: "unauthenticated", 403: "forbidden"}
+REFUSAL_BY_CLOSE_CODE = {
+    CLOSE_UNAUTHENTICATED: ServerErrorCode.unauthenticated,
+    CLOSE_FORBIDDEN: ServerErrorCode.forbidden,
+}
+REFUSAL_BY_STATUS = {401: ServerErrorCode.unauthenticated, 403: ServerErrorCode.forbidden}
 
 
 @dataclass(frozen=True)

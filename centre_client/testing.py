@@ -46,12 +46,15 @@ from centre_core.appointments import Appointment
 from centre_core.centre import CentreConfig
 from centre_core.clock import Clock, business_day, business_day_bounds
 from centre_core.counters import CounterState, CounterStatus
-from centre_core.errors import ErrorCode, QueueError, status_for
+from centre_core.errors import ErrorCode, QueueError, ServerErrorCode, status_for
 from centre_core.events import DomainEvent, EventType
 from centre_core.hall import CALL_TYPES, RECENT_CALLS, HallFigures
 from centre_core.phones import mask_phone
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TicketStatus, TransferTarget
 from centre_core.wire import (
+    CLOSE_FORBIDDEN,
+    CLOSE_INVALID_REQUEST,
+    CLOSE_UNAUTHENTICATED,
     CallRecord,
     CheckInOut,
     CounterCommandOut,
@@ -83,14 +86,6 @@ M = TypeVar("M", bound=BaseModel)
 # A route's answer from the request, who sent it and their token: (status, body or None).
 _Answer = Callable[[httpx.Request, "Principal", str], tuple[int, BaseModel | None]]
 
-# The server's own codes (`centre_server.error_codes`), which the core does not know.
-UNAUTHENTICATED = "unauthenticated"
-FORBIDDEN = "forbidden"
-INVALID_CREDENTIALS = "invalid_credentials"
-INVALID_REQUEST = "invalid_request"
-NOT_FOUND = "not_found"
-REQUEST_ID_REUSED = "request_id_reused"
-INVALID_PHONE = "invalid_phone"
 
 KIOSK, DISPLAY, COUNTER, MANAGER, ADMIN = "kiosk", "display", "counter", "manager", "admin"
 HALL_AUDIENCE = frozenset({KIOSK, DISPLAY, COUNTER, MANAGER, ADMIN})
@@ -520,7 +515,7 @@ class FakeCentre:
     ) -> CheckInOut:
         """Check an appointment in by reference or phone, issuing its ticket."""
         if (reference is None) == (phone is None):
-            raise _refuse(INVALID_REQUEST, "give a reference or a phone number")
+            raise _refuse(ServerErrorCode.invalid_request, "give a reference or a phone number")
         e164 = _normalise_phone(phone) if phone is not None else None
 
         def run() -> CheckInOut:
@@ -549,7 +544,7 @@ class FakeCentre:
         """Record a device's reported state; return the seq of its `device.status` event."""
         device = next((d for d in self._devices.values() if d.principal == principal), None)
         if device is None:
-            raise _refuse(FORBIDDEN, "only a device reports a device status")
+            raise _refuse(ServerErrorCode.forbidden, "only a device reports a device status")
         now = self.clock.now()
         device.status, device.status_at = status, now
         role = next(iter(principal.roles))
@@ -564,9 +559,9 @@ class FakeCentre:
             self.centre.counter(counter)
         staff = self._staff.get(staff_number)
         if staff is None or not secrets.compare_digest(staff.pin, pin):
-            raise _refuse(INVALID_CREDENTIALS, "staff number or PIN is wrong")
+            raise _refuse(ServerErrorCode.invalid_credentials, "staff number or PIN is wrong")
         if staff.role == COUNTER and counter is None:
-            raise _refuse(INVALID_REQUEST, "counter staff log in at a counter")
+            raise _refuse(ServerErrorCode.invalid_request, "counter staff log in at a counter")
         roles = ({COUNTER} if counter is not None else set()) | (
             {MANAGER} if staff.role == MANAGER else set()
         )
@@ -600,7 +595,7 @@ class FakeCentre:
         """End a staff session; a counter session also closes its counter (which must be free)."""
         principal = self._sessions.get(token)
         if principal is None:
-            raise _refuse(INVALID_REQUEST, "a device token cannot log out")
+            raise _refuse(ServerErrorCode.invalid_request, "a device token cannot log out")
         if principal.counter is not None:
             state = self._counter(principal.counter)
             if state.status != CounterStatus.closed and state.staff_number == principal.id:
@@ -734,7 +729,10 @@ class FakeCentre:
         if request_id is not None and request_id in self._state.answers:
             stored_command, stored_fingerprint, answer = self._state.answers[request_id]
             if (stored_command, stored_fingerprint) != (command, fingerprint):
-                raise _refuse(REQUEST_ID_REUSED, "this request_id was used for another request")
+                raise _refuse(
+                    ServerErrorCode.request_id_reused,
+                    "this request_id was used for another request",
+                )
             return cast(M, answer)
         result = run()
         if request_id is not None:
@@ -953,13 +951,13 @@ class FakeCentre:
             )
         found = self._route_for(method, path)
         if found is None:
-            raise _refuse(NOT_FOUND, "no such route")
+            raise _refuse(ServerErrorCode.not_found, "no such route")
         roles, answer = found
         principal = self._principal(token)
         if principal is None:
-            raise _refuse(UNAUTHENTICATED, "a valid token is required")
+            raise _refuse(ServerErrorCode.unauthenticated, "a valid token is required")
         if principal.roles.isdisjoint(roles):
-            raise _refuse(FORBIDDEN, "this token may not do that")
+            raise _refuse(ServerErrorCode.forbidden, "this token may not do that")
         return answer(request, principal, token or "")
 
     def _route_for(self, method: str, path: str) -> tuple[frozenset[str], _Answer] | None:
@@ -1003,7 +1001,9 @@ class FakeCentre:
     ) -> tuple[int, BaseModel]:
         body = _body(request, {"reason", "request_id"}, set())
         if body.setdefault("reason", "other") not in CANCEL_REASONS:
-            raise _refuse(INVALID_REQUEST, "reason: not_printed, left, duplicate or other")
+            raise _refuse(
+                ServerErrorCode.invalid_request, "reason: not_printed, left, duplicate or other"
+            )
         return 200, self.cancel_ticket(ticket_id=request.url.path.split("/")[-2], **body)
 
     def _check_in_route(
@@ -1032,7 +1032,7 @@ class FakeCentre:
         _require_counter_access(who, counter)
         raw = request.url.params.get("limit", "5")
         if not raw.isdigit() or not 1 <= int(raw) <= 50:
-            raise _refuse(INVALID_REQUEST, "limit: a whole number from 1 to 50")
+            raise _refuse(ServerErrorCode.invalid_request, "limit: a whole number from 1 to 50")
         return 200, self.counter_queue(counter=counter, limit=int(raw))
 
     def _counter_route(
@@ -1083,13 +1083,25 @@ class FakeCentre:
         principal = self._principal(token)
         raw_after = next(iter(query.get("after", [])), None)
         if principal is None:
-            await _close_with(socket, UNAUTHENTICATED, "a valid token is required", 4401)
+            await _close_with(
+                socket,
+                ServerErrorCode.unauthenticated,
+                "a valid token is required",
+                CLOSE_UNAUTHENTICATED,
+            )
             return
         if principal.roles.isdisjoint(HALL_AUDIENCE):
-            await _close_with(socket, FORBIDDEN, "this token may not stream", 4403)
+            await _close_with(
+                socket, ServerErrorCode.forbidden, "this token may not stream", CLOSE_FORBIDDEN
+            )
             return
         if raw_after is not None and not raw_after.isdigit():
-            await _close_with(socket, INVALID_REQUEST, "after: a non-negative integer", 4400)
+            await _close_with(
+                socket,
+                ServerErrorCode.invalid_request,
+                "after: a non-negative integer",
+                CLOSE_INVALID_REQUEST,
+            )
             return
         after = int(raw_after) if raw_after is not None else None
         self.stream_afters.append(after)
@@ -1164,22 +1176,24 @@ def _body(request: httpx.Request, allowed: set[str], required: set[str]) -> dict
     try:
         body = json.loads(request.content or b"{}")
     except ValueError:
-        raise _refuse(INVALID_REQUEST, "the body is not JSON") from None
+        raise _refuse(ServerErrorCode.invalid_request, "the body is not JSON") from None
     if not isinstance(body, dict):
-        raise _refuse(INVALID_REQUEST, "the body is not a JSON object")
+        raise _refuse(ServerErrorCode.invalid_request, "the body is not a JSON object")
     unknown = set(body) - allowed
     missing = required - {key for key, value in body.items() if value is not None}
     if unknown or missing:
-        raise _refuse(INVALID_REQUEST, f"unknown {sorted(unknown)}, missing {sorted(missing)}")
+        raise _refuse(
+            ServerErrorCode.invalid_request, f"unknown {sorted(unknown)}, missing {sorted(missing)}"
+        )
     request_id = body.get("request_id")
     if request_id is not None and not REQUEST_ID.match(str(request_id)):
-        raise _refuse(INVALID_REQUEST, "request_id: 8-64 characters of A-Za-z0-9_-")
+        raise _refuse(ServerErrorCode.invalid_request, "request_id: 8-64 characters of A-Za-z0-9_-")
     return {key: value for key, value in body.items() if value is not None}
 
 
 def _require_counter_access(principal: Principal, counter: str) -> None:
     if principal.roles.isdisjoint(MANAGING) and principal.counter != counter:
-        raise _refuse(FORBIDDEN, "you are logged in at another counter")
+        raise _refuse(ServerErrorCode.forbidden, "you are logged in at another counter")
 
 
 def _bearer(header: str | None) -> str | None:
@@ -1206,5 +1220,5 @@ def _normalise_phone(raw: str) -> str:
     digits = re.sub(r"[\s-]", "", raw)
     match = KENYAN_PHONE.match(digits)
     if match is None:
-        raise _refuse(INVALID_PHONE, "not a valid Kenyan phone number")
+        raise _refuse(ServerErrorCode.invalid_phone, "not a valid Kenyan phone number")
     return f"+254{match.group(1)}"

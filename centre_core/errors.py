@@ -1,4 +1,4 @@
-"""Stable error codes and the exceptions the queue domain raises."""
+"""Stable error codes (the domain's and the server's, as the API sends them) and the exceptions."""
 
 from enum import StrEnum
 
@@ -31,19 +31,34 @@ class ErrorCode(StrEnum):
     invalid_config = "invalid_config"
 
 
+class ServerErrorCode(StrEnum):
+    """Stable snake_case codes of errors that belong to the server, not to the queue domain."""
+
+    unauthenticated = "unauthenticated"
+    forbidden = "forbidden"
+    invalid_credentials = "invalid_credentials"
+    invalid_request = "invalid_request"
+    not_found = "not_found"
+    method_not_allowed = "method_not_allowed"
+    request_id_reused = "request_id_reused"
+    invalid_phone = "invalid_phone"
+    invalid_id_number = "invalid_id_number"
+    device_exists = "device_exists"
+    internal_error = "internal_error"
+
+
 # The HTTP status of every code on the centre API (docs/api.md): the server answers with it,
-# `centre_client.testing.FakeCentre` too. Besides the domain's codes, the server's own
-# (`centre_server.error_codes`); a code missing here answers `DEFAULT_STATUS`.
+# `centre_client.testing.FakeCentre` too; a code missing here answers `DEFAULT_STATUS`.
 STATUS_BY_CODE: dict[str, int] = {
-    "unauthenticated": 401,
-    "invalid_credentials": 401,
-    "forbidden": 403,
-    "not_found": 404,
+    ServerErrorCode.unauthenticated: 401,
+    ServerErrorCode.invalid_credentials: 401,
+    ServerErrorCode.forbidden: 403,
+    ServerErrorCode.not_found: 404,
     ErrorCode.counter_not_found: 404,
     ErrorCode.ticket_not_found: 404,
     ErrorCode.service_not_found: 404,
     ErrorCode.appointment_not_found: 404,
-    "method_not_allowed": 405,
+    ServerErrorCode.method_not_allowed: 405,
     ErrorCode.no_waiting_tickets: 409,
     ErrorCode.counter_closed: 409,
     ErrorCode.counter_paused: 409,
@@ -56,17 +71,17 @@ STATUS_BY_CODE: dict[str, int] = {
     ErrorCode.appointment_already_checked_in: 409,
     ErrorCode.appointment_not_today: 409,
     ErrorCode.appointment_cancelled: 409,
-    "request_id_reused": 409,
-    "device_exists": 409,
-    "invalid_request": 422,
+    ServerErrorCode.request_id_reused: 409,
+    ServerErrorCode.device_exists: 409,
+    ServerErrorCode.invalid_request: 422,
     ErrorCode.counter_not_serving_service: 422,
     ErrorCode.priority_not_allowed: 422,
     ErrorCode.unknown_priority: 422,
     ErrorCode.transfer_target_invalid: 422,
     ErrorCode.invalid_config: 422,
-    "invalid_phone": 422,
-    "invalid_id_number": 422,
-    "internal_error": 500,
+    ServerErrorCode.invalid_phone: 422,
+    ServerErrorCode.invalid_id_number: 422,
+    ServerErrorCode.internal_error: 500,
 }
 # A code the table does not know yet (a new domain rule) is still the client's request failing.
 DEFAULT_STATUS = 400

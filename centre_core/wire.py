@@ -477,6 +477,11 @@ class CounterEventData(WireModel):
 
 # The stream ----------------------------------------------------------------------------------
 
+# The websocket close codes by which the stream refuses a connection (4000 + the HTTP status).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_INVALID_REQUEST = 4400
+
 
 class EventMessage(WireModel):
     """The stream's envelope of one event: `{seq, type, at, data}`."""

@@ -10,8 +10,7 @@ import re
 
 import phonenumbers
 
-from centre_core.errors import QueueError
-from centre_server.error_codes import ServerErrorCode
+from centre_core.errors import QueueError, ServerErrorCode
 
 ID_NUMBER = re.compile(r"^[0-9]{6,10}$")
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from centre_core.errors import QueueError
+from centre_core.errors import QueueError, ServerErrorCode
 from centre_core.wire import ErrorOut
 from centre_server.api.roles import requires
 from centre_server.auth import Principal, Role
-from centre_server.error_codes import ServerErrorCode
 
 EVERY_ROLE = (Role.kiosk, Role.display, Role.counter, Role.manager, Role.admin)
 HALL_AUDIENCE = requires(*EVERY_ROLE)

@@ -9,8 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from centre_core.errors import QueueError, status_for
-from centre_server.error_codes import ServerErrorCode
+from centre_core.errors import QueueError, ServerErrorCode, status_for
 
 logger = logging.getLogger(__name__)
 

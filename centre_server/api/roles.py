@@ -13,10 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from starlette.routing import BaseRoute
 
-from centre_core.errors import QueueError
+from centre_core.errors import QueueError, ServerErrorCode
 from centre_server.api.context import server_context
 from centre_server.auth import Principal, Role
-from centre_server.error_codes import ServerErrorCode
 
 F = TypeVar("F", bound=Callable[..., Any])
 

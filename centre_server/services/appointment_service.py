@@ -9,13 +9,12 @@ from sqlalchemy import select
 from centre_core import appointments as appointment_rules
 from centre_core.appointments import Appointment, AppointmentStatus
 from centre_core.clock import business_day
-from centre_core.errors import ErrorCode, QueueError
+from centre_core.errors import ErrorCode, QueueError, ServerErrorCode
 from centre_core.phones import mask_phone
 from centre_core.wire import AppointmentImportOut, AppointmentListOut, AppointmentOut, CheckInOut
 from centre_server.context import ServerContext
 from centre_server.db.tables import AppointmentRow
 from centre_server.db.transactions import WriteTransaction
-from centre_server.error_codes import ServerErrorCode
 from centre_server.phones import mask_id_number, normalise_phone
 from centre_server.repositories.rows import from_row
 from centre_server.schemas import AppointmentIn

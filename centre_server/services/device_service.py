@@ -9,13 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from centre_core.errors import QueueError
+from centre_core.errors import QueueError, ServerErrorCode
 from centre_core.events import DomainEvent, EventType
 from centre_server.auth import DEVICE_ROLES, Principal, Role
 from centre_server.context import ServerContext
 from centre_server.db.tables import DeviceRow
 from centre_server.db.transactions import Database
-from centre_server.error_codes import ServerErrorCode
 from centre_server.security import hash_token, new_token
 
 

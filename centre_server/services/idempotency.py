@@ -10,11 +10,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import bindparam, insert, select
 
-from centre_core.errors import QueueError
+from centre_core.errors import QueueError, ServerErrorCode
 from centre_server.context import ServerContext
 from centre_server.db.tables import IdempotencyRow
 from centre_server.db.transactions import WriteTransaction
-from centre_server.error_codes import ServerErrorCode
 
 M = TypeVar("M", bound=BaseModel)
 KEYS = IdempotencyRow.__table__

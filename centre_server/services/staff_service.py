@@ -12,12 +12,11 @@ from sqlalchemy import select, update
 
 from centre_core import counters as counter_rules
 from centre_core.counters import CounterStatus
-from centre_core.errors import QueueError
+from centre_core.errors import QueueError, ServerErrorCode
 from centre_server.auth import Principal, Role, staff_roles
 from centre_server.context import ServerContext
 from centre_server.db.tables import StaffRow, StaffSessionRow
 from centre_server.db.transactions import Database, WriteTransaction
-from centre_server.error_codes import ServerErrorCode
 from centre_server.repositories import counters as counter_repo
 from centre_server.security import hash_pin, hash_token, lockout_after, new_token, verify_pin
 

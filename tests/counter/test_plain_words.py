@@ -1,8 +1,7 @@
 import pytest
 
 from centre_client.errors import INVALID_RESPONSE, SERVER_UNREACHABLE
-from centre_core.errors import ErrorCode
-from centre_server.error_codes import ServerErrorCode
+from centre_core.errors import ErrorCode, ServerErrorCode
 from counter.plain_words import MESSAGES, message_for
 
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from centre_core.errors import STATUS_BY_CODE, ErrorCode
-from centre_server.error_codes import ServerErrorCode
+from centre_core.errors import STATUS_BY_CODE, ErrorCode, ServerErrorCode
 
 EVERY_CODE = [*ErrorCode, *ServerErrorCode]
 

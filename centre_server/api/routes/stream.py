@@ -15,8 +15,11 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
-from centre_core.errors import QueueError
+from centre_core.errors import QueueError, ServerErrorCode
 from centre_core.wire import (
+    CLOSE_FORBIDDEN,
+    CLOSE_INVALID_REQUEST,
+    CLOSE_UNAUTHENTICATED,
     ErrorDetail,
     ErrorMessage,
     HeartbeatMessage,
@@ -29,7 +32,6 @@ from centre_server.api.deps import HALL_AUDIENCE
 from centre_server.api.roles import websocket_guard
 from centre_server.auth import Principal, Role
 from centre_server.context import ServerContext
-from centre_server.error_codes import ServerErrorCode
 from centre_server.hub import Outgoing, Subscription
 from centre_server.repositories import events
 from centre_server.services import hall_service
@@ -37,9 +39,6 @@ from centre_server.services import hall_service
 logger = logging.getLogger(__name__)
 router = APIRouter()
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_INVALID_REQUEST = 4400
 # "Try again later": the client fell too far behind and should reconnect with `after`.
 CLOSE_TOO_SLOW = 1013
 
