@@ -123,8 +123,13 @@ def test_in_the_core_only_the_wire_types_use_pydantic() -> None:
         for path in package_sources("centre_core")
         if "pydantic" in imported_roots(path)
     }
-    # The centre's wire (API, stream) and the payloads it sends the nation (the outbox).
-    assert users == {"centre_core/wire.py", "centre_core/national_topics.py"}
+    # The centre's wire (API, stream), the payloads it sends the nation (the outbox) and the
+    # sync protocol both sides speak.
+    assert users == {
+        "centre_core/wire.py",
+        "centre_core/national_topics.py",
+        "centre_core/sync_wire.py",
+    }
 
 
 def test_the_translations_leaf_imports_only_stdlib_and_babel() -> None:
