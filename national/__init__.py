@@ -1,0 +1,1 @@
+"""The national service: centres' inboxes, the booking book and each centre's change feed."""

@@ -1,0 +1,63 @@
+"""The national service's FastAPI app: stateless, so any number of workers share one database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from national import processing
+from national.db.engine import create_national_engine
+from national.errors import install_error_handlers
+from national.routes import operators, sync
+from national.settings import NationalSettings
+
+logger = logging.getLogger(__name__)
+
+
+async def _sweep(app: FastAPI, stop: asyncio.Event) -> None:
+    """Process rows left pending (a worker killed between storing and processing them)."""
+    settings: NationalSettings = app.state.settings
+    while not stop.is_set():
+        try:
+            for centre in await run_in_threadpool(
+                processing.centres_with_pending, app.state.engine
+            ):
+                await run_in_threadpool(processing.process_centre, app.state.engine, centre=centre)
+        except Exception:
+            logger.exception("the processing sweep failed; trying again")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), settings.sweep_seconds)
+
+
+def create_app(settings: NationalSettings) -> FastAPI:
+    """Build the app on a migrated database (`foleni national db upgrade`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        sweeper = asyncio.create_task(_sweep(app, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await sweeper
+            app.state.engine.dispose()
+
+    app = FastAPI(title="Foleni national service", version="1", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = create_national_engine(settings.resolved_database_url())
+    install_error_handlers(app)
+    for module in (operators, sync):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Build the app from `FOLENI_NATIONAL_*` (each uvicorn worker process calls this)."""
+    return create_app(NationalSettings())

@@ -1,0 +1,264 @@
+"""The national tables: centres, their sync state, inbox and change feed, and the booking book.
+
+Every per-centre table leads its key with the centre, so that the inbox can be partitioned by
+centre in PostgreSQL now and every table distributed by centre with Citus later (docs/sync.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# The `holidays.centre` of a holiday every centre keeps.
+ALL_CENTRES = "*"
+
+
+class Utc(TypeDecorator[datetime]):
+    """An aware UTC datetime; SQLite keeps it as naive UTC text."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store in UTC; a naive datetime is a bug."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Read back as aware UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the national tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __table__: ClassVar[Table]
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: Utc(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class CentreRow(Base):
+    """A registered centre: its credential (SHA-256 of a random token) and opening hours."""
+
+    __tablename__ = "centres"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="Africa/Nairobi")
+    credential_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    credential_rotated_at: Mapped[datetime]
+    # {"mon": ["08:00", "17:00"], ...}; a day missing is closed.
+    hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    config_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+
+
+class SyncStateRow(Base):
+    """One centre's link: how far its inbox is contiguous, and where its change feed stands.
+
+    The row is the lock of both directions: ingest takes it before storing a batch, and a new
+    change takes it to get the next cursor, so cursors commit in order (no reader skips one).
+    """
+
+    __tablename__ = "sync_state"
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    acked_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    centre_last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_contact: Mapped[datetime | None]
+    feed_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Changes at or below the horizon were compacted: a centre asking from below takes a snapshot.
+    feed_horizon: Mapped[int] = mapped_column(BigInteger, default=0)
+    centre_cursor: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class InboxRow(Base):
+    """One outbox row a centre sent, stored once by (centre, seq), with its processing status."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_status_centre", "status", "centre"),)
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    topic: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    # pending -> done, or dead after `processing.MAX_ATTEMPTS` failures (replayable).
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ChangeRow(Base):
+    """One change in a centre's feed: a booking fact or the centre's configuration."""
+
+    __tablename__ = "changes"
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cursor: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CentreServiceRow(Base):
+    """A service a centre offers: what to bring, the fee, the daily cap and booking slots."""
+
+    __tablename__ = "centre_services"
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_sw: Mapped[str] = mapped_column(String(120))
+    requirements: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    fee_kes: Mapped[int | None] = mapped_column(Integer)
+    fee_note_en: Mapped[str | None] = mapped_column(String(200))
+    fee_note_sw: Mapped[str | None] = mapped_column(String(200))
+    daily_cap: Mapped[int | None] = mapped_column(Integer)
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    slot_capacity: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HolidayRow(Base):
+    """A day a centre (or every centre: `ALL_CENTRES`) is closed."""
+
+    __tablename__ = "holidays"
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_sw: Mapped[str] = mapped_column(String(120))
+
+
+class NoticeRow(Base):
+    """A service notice for citizens ("agency system down"), for one service or a centre."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    centre: Mapped[str] = mapped_column(String(32), index=True)
+    service_code: Mapped[str | None] = mapped_column(String(32))
+    text_en: Mapped[str] = mapped_column(String(300))
+    text_sw: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+
+
+class BookingRow(Base):
+    """A booking (the nation's fact, versioned) with the attendance the centre reported."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_centre_day", "centre", "day"),
+        # One live booking per person, service and day (cancelled ones do not count).
+        Index(
+            "uq_bookings_person_service_day",
+            "person_hash",
+            "service_code",
+            "day",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+    )
+
+    ref: Mapped[str] = mapped_column(String(16), primary_key=True)
+    centre: Mapped[str] = mapped_column(String(32))
+    service_code: Mapped[str] = mapped_column(String(32))
+    slot_start: Mapped[datetime]
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(32))
+    agent_id: Mapped[str | None] = mapped_column(String(64))
+    person_hash: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    id_number_masked: Mapped[str | None] = mapped_column(String(20))
+    attendance: Mapped[str] = mapped_column(String(16), default="none")
+    # Cancelled after the citizen checked in: the centre kept them; someone must follow up.
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SlotUsageRow(Base):
+    """How many live bookings hold one slot (the capacity check locks this row)."""
+
+    __tablename__ = "slot_usage"
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    slot_start: Mapped[datetime] = mapped_column(primary_key=True)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BookingRequestRow(Base):
+    """A booking command by request id: a retry answers the first result."""
+
+    __tablename__ = "booking_requests"
+
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class ApiKeyRow(Base):
+    """A key of a booking channel (web, USSD, contact centre) or an operator."""
+
+    __tablename__ = "api_keys"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
+class CentreDayFiguresRow(Base):
+    """The KPI projection of the inbox: per centre, day and service."""
+
+    __tablename__ = "centre_day_figures"
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    served: Mapped[int] = mapped_column(Integer, default=0)
+    no_shows: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    checked_in: Mapped[int] = mapped_column(Integer, default=0)
