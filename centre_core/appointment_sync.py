@@ -38,9 +38,11 @@ depend on the order.
 """
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
 from centre_core.appointments import AppointmentStatus
+from centre_core.events import DomainEvent, EventType
 from centre_core.sync_wire import ATTENDANCE_ORDER, AppointmentFact, Attendance, BookingStatus
 
 
@@ -112,3 +114,28 @@ def hall_status(record: AppointmentRecord) -> AppointmentStatus:
     if record.fact.status == BookingStatus.cancelled:
         return AppointmentStatus.cancelled
     return AppointmentStatus.booked
+
+
+def merge_events(merged: Merged, *, at: datetime) -> tuple[DomainEvent, ...]:
+    """Return the hall events of a merge: none for a stale or repeated fact.
+
+    Their data is the booking without personal data (no phone, no ID number).
+    """
+    if merged.outcome in (MergeOutcome.stale, MergeOutcome.duplicate):
+        return ()
+    fact = merged.record.fact
+    if merged.outcome == MergeOutcome.cancelled_after_check_in:
+        kind = EventType.appointment_cancelled_after_check_in
+    elif fact.status == BookingStatus.cancelled:
+        kind = EventType.appointment_cancelled
+    else:
+        kind = EventType.appointment_booked
+    data = {
+        "ref": fact.ref,
+        "service_code": fact.service_code,
+        "slot_start": fact.slot_start.isoformat(),
+        "version": fact.version,
+        "channel": fact.channel,
+        "status": str(hall_status(merged.record)),
+    }
+    return (DomainEvent(type=kind, at=at, data=data),)

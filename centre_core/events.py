@@ -25,7 +25,14 @@ class EventType(StrEnum):
     counter_resumed = "counter.resumed"
     counter_closed = "counter.closed"
     appointment_checked_in = "appointment.checked_in"
+    # From the nation's change feed: a booking made or moved, cancelled, or cancelled although
+    # the citizen had checked in (kept in the hall; staff follow up).
+    appointment_booked = "appointment.booked"
+    appointment_cancelled = "appointment.cancelled"
+    appointment_cancelled_after_check_in = "appointment.cancelled_after_check_in"
     device_status = "device.status"
+    # The national link went up or down (with pending rows, lag and the last error).
+    sync_link = "sync.link"
 
 
 @dataclass(frozen=True)

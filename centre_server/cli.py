@@ -22,7 +22,7 @@ from centre_server.auth import DEVICE_ROLES, STAFF_ROLES, Role
 from centre_server.context import ServerContext, build_context, load_centre_file
 from centre_server.db.engine import DatabaseUrlError, create_db_engine
 from centre_server.db.migrate import current_revision, head_revision, upgrade
-from centre_server.services import device_service, staff_service
+from centre_server.services import device_service, staff_service, sync_service
 from centre_server.settings import Settings, UnsafeSettingsError
 
 APPS = ("kiosk", "counter", "display")
@@ -128,6 +128,24 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    """Show the national link: up or down, acknowledged seq, pending rows, lag, cursor."""
+    context = _context()
+    status = sync_service.link_status(context, fresh_seconds=sync_service.fresh_seconds(context))
+    if args.json:
+        print(status.model_dump_json(exclude={"last_contact"}))
+        return 0
+    print(f"national link: {status.link}")
+    print(f"  outbox: {status.last_seq} written, nation holds up to {status.acked_through}")
+    print(f"  pending: {status.pending} (oldest waiting {status.lag_seconds:.0f} s)")
+    print(f"  changes applied up to cursor {status.cursor}")
+    contact = status.last_contact.isoformat(timespec="seconds") if status.last_contact else "never"
+    print(f"  last contact: {contact}")
+    if status.last_error:
+        print(f"  last error: {status.last_error}")
+    return 0
+
+
 def run_app(name: str, argv: Sequence[str]) -> int:
     """Run one of the client apps (`python -m kiosk|counter|display`) in this terminal."""
     if importlib.util.find_spec(name) is None:
@@ -182,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = config.add_parser("check", help="validate a centre TOML file")
     check.add_argument("file")
     check.set_defaults(run=cmd_config_check)
+
+    sync = sub.add_parser("sync", help="the link to the national service").add_subparsers(
+        dest="sync_command", required=True
+    )
+    status = sync.add_parser("status", help="show the national link")
+    status.add_argument("--json", action="store_true", help="one JSON object")
+    status.set_defaults(run=cmd_sync_status)
 
     for app in APPS:
         # Listed for --help; `main` hands everything after the app's name to the app itself.

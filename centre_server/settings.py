@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from centre_core.sync_wire import MAX_BATCH_ROWS, MAX_WAIT_SECONDS
+
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # The example centre shipped in the repository; a real centre names its own file.
 EXAMPLE_CENTRE_FILE = PACKAGE_ROOT.parent / "examples" / "huduma-nairobi.toml"
@@ -39,6 +41,17 @@ class Settings(BaseSettings):
     demo: bool = False
     # The demo can be tried at night; a real centre keeps the hours of its centre file.
     ignore_opening_hours: bool = False
+    # The national service (docs/sync.md); without a URL the centre runs alone.
+    national_url: str | None = None
+    national_credential: str | None = None
+    sync_batch_rows: int = Field(default=MAX_BATCH_ROWS, ge=1, le=MAX_BATCH_ROWS)
+    # Retries after a failure wait a random time up to a cap that doubles to this.
+    sync_backoff_max_seconds: float = Field(default=60.0, gt=0)
+    sync_long_poll_seconds: float = Field(default=25.0, ge=0, le=MAX_WAIT_SECONDS)
+    sync_timeout_seconds: float = Field(default=15.0, gt=0)
+    # How often the up-link looks for new outbox rows, and sends a heartbeat when idle.
+    sync_poll_seconds: float = Field(default=0.5, gt=0)
+    sync_heartbeat_seconds: float = Field(default=20.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -56,6 +69,8 @@ class Settings(BaseSettings):
                 Path(tempfile.gettempdir()).resolve()
             ):
                 problems.append(f"the database {url} would not survive a reboot")
+        if (self.national_url is None) != (self.national_credential is None):
+            problems.append("FOLENI_NATIONAL_URL and FOLENI_NATIONAL_CREDENTIAL go together")
         if self.public_base_url is None:
             problems.append("FOLENI_PUBLIC_BASE_URL must be set (printed on every ticket)")
         if problems:

@@ -20,11 +20,13 @@ from centre_server.api.routes import (
     staff,
     status_page,
     stream,
+    sync,
     tickets,
 )
 from centre_server.context import ServerContext, build_context, prepare_state
 from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
+from centre_server.sync.worker import SyncWorker
 from centre_server.workers import BackgroundWorker, WorkerHost
 
 
@@ -86,7 +88,7 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
     command_threads = install_command_threads(app)
     install_error_handlers(app)
     # Routes match in order: the health check (the cheapest answer), then the busiest.
-    for module in (health, counters, tickets, hall, stream, auth, staff, status_page):
+    for module in (health, counters, tickets, hall, stream, auth, staff, status_page, sync):
         app.include_router(module.router)
     return app
 
@@ -96,4 +98,5 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
     context = build_context(settings, clock=clock)
     if migrate:
         upgrade(context.db.engine)
-    return create_app(context)
+    workers = [SyncWorker(context)] if settings.national_url is not None else []
+    return create_app(context, workers=workers)

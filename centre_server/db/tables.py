@@ -78,6 +78,8 @@ class CentreStateRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The outbox's own gapless seq, assigned under the same lock (the nation acknowledges it).
+    last_out_seq: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class DailySequenceRow(Base):
@@ -171,6 +173,13 @@ class AppointmentRow(Base):
     checked_in_at: Mapped[datetime | None]
     ticket_id: Mapped[str | None] = mapped_column(String(32))
     imported_at: Mapped[datetime]
+    # The nation's booking fact (0: imported by hand) and the centre's attendance (sync merge).
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    booking_status: Mapped[str] = mapped_column(String(16), default="booked")
+    attendance: Mapped[str] = mapped_column(String(16), default="none")
+    # Cancelled by the nation after the citizen checked in: kept in the hall, to follow up.
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class StaffRow(Base):
@@ -228,18 +237,35 @@ class EventRow(Base):
 
 
 class OutboxRow(Base):
-    """What the national system must receive, written with the change, sent later."""
+    """What the nation must receive, written with the change; `out_seq` is gapless per centre.
+
+    Not an autoincrement: PostgreSQL identities commit out of order and leave gaps, and the
+    nation acknowledges the highest contiguous seq. The write path assigns it under the lock.
+    Rows stay after they are acknowledged (the sync state says how far); nothing is deleted
+    here that the nation has not confirmed.
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_sent_at_id", "sent_at", "id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    out_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     event_seq: Mapped[int | None] = mapped_column(ForeignKey("events.seq"))
     topic: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncStateRow(Base):
+    """The centre's side of its national link (one row): acknowledged seq, feed cursor, contact."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    acked_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_contact: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    # The nation's configuration of this centre (`CentreConfigFact` as JSON), once received.
+    config: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class IdempotencyRow(Base):

@@ -37,12 +37,15 @@ BATCH_MAX_SECONDS = 0.025
 class WriteTransaction:
     """One open write transaction: the session, its connection, and the events it will commit."""
 
-    def __init__(self, session: Session, connection: Connection, last_seq: int) -> None:
+    def __init__(
+        self, session: Session, connection: Connection, last_seq: int, last_out_seq: int
+    ) -> None:
         self.session = session
         # The hot path writes through Core on this connection: the ORM unit of work costs
         # more than the rest of a command (py-spy, bench/RESULTS.md).
         self.connection = connection
         self._last_seq = last_seq
+        self._last_out_seq = last_out_seq
         self._event_rows: list[dict[str, Any]] = []
         self._outbox_rows: list[dict[str, Any]] = []
         self.messages: list[EventMessage] = []
@@ -51,6 +54,11 @@ class WriteTransaction:
     def last_seq(self) -> int:
         """Return the seq of the newest event, including those appended in this transaction."""
         return self._last_seq
+
+    @property
+    def last_out_seq(self) -> int:
+        """Return the seq of the newest outbox row, including those appended here."""
+        return self._last_out_seq
 
     def append(self, domain_events: Iterable[DomainEvent]) -> list[EventMessage]:
         """Give the events the next seqs and add them, with the outbox rows of national topics."""
@@ -61,7 +69,12 @@ class WriteTransaction:
             self._event_rows.append(events.row(message))
             payload = national_topics.payload_for(event)
             if payload is not None:
-                self._outbox_rows.append(outbox.row(payload, event_seq=message.seq, at=event.at))
+                self._last_out_seq += 1
+                self._outbox_rows.append(
+                    outbox.row(
+                        payload, out_seq=self._last_out_seq, event_seq=message.seq, at=event.at
+                    )
+                )
             appended.append(message)
         self.messages.extend(appended)
         return appended
@@ -83,8 +96,10 @@ class _Batch:
     session: Session
     connection: Connection
     last_seq: int
+    last_out_seq: int
     started: float
     stored_seq: int = 0
+    stored_out_seq: int = 0
     members: int = 0
     messages: list[EventMessage] = field(default_factory=list)
     committed: threading.Event = field(default_factory=threading.Event)
@@ -145,7 +160,9 @@ class Database:
             first = batch.members == 0
             try:
                 with contextlib.nullcontext() if first else session.begin_nested():
-                    transaction = WriteTransaction(session, batch.connection, batch.last_seq)
+                    transaction = WriteTransaction(
+                        session, batch.connection, batch.last_seq, batch.last_out_seq
+                    )
                     yield transaction
                     transaction.write_appended()
             except BaseException as exc:
@@ -155,6 +172,7 @@ class Database:
             else:
                 batch.members += 1
                 batch.last_seq = transaction.last_seq
+                batch.last_out_seq = transaction.last_out_seq
                 batch.messages.extend(transaction.messages)
                 # The next writer of this batch must see these tickets; a failed commit
                 # invalidates the index.
@@ -172,7 +190,7 @@ class Database:
         try:
             session.begin()
             connection = session.connection()
-            last_seq = events.lock_last_seq(connection)
+            last_seq, last_out_seq = events.lock_last_seqs(connection)
         except BaseException:
             session.close()
             raise
@@ -180,7 +198,9 @@ class Database:
             session=session,
             connection=connection,
             last_seq=last_seq,
+            last_out_seq=last_out_seq,
             stored_seq=last_seq,
+            stored_out_seq=last_out_seq,
             started=time.monotonic(),
         )
         return self._batch
@@ -201,9 +221,12 @@ class Database:
         try:
             try:
                 if batch.members:
-                    if batch.last_seq != batch.stored_seq:
+                    if (batch.last_seq, batch.last_out_seq) != (
+                        batch.stored_seq,
+                        batch.stored_out_seq,
+                    ):
                         # Once per batch, not per writer: every writer's events are in by now.
-                        events.store_last_seq(batch.connection, batch.last_seq)
+                        events.store_last_seqs(batch.connection, batch.last_seq, batch.last_out_seq)
                     batch.session.commit()
                 else:
                     batch.session.rollback()

@@ -1,4 +1,4 @@
-"""The event log: the last seq (in the locked `centre_state` row), appending, replaying.
+"""The event log: the last seqs (in the locked `centre_state` row), appending, replaying.
 
 The write path's statements are built once and run on the transaction's connection: they are
 on every command's path (docs/server.md, bench/RESULTS.md).
@@ -19,7 +19,11 @@ CENTRE_STATE = CentreStateRow.__table__
 EVENTS = EventRow.__table__
 _LAST_SEQ = select(CENTRE_STATE.c.last_seq).where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
 # The lock every write transaction takes first (PostgreSQL; SQLite holds its own already).
-_LOCK_LAST_SEQ = _LAST_SEQ.with_for_update()
+_LOCK_LAST_SEQS = (
+    select(CENTRE_STATE.c.last_seq, CENTRE_STATE.c.last_out_seq)
+    .where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
+    .with_for_update()
+)
 _STORE_LAST_SEQ = update(CENTRE_STATE).where(CENTRE_STATE.c.id == CENTRE_ROW_ID)
 _INSERT = insert(EVENTS)
 _AFTER = select(EVENTS).where(EVENTS.c.seq > bindparam("after")).order_by(EVENTS.c.seq)
@@ -31,14 +35,15 @@ _NEWEST_OF_TYPES = (
 )
 
 
-def lock_last_seq(connection: Connection) -> int:
-    """Lock the centre row for this transaction and return the seq of the newest event."""
-    return connection.execute(_LOCK_LAST_SEQ).scalar_one()
+def lock_last_seqs(connection: Connection) -> tuple[int, int]:
+    """Lock the centre row for this transaction; return the newest event's and outbox row's seqs."""
+    row = connection.execute(_LOCK_LAST_SEQS).one()
+    return row.last_seq, row.last_out_seq
 
 
-def store_last_seq(connection: Connection, seq: int) -> None:
-    """Record the seq of the newest event (once per commit)."""
-    connection.execute(_STORE_LAST_SEQ, {"last_seq": seq})
+def store_last_seqs(connection: Connection, seq: int, out_seq: int) -> None:
+    """Record the seqs of the newest event and outbox row (once per commit)."""
+    connection.execute(_STORE_LAST_SEQ, {"last_seq": seq, "last_out_seq": out_seq})
 
 
 def row(message: EventMessage) -> dict[str, Any]:

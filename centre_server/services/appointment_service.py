@@ -11,6 +11,7 @@ from centre_core.appointments import Appointment, AppointmentStatus
 from centre_core.clock import business_day
 from centre_core.errors import ErrorCode, QueueError, ServerErrorCode
 from centre_core.phones import mask_phone
+from centre_core.sync_wire import Attendance, BookingStatus
 from centre_core.wire import AppointmentImportOut, AppointmentListOut, AppointmentOut, CheckInOut
 from centre_server.context import ServerContext
 from centre_server.db.tables import AppointmentRow
@@ -55,6 +56,11 @@ def import_appointments(
             row.phone = phone
             row.id_number_masked = id_masked
             row.status = item.status
+            row.booking_status = (
+                BookingStatus.cancelled
+                if item.status == AppointmentStatus.cancelled
+                else BookingStatus.booked
+            )
     return AppointmentImportOut(created=created, updated=updated)
 
 
@@ -118,6 +124,8 @@ def check_in(
             ready_at=decided.ready_at,
         )
         row.status = str(decided.appointment.status)
+        # The centre's attendance fact, which travels up with the check-in event.
+        row.attendance = str(Attendance.checked_in)
         row.checked_in_at = decided.appointment.checked_in_at
         row.ticket_id = ticket.id
         return CheckInOut(

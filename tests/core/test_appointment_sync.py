@@ -203,3 +203,29 @@ def test_the_end_state_does_not_depend_on_order_or_repeats(sent: Deliveries) -> 
     for merged in outcomes:
         if merged.outcome == MergeOutcome.cancelled_after_check_in:
             assert appointment_sync.needs_follow_up(merged.record)
+
+
+def test_a_merge_tells_the_hall_without_personal_data_and_repeats_tell_nothing():
+    booked = appointment_sync.apply_booking(None, fact(version=1))
+    (event,) = appointment_sync.merge_events(booked, at=SLOT)
+    assert event.type == "appointment.booked" and event.data["status"] == "booked"
+    assert "phone" not in event.data and "id_number_masked" not in event.data
+    assert (
+        appointment_sync.merge_events(
+            appointment_sync.apply_booking(booked.record, fact(version=1)), at=SLOT
+        )
+        == ()
+    )
+    checked_in = appointment_sync.apply_attendance(booked.record, Attendance.checked_in)
+    late_cancel = appointment_sync.apply_booking(
+        checked_in, fact(version=2, status=BookingStatus.cancelled)
+    )
+    (event,) = appointment_sync.merge_events(late_cancel, at=SLOT)
+    assert event.type == "appointment.cancelled_after_check_in"
+    assert event.data["status"] == "checked_in"
+    cancelled = appointment_sync.apply_booking(
+        booked.record, fact(version=2, status=BookingStatus.cancelled)
+    )
+    assert [e.type for e in appointment_sync.merge_events(cancelled, at=SLOT)] == [
+        "appointment.cancelled"
+    ]

@@ -9,9 +9,10 @@ from sqlalchemy import event, select
 
 from centre_core.events import DomainEvent
 from centre_server.db.engine import WRITE_OPTION, create_db_engine
-from centre_server.db.tables import EventRow
+from centre_server.db.tables import EventRow, OutboxRow
 from centre_server.db.transactions import Database
 from centre_server.hub import Hub
+from tests.core.factory import issue_outcome, small_centre
 from tests.server.databases import fresh_database
 
 AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -106,6 +107,27 @@ def test_a_failing_writer_in_a_batch_loses_only_its_own_work(database):
     assert [message.data["writer"] for message in database.published] == [
         data["writer"] for _, data in rows
     ]
+
+
+def test_failing_writers_leave_no_gap_in_the_outbox_seq(database):
+    issued = issue_outcome(small_centre(), "BC", AT).events[0]
+
+    def body(index, transaction):
+        # A hall-only event and a national one: only the second gets an outbox seq.
+        transaction.append([DomainEvent(type="test.write", at=AT, data={"writer": index}), issued])
+        if index % 3 == 1:
+            raise ValueError(f"writer {index} refuses")
+
+    outcomes = write_concurrently(database, body)
+
+    survivors = [i for i, outcome in outcomes.items() if not isinstance(outcome, ValueError)]
+    with database.read() as session:
+        rows = session.execute(
+            select(OutboxRow.out_seq, OutboxRow.event_seq).order_by(OutboxRow.out_seq)
+        ).all()
+    # The nation acknowledges the highest contiguous seq: a gap would stall the link forever.
+    assert [out_seq for out_seq, _ in rows] == list(range(1, len(survivors) + 1))
+    assert [event_seq for _, event_seq in rows] == list(range(2, 2 * len(survivors) + 1, 2))
 
 
 def test_when_the_first_writer_of_a_batch_fails_the_queued_ones_still_commit(database):
