@@ -8,7 +8,7 @@ booking facts (`AppointmentFact`, versioned), the centre the attendance facts (`
 docs/sync.md describes the routes, the acknowledgement, the cursor and the conflict table.
 """
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
@@ -238,16 +238,3 @@ class CentreSyncState(WireModel):
     feed_cursor: int
     centre_cursor: int | None
     dead_letters: int
-
-
-class LinkStatus(WireModel):
-    """The centre's view of its link (`GET /api/v1/sync`, `foleni sync status --json`)."""
-
-    link: Literal["up", "down"]
-    last_seq: int
-    acked_through: int
-    pending: int
-    lag_seconds: float
-    cursor: int
-    last_error: str | None
-    last_contact: datetime | None = None

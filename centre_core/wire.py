@@ -450,6 +450,19 @@ class HallCounterOut(CounterOut):
     )
 
 
+class LinkStatus(WireModel):
+    """The centre's view of its link (`GET /api/v1/sync`, `foleni sync status --json`)."""
+
+    link: Literal["up", "down"]
+    last_seq: int
+    acked_through: int
+    pending: int
+    lag_seconds: float
+    cursor: int
+    last_error: str | None
+    last_contact: datetime | None = None
+
+
 class HallSnapshot(WireModel):
     """The whole hall at one seq: what a display or manager needs to start from."""
 
@@ -465,6 +478,8 @@ class HallSnapshot(WireModel):
     recent_calls: list[CallRecord] = Field(description="Oldest first.")
     tickets: list[TicketRecord] = Field(description="Every ticket waiting, called or serving.")
     devices: list[DeviceOut] | None = None
+    # For managers: the national link (also announced by `sync.link` events).
+    national_link: LinkStatus | None = None
 
 
 class CounterEventData(WireModel):

@@ -28,7 +28,7 @@ from centre_server.db.tables import DeviceRow, TicketRow
 from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import events
 from centre_server.repositories import tickets as ticket_repo
-from centre_server.services import estimates_service, presenters
+from centre_server.services import estimates_service, presenters, sync_service
 
 
 def _figures(session: Session, context: ServerContext, now: datetime) -> HallFigures:
@@ -71,7 +71,7 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
             if include_devices
             else None
         )
-    return figures.hall_snapshot(
+    snapshot = figures.hall_snapshot(
         seq=seq,
         recent_calls=[
             CallRecord.of(TicketRecord.model_validate(event.data), seq=event.seq, at=event.at)
@@ -79,6 +79,10 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
         ],
         devices=devices,
     )
+    if not include_devices:
+        return snapshot
+    link = sync_service.link_status(context, fresh_seconds=sync_service.fresh_seconds(context))
+    return snapshot.model_copy(update={"national_link": link})
 
 
 def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) -> CounterQueueOut:

@@ -23,11 +23,11 @@ from centre_core.sync_wire import (
     BookingStatus,
     CentreConfigFact,
     ChangeBatch,
-    LinkStatus,
     OutboxItem,
     SyncSnapshot,
     UpBatch,
 )
+from centre_core.wire import LinkStatus
 from centre_server.context import ServerContext
 from centre_server.db.tables import AppointmentRow
 from centre_server.db.transactions import WriteTransaction

@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from sqlalchemy import select
 
 from centre_core.sync_wire import BookingStatus
-from centre_server.db.tables import AppointmentRow, OutboxRow
+from centre_server.db.tables import AppointmentRow, EventRow, OutboxRow, SyncStateRow
 from national import centres, feed
 from national.db.session import transaction
 from national.db.tables import BookingRow, InboxRow
@@ -77,3 +78,76 @@ def test_bookings_reach_the_centre_through_the_feed_and_merge_by_version(centre,
     )
     cursor = centre.link()["cursor"]
     assert cursor == 2
+
+
+def test_a_cancellation_after_check_in_keeps_the_citizen_and_is_flagged_on_both_sides(
+    centre, nation
+):
+    book(nation, "HB-CCC3333")
+    wait_until(lambda: appointment(centre, "HB-CCC3333"), what="the booking at the centre")
+    response = httpx.post(
+        f"{centre.server.url}/api/v1/appointments/check-in",
+        json={"reference": "HB-CCC3333"},
+        headers={"Authorization": f"Bearer {centre.kiosk}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    # The check-in goes up: the nation learns the attendance it does not own.
+    wait_until(
+        lambda: (b := nation_booking(nation, "HB-CCC3333")) and b.attendance == "checked_in",
+        what="the attendance at the nation",
+    )
+    book(nation, "HB-CCC3333", version=2, status=BookingStatus.cancelled)
+    row = wait_until(
+        lambda: (a := appointment(centre, "HB-CCC3333")) and a.version == 2 and a,
+        what="the late cancellation at the centre",
+    )
+    assert (row.status, row.booking_status, row.follow_up) == ("checked_in", "cancelled", True)
+    with centre.context.db.read() as session:
+        types = list(session.scalars(select(EventRow.type).order_by(EventRow.seq)))
+    assert "appointment.cancelled_after_check_in" in types
+    # The ticket is still waiting in the hall.
+    ticket = response.json()["ticket"]
+    assert ticket["status"] == "waiting"
+
+
+def test_a_centre_behind_the_compacted_feed_takes_a_snapshot(centre, nation):
+    for n in range(3):
+        book(nation, f"HB-SNP{n}222")
+    wait_until(lambda: centre.link()["cursor"] == 3, what="three changes applied")
+    assert feed.compact(nation.engine, centre=nation.centre, keep=0) == 3
+    # The centre restored from an old backup: its cursor is behind the feed's horizon.
+    with centre.context.db.write() as transaction:
+        transaction.session.get_one(SyncStateRow, 1).cursor = 1
+    wait_until(lambda: centre.link()["cursor"] == 3, what="the snapshot's cursor")
+    book(nation, "HB-SNP9222")
+    wait_until(lambda: appointment(centre, "HB-SNP9222"), what="changes after the snapshot")
+    # A cursor the nation never gave (a centre pointed at a rebuilt nation): snapshot too.
+    with centre.context.db.write() as transaction:
+        transaction.session.get_one(SyncStateRow, 1).cursor = 99
+    wait_until(lambda: centre.link()["cursor"] == 4, what="back to the nation's cursor")
+
+
+def test_the_managers_hall_shows_the_link_and_the_link_flip_is_an_event(centre, nation):
+    centre.issue()
+    wait_until(lambda: centre.link()["link"] == "up", what="the link up")
+    hall = httpx.get(
+        f"{centre.server.url}/api/v1/hall",
+        headers={"Authorization": f"Bearer {centre.manager}"},
+        timeout=10,
+    ).json()
+    assert hall["national_link"]["link"] == "up"
+    kiosk_hall = httpx.get(
+        f"{centre.server.url}/api/v1/hall",
+        headers={"Authorization": f"Bearer {centre.kiosk}"},
+        timeout=10,
+    ).json()
+    assert kiosk_hall["national_link"] is None
+    with centre.context.db.read() as session:
+        links = list(session.scalars(select(EventRow.data).where(EventRow.type == "sync.link")))
+    assert links and links[0]["link"] == "up"
+
+
+def nation_booking(nation, ref: str) -> BookingRow | None:
+    with transaction(nation.engine) as session:
+        return session.get(BookingRow, ref)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from centre_core.sync_wire import LinkStatus
+from centre_core.wire import LinkStatus
 from centre_server.api.context import server_context
 from centre_server.api.deps import ERROR_RESPONSES, MANAGERS
 from centre_server.auth import Principal
