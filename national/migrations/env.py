@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+from national.db.migrate import not_a_partition
 from national.db.tables import Base
 
 
@@ -13,6 +14,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place: batch mode rebuilds the table.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=not_a_partition,
     )
     with context.begin_transaction():
         context.run_migrations()
