@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from centre_core.errors import QueueError
 from centre_core.sync_wire import (
@@ -41,10 +42,14 @@ async def _body(request: Request) -> bytes:
     if declared is not None and declared.isdigit() and int(declared) > MAX_BATCH_BYTES:
         raise QueueError(SyncErrorCode.batch_too_large, f"at most {MAX_BATCH_BYTES} bytes")
     raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BATCH_BYTES:
-            raise QueueError(SyncErrorCode.batch_too_large, f"at most {MAX_BATCH_BYTES} bytes")
+    try:
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BATCH_BYTES:
+                raise QueueError(SyncErrorCode.batch_too_large, f"at most {MAX_BATCH_BYTES} bytes")
+    except ClientDisconnect as exc:
+        # The link broke mid-body: nothing is stored, the centre resends.
+        raise QueueError(SyncErrorCode.invalid_batch, "the body was cut short") from exc
     if request.headers.get("content-encoding", "").lower() != "gzip":
         return bytes(raw)
     inflater = zlib.decompressobj(wbits=31)

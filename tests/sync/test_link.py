@@ -1,7 +1,5 @@
 """Centre and nation, both real on loopback: rows go up once, bookings come down, offline works."""
 
-from datetime import UTC, datetime, timedelta
-
 import httpx
 from sqlalchemy import select
 
@@ -10,6 +8,7 @@ from centre_server.db.tables import AppointmentRow, EventRow, OutboxRow, SyncSta
 from national import centres, feed
 from national.db.session import transaction
 from national.db.tables import BookingRow, InboxRow
+from tests.sync.bookings import put_booking
 from tests.sync.centre import wait_until
 
 
@@ -30,27 +29,9 @@ def acked(nation) -> int:
     return state.acked_through
 
 
-def book(nation, ref: str, *, version: int = 1, status: str = "booked", slot=None) -> None:
+def book(nation, ref: str, *, version: int = 1, status: str = "booked") -> None:
     """Write a booking version at the nation and put it in the centre's feed."""
-    slot = slot or datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
-    now = datetime.now(UTC)
-    with transaction(nation.engine) as session:
-        row = session.get(BookingRow, ref)
-        if row is None:
-            row = BookingRow(
-                ref=ref,
-                centre=nation.centre,
-                person_hash=ref,
-                created_at=now,
-                attendance="none",
-                follow_up=False,
-            )
-            session.add(row)
-        row.service_code, row.slot_start, row.day = "BC", slot, slot.date()
-        row.status, row.version, row.channel = status, version, "web"
-        row.phone, row.updated_at = "+254712345678", now
-        session.flush()
-        feed.append_appointment(session, row)
+    put_booking(nation.engine, nation.centre, ref, version=version, status=status)
 
 
 def appointment(centre, ref: str) -> AppointmentRow | None:
