@@ -220,7 +220,7 @@ def _lock_booking(session: Session, ref: str) -> BookingRow:
     return row
 
 
-def _live(service: CentreServiceRow, day: date, moving: str | None) -> Select[tuple[str]]:
+def _live(service: CentreServiceRow, day: date, moving: str | None) -> Select[Any]:
     """Select the refs of the service's live bookings that day (but the one being moved)."""
     live = select(BookingRow.ref).where(
         BookingRow.centre == service.centre,
