@@ -4,7 +4,8 @@ Rules:
 
 - A slot is offered when it starts on the service's grid (every `slot_minutes` from the centre's
   opening time, ending by its closing time), on a day the centre is open and not a holiday, and
-  has not begun. `ignore_opening_hours` (development) opens every day from 00:00 to 24:00.
+  has not begun. `ignore_opening_hours` (development) opens every day from 00:00 to 24:00;
+  a holiday still closes it.
 - A slot holds at most `slot_capacity` live bookings, a service's day at most its `daily_cap`,
   and a person (the keyed hash of the ID number) one live booking per service and day.
 - A command carries a `request_id`: the same id with the same body (and caller) answers the
