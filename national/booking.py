@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -76,6 +76,7 @@ _PHONE = re.compile(r"^(?:\+254|254|0)([17]\d{8})$")
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _ID_NUMBER = re.compile(r"^\d{6,10}$")
 SLOT_USAGE = SlotUsageRow.__table__
+REQUESTS = BookingRequestRow.__table__
 
 
 @dataclass(frozen=True)
@@ -191,9 +192,8 @@ def _require_offered(
 def _lock_slot(session: Session, *, centre: str, service: str, start: datetime) -> SlotUsageRow:
     """Create the slot's usage row if missing and lock it until commit."""
     start = start.astimezone(UTC)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(
-        dialect.insert(SLOT_USAGE)
+        _insert(session)(SLOT_USAGE)
         .values(centre=centre, service_code=service, slot_start=start, booked=0)
         .on_conflict_do_nothing()
     )
@@ -296,6 +296,31 @@ def _repeat(prior: BookingRequestRow, fingerprint: str) -> Outcome:
     return Outcome(BookingOut.model_validate(prior.result), repeated=True)
 
 
+def _insert(session: Session) -> Callable[..., Any]:
+    """Return the dialect's INSERT (both have ON CONFLICT DO NOTHING)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert
+
+
+def _claim_request(
+    session: Session, *, request_id: str, fingerprint: str, now: datetime
+) -> BookingRequestRow | None:
+    """Claim a request id for this transaction; return the earlier request's row if there is one.
+
+    A twin sent while the first is in flight waits on the key (PostgreSQL) or the write lock
+    (SQLite) until the first commits, then finds it; if the first failed, the twin runs itself.
+    """
+    claimed = session.scalar(
+        _insert(session)(REQUESTS)
+        .values(request_id=request_id, fingerprint=fingerprint, result={}, created_at=now)
+        .on_conflict_do_nothing()
+        .returning(REQUESTS.c.request_id)
+    )
+    if claimed is not None:
+        return None
+    return session.get_one(BookingRequestRow, request_id)
+
+
 def _once(
     engine: Engine,
     *,
@@ -307,28 +332,19 @@ def _once(
     """Run a command once per request id, in one transaction, recording its answer."""
     try:
         with transaction(engine) as session:
-            prior = session.get(BookingRequestRow, request_id)
+            prior = _claim_request(session, request_id=request_id, fingerprint=fingerprint, now=now)
             if prior is not None:
                 return _repeat(prior, fingerprint)
             answer = booking_out(command(session))
-            session.add(
-                BookingRequestRow(
-                    request_id=request_id,
-                    fingerprint=fingerprint,
-                    result=answer.model_dump(mode="json"),
-                    created_at=now,
-                )
+            session.execute(
+                update(REQUESTS)
+                .where(REQUESTS.c.request_id == request_id)
+                .values(result=answer.model_dump(mode="json"))
             )
-            session.flush()
             return Outcome(answer, repeated=False)
     except IntegrityError as exc:
-        # A concurrent twin of this request committed first, or (PostgreSQL, another slot)
-        # the person's booking of that day did: the unique indexes caught what the checks
-        # could not see yet.
-        with transaction(engine) as session:
-            prior = session.get(BookingRequestRow, request_id)
-            if prior is not None:
-                return _repeat(prior, fingerprint)
+        # The person's other booking that day committed between the check and the insert: the
+        # partial unique index caught what the check could not see yet.
         raise QueueError(
             BookingErrorCode.already_booked, "this person already has this service that day"
         ) from exc

@@ -1,4 +1,4 @@
-"""Concurrent bookings of one slot never exceed its capacity, on either backend."""
+"""Concurrent bookings: a slot never exceeds its capacity, twins of a request book once."""
 
 import threading
 from collections import Counter
@@ -42,3 +42,29 @@ def test_twenty_people_racing_for_five_places_leave_exactly_five_booked(nation):
         starts = set(session.scalars(select(BookingRow.slot_start)))
     assert usage == live == CAPACITY
     assert starts == {at(monday, "09:00")}
+
+
+def test_twins_of_one_request_sent_at_once_make_one_booking(nation):
+    configure(nation.engine, capacity=CAPACITY)
+    key = keys.add_key(nation.engine, name="web", role="channel")
+    body = book_body(next_weekday(0), "10:00", id_number="41000000")
+    twins = 8
+    start = threading.Barrier(twins)
+    answers: list[tuple[int, str]] = []
+
+    def send() -> None:
+        with nation.client(key) as web:
+            start.wait()
+            response = web.post(BOOKINGS_PATH, json=body)
+        answers.append((response.status_code, response.json().get("ref", response.text)))
+
+    threads = [threading.Thread(target=send) for _ in range(twins)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    statuses = Counter(status for status, _ in answers)
+    assert statuses == {201: 1, 200: twins - 1}, answers
+    assert len({ref for _, ref in answers}) == 1
+    with transaction(nation.engine) as session:
+        assert session.scalar(select(func.count()).select_from(BookingRow)) == 1
