@@ -12,14 +12,15 @@ Rules:
   first result and changes nothing; the same id with another body is `request_id_reused`.
 - Each version of a booking goes to its centre's change feed in the transaction that made it.
 
-Why the counts hold under concurrency: a command takes its locks in one order, the booking row,
-then its slot rows (`SlotUsageRow`, created if missing and locked `FOR UPDATE`, in start
-order), then the centre's sync row (which the feed needs anyway). The slot lock serialises the
-capacity check with every other change of that slot; the centre lock, held to commit by every
-booking change of the centre, makes the person and day-cap counts read after it exact. One
-order means no deadlock. SQLite takes its write lock at `BEGIN IMMEDIATE`, which serialises
-everything. The partial unique index on (person, service, day) backs the person rule; a race
-it catches is answered `already_booked` like the check.
+Why the counts hold under concurrency: a command first claims its request id (a twin of a
+request in flight waits for the first to commit and answers its result), then takes its locks
+in one order: the booking row, then its slot rows (`SlotUsageRow`, created if missing and
+locked `FOR UPDATE`, in start order), then the centre's sync row (which the feed needs anyway).
+The slot lock serialises the capacity check with every other change of that slot; the centre
+lock, held to commit by every booking change of the centre, makes the person and day-cap
+counts read after it exact. One order means no deadlock. SQLite takes its write lock at
+`BEGIN IMMEDIATE`, which serialises everything. The partial unique index on (person, service,
+day) backs the person rule; a race it catches is answered `already_booked` like the check.
 """
 
 from __future__ import annotations
