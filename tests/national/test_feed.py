@@ -130,6 +130,6 @@ def test_a_long_poll_answers_as_soon_as_a_change_commits(nation):
     with nation.client(key) as web:
         ref = web.post(BOOKINGS_PATH, json=book_body(next_weekday(0))).json()["ref"]
     poller.join(timeout=15)
-    assert 0.4 < answer["seconds"] < 3, answer
+    assert 0.4 < answer["seconds"] < 5, answer  # the wait was 10 s
     (change,) = answer["batch"]["changes"]
     assert change["appointment"]["ref"] == ref
