@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from national import processing
 from national.db.engine import create_national_engine
 from national.errors import install_error_handlers
-from national.routes import operators, sync
+from national.routes import booking, operators, sync
 from national.settings import NationalSettings
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def create_app(settings: NationalSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = create_national_engine(settings.resolved_database_url())
     install_error_handlers(app)
-    for module in (operators, sync):
+    for module in (operators, sync, booking):
         app.include_router(module.router)
     return app
 

@@ -1,4 +1,4 @@
-"""`foleni national ...`: serve, db upgrade, centres, keys, sync state, dead letters, the feed."""
+"""`foleni national ...`: serve, db, centres and their configuration, holidays, notices, keys..."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -14,11 +16,13 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from centre_core.centre_file import load_centre_config
 from centre_core.errors import QueueError
-from national import centres, feed, keys, processing
+from national import catalogue, centres, feed, keys, processing
 from national.centres import CODE_PATTERN
 from national.db.engine import NationalDatabaseError, create_national_engine
 from national.db.migrate import is_current, upgrade
+from national.db.tables import ALL_CENTRES
 from national.settings import NationalSettings, UnsafeNationalSettingsError
 
 
@@ -98,6 +102,78 @@ def cmd_centre_rotate(args: argparse.Namespace) -> int:
     """Give a centre a new credential (the old one stops working at once)."""
     credential = centres.rotate_credential(_engine(args), code=args.code)
     print(json.dumps({"centre": args.code, "credential": credential}) if args.json else credential)
+    return 0
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NationalCliError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def cmd_centre_config(args: argparse.Namespace) -> int:
+    """Set a centre's hours and services from its centre file and the national catalogue."""
+    config = load_centre_config(_read(args.centre_file), source=args.centre_file)
+    services = None
+    if args.catalogue is not None:
+        try:
+            services = catalogue.load_catalogue(_read(args.catalogue), source=args.catalogue)
+        except catalogue.CatalogueError as exc:
+            raise NationalCliError(str(exc)) from exc
+    published = catalogue.configure_centre(
+        _engine(args), centre=args.code, config=config, catalogue=services
+    )
+    bookable = sorted(code for code, entry in (services or {}).items() if entry.slot_capacity > 0)
+    if args.json:
+        print(json.dumps({"centre": args.code, **published.model_dump(mode="json")}))
+    else:
+        print(
+            f"centre {args.code}: {len(published.services)} services "
+            f"(bookable: {', '.join(bookable) or 'none'}), configuration {published.version}"
+        )
+    return 0
+
+
+def cmd_holidays_sync(args: argparse.Namespace) -> int:
+    """Store Kenya's public holidays of these years for every centre."""
+    synced = catalogue.sync_holidays(_engine(args), years=args.years)
+    print(f"{len(synced.days)} public holidays held; {len(synced.centres)} centre(s) published")
+    return 0
+
+
+def cmd_holidays_add(args: argparse.Namespace) -> int:
+    """Add a gazetted holiday for every centre or one."""
+    published = catalogue.add_holiday(
+        _engine(args),
+        day=args.day,
+        name_en=args.name_en,
+        name_sw=args.name_sw,
+        centre=args.centre or ALL_CENTRES,
+    )
+    print(f"{args.day} is {args.name_en}; {len(published)} centre(s) published")
+    return 0
+
+
+def cmd_notice_add(args: argparse.Namespace) -> int:
+    """Put up a notice for citizens at a centre; print its id."""
+    notice_id = catalogue.add_notice(
+        _engine(args),
+        centre=args.code,
+        service_code=args.service,
+        text_en=args.en,
+        text_sw=args.sw,
+        hours=args.hours,
+        now=datetime.now(UTC),
+    )
+    print(notice_id)
+    return 0
+
+
+def cmd_notice_clear(args: argparse.Namespace) -> int:
+    """End a notice now."""
+    centre = catalogue.clear_notice(_engine(args), notice_id=args.id, now=datetime.now(UTC))
+    print(f"notice {args.id} of {centre} ended")
     return 0
 
 
@@ -181,6 +257,35 @@ def _parser() -> argparse.ArgumentParser:
     rotate.set_defaults(handler=cmd_centre_rotate)
     rotate.add_argument("code", type=_centre_code)
     rotate.add_argument("--json", action="store_true")
+    configure = centre_commands.add_parser("config", help=cmd_centre_config.__doc__)
+    configure.set_defaults(handler=cmd_centre_config)
+    configure.add_argument("code", type=_centre_code)
+    configure.add_argument("--centre-file", required=True, help="the centre's TOML file")
+    configure.add_argument("--catalogue", help="the national catalogue TOML file")
+    configure.add_argument("--json", action="store_true")
+    holidays = commands.add_parser("holidays", help="public and gazetted holidays")
+    holiday_commands = holidays.add_subparsers(dest="holidays_command", required=True)
+    holidays_sync = holiday_commands.add_parser("sync", help=cmd_holidays_sync.__doc__)
+    holidays_sync.set_defaults(handler=cmd_holidays_sync)
+    holidays_sync.add_argument("--years", type=int, nargs="+", required=True)
+    holidays_add = holiday_commands.add_parser("add", help=cmd_holidays_add.__doc__)
+    holidays_add.set_defaults(handler=cmd_holidays_add)
+    holidays_add.add_argument("day", type=date.fromisoformat, help="YYYY-MM-DD")
+    holidays_add.add_argument("--name-en", required=True)
+    holidays_add.add_argument("--name-sw", required=True)
+    holidays_add.add_argument("--centre", type=_centre_code, help="one centre (default: all)")
+    notice = commands.add_parser("notice", help="notices for citizens")
+    notice_commands = notice.add_subparsers(dest="notice_command", required=True)
+    notice_add = notice_commands.add_parser("add", help=cmd_notice_add.__doc__)
+    notice_add.set_defaults(handler=cmd_notice_add)
+    notice_add.add_argument("code", type=_centre_code)
+    notice_add.add_argument("--service", help="one service's code (default: the whole centre)")
+    notice_add.add_argument("--en", required=True)
+    notice_add.add_argument("--sw", required=True)
+    notice_add.add_argument("--hours", type=float, help="ends after this many hours")
+    notice_clear = notice_commands.add_parser("clear", help=cmd_notice_clear.__doc__)
+    notice_clear.set_defaults(handler=cmd_notice_clear)
+    notice_clear.add_argument("id")
     key = commands.add_parser("key", help="keys of channels and operators")
     key_commands = key.add_subparsers(dest="key_command", required=True)
     key_add = key_commands.add_parser("add", help=cmd_key_add.__doc__)
