@@ -21,6 +21,8 @@ CHANGES_PATH = "/api/v1/sync/changes"
 SNAPSHOT_PATH = "/api/v1/sync/snapshot"
 # The centre's own sync state as the nation sees it (the centre's credential).
 STATE_PATH = "/api/v1/sync/state"
+# Every centre's link as the nation sees it (an operator's key).
+CENTRES_SYNC_PATH = "/api/v1/centres/sync"
 
 # Bounds of one up batch: rows, and bytes of its JSON before compression (the nation refuses
 # a larger body with 413 `batch_too_large` before reading it all).

@@ -74,7 +74,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the example centre on a fresh database, with demo devices and staff."""
     return demo.run_demo(
-        data_dir=Path(args.data_dir), port=args.port, host=args.host, clients=not args.no_clients
+        data_dir=Path(args.data_dir),
+        port=args.port,
+        host=args.host,
+        clients=not args.no_clients,
+        national_port=args.national_port,
     )
 
 
@@ -169,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--no-clients", action="store_true", help="do not start the apps")
+    demo.add_argument(
+        "--national-port", type=int, help="the demo's national service (default: --port + 1)"
+    )
     demo.set_defaults(run=cmd_demo)
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(
@@ -222,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(arguments[0], arguments[1:])
         args = build_parser().parse_args(arguments)
         return int(args.run(args))
-    except (CliError, DatabaseUrlError, UnsafeSettingsError) as exc:
+    except (CliError, DatabaseUrlError, UnsafeSettingsError, demo.DemoError) as exc:
         print(f"foleni: error: {exc}", file=sys.stderr)
     except QueueError as exc:
         print(f"foleni: error: {exc.code}: {exc.message}", file=sys.stderr)

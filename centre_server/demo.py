@@ -6,26 +6,52 @@ import importlib.util
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
-from datetime import timedelta
+import threading
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
+from sqlalchemy import select
 
+from centre_core.booking_wire import (
+    BOOKINGS_PATH,
+    SLOTS_PATH,
+    BookIn,
+    BookingOut,
+    Channel,
+    SlotsOut,
+)
+from centre_core.clock import business_day
+from centre_core.sync_wire import CENTRES_SYNC_PATH
 from centre_server.api.app import UVICORN_OPTIONS, create_app
 from centre_server.auth import DEVICE_ROLES, Role
 from centre_server.context import ServerContext, build_context
 from centre_server.db.migrate import upgrade
-from centre_server.schemas import AppointmentIn
-from centre_server.services import appointment_service, device_service, queue_service, staff_service
-from centre_server.settings import Settings
+from centre_server.db.tables import AppointmentRow
+from centre_server.services import device_service, queue_service, staff_service
+from centre_server.settings import EXAMPLE_CENTRE_FILE, Settings
+from centre_server.sync.worker import SyncWorker
 
 CREDENTIALS_FILE = "demo-credentials.json"
 DEMO_COUNTERS = ("C01", "C02", "C03", "C07", "C09", "C11", "C13", "C15")
-DEMO_BOOKINGS = (("NID", 10), ("BC", 40), ("PCC", 90))  # service, minutes from now
+# Booked at the national service: service, and about how many minutes from now.
+DEMO_BOOKINGS = (("NID", 0), ("BC", 30), ("PCC", 90))
+ON_TIME_MARGIN = timedelta(minutes=10)
+NATIONAL_CATALOGUE = EXAMPLE_CENTRE_FILE.parent / "national-services.toml"
+NATIONAL_START_SECONDS = 60.0
+# How long the demo waits for its bookings to come down the change feed before it says so.
+FEED_WAIT_SECONDS = 30.0
+
+
+class DemoError(Exception):
+    """The demo could not start (its national service, most likely): told in one line."""
 
 
 def _pin() -> str:
@@ -33,7 +59,7 @@ def _pin() -> str:
 
 
 def seed(context: ServerContext, *, server_url: str) -> dict[str, Any]:
-    """Create demo devices, staff and today's bookings; return the credentials document."""
+    """Create demo devices and staff and an example ticket; return the credentials document."""
     now = context.now()
     tokens = {}
     for role in DEVICE_ROLES:
@@ -63,31 +89,12 @@ def seed(context: ServerContext, *, server_url: str) -> dict[str, Any]:
         role=Role.manager,
         now=now,
     )
-    bookings = []
-    for index, (service_code, minutes) in enumerate(DEMO_BOOKINGS, start=1):
-        slot = (now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
-        booking = AppointmentIn(
-            reference=f"DEMO-{index:03d}",
-            service_code=service_code,
-            slot_start=slot,
-            phone=f"+25471200000{index}",
-        )
-        bookings.append(
-            {
-                "reference": booking.reference,
-                "service_code": service_code,
-                "slot_start": slot.isoformat(),
-                "phone": booking.phone,
-            }
-        )
-        appointment_service.import_appointments(context, appointments=[booking])
     example = queue_service.issue_ticket(context, service_code="BC")
     return {
         "server_url": server_url,
         "tokens": tokens,
         "staff": staff,
         "manager": manager,
-        "appointments": bookings,
         "example_ticket": {"number": example.number, "status_url": example.status_url},
     }
 
@@ -108,11 +115,17 @@ def _banner(credentials: dict[str, Any], path: Path) -> str:
         *(f"    {s['staff_number']} / {s['pin']} / {s['counter']}" for s in credentials["staff"]),
         f"  manager:         {credentials['manager']['staff_number']} / "
         f"{credentials['manager']['pin']}",
-        "  bookings to check in today (reference, service, slot):",
+        "  bookings made at the national service, to check in today (reference, service, slot):",
         *(
             f"    {b['reference']}  {b['service_code']:<5} {b['slot_start']}  phone {b['phone']}"
             for b in credentials["appointments"]
         ),
+        f"  national service: {credentials['national_url']} (its own process; log in "
+        f"{credentials['national']['log']})",
+        f"  national sync state: curl -H 'Authorization: Bearer "
+        f"{credentials['national']['operator_key']}' {credentials['national']['sync_url']}",
+        f"  the centre's link: curl -H 'Authorization: Bearer {credentials['tokens']['manager']}' "
+        f"{url}/api/v1/sync",
         f"  all of the above in {path}",
         "",
     ]
@@ -162,8 +175,156 @@ def start_clients(credentials: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
     return children
 
 
-def run_demo(*, data_dir: Path, port: int, host: str, clients: bool) -> int:
-    """Serve the demo centre until interrupted."""
+def free_port(host: str) -> int:
+    """Return a port nobody listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+class NationalDemo:
+    """The national service of the demo, as its own process with its data under the demo's."""
+
+    def __init__(self, data_dir: Path, *, host: str, port: int) -> None:
+        self.data_dir = data_dir
+        self.url = f"http://{host}:{port}"
+        self._host = host
+        self._port = port
+        self._process: subprocess.Popen[bytes] | None = None
+        self.keys: dict[str, str] = {}
+
+    def start(self, centre_file: Path) -> None:
+        """Register and configure the demo centre, then serve and wait until it answers."""
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        self.data_dir.mkdir(parents=True)
+        national = [sys.executable, "-m", "national", "--data-dir", str(self.data_dir)]
+        setup = subprocess.run(
+            [
+                *national,
+                "demo-setup",
+                "--centre-file",
+                str(centre_file),
+                "--catalogue",
+                str(NATIONAL_CATALOGUE),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if setup.returncode != 0:
+            raise DemoError(f"the national demo setup failed: {setup.stderr.strip()}")
+        self.keys = json.loads(setup.stdout)
+        # The demo books at any hour, as the centre serves at any hour.
+        env = {**os.environ, "FOLENI_NATIONAL_IGNORE_OPENING_HOURS": "1"}
+        with self.log.open("ab") as log:
+            self._process = subprocess.Popen(
+                [*national, "serve", "--host", self._host, "--port", str(self._port)],
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+        deadline = time.monotonic() + NATIONAL_START_SECONDS
+        while True:
+            if self._process.poll() is not None:
+                raise DemoError(f"the national service stopped: see {self.log}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError as exc:
+                if time.monotonic() > deadline:
+                    raise DemoError(f"the national service did not start: see {self.log}") from exc
+            time.sleep(0.1)
+
+    @property
+    def log(self) -> Path:
+        """Return the national service's log file."""
+        return self.data_dir / "national.log"
+
+    def book(self, *, timezone: str, now: datetime) -> list[dict[str, str]]:
+        """Book the demo's appointments through the booking API, as a web citizen would."""
+        headers = {"Authorization": f"Bearer {self.keys['channel_key']}"}
+        centre = self.keys["centre"]
+        day = business_day(now, timezone=timezone)
+        bookings = []
+        with httpx.Client(base_url=self.url, headers=headers, timeout=10) as client:
+            for index, (service_code, minutes) in enumerate(DEMO_BOOKINGS, start=1):
+                slots = client.get(
+                    SLOTS_PATH.format(centre=centre, service=service_code),
+                    params={"day": day.isoformat()},
+                )
+                slots.raise_for_status()
+                wanted = now + timedelta(minutes=minutes)
+                offered = [
+                    slot
+                    for slot in SlotsOut.model_validate_json(slots.content).slots
+                    if slot.available > 0
+                ]
+                # The first slot from a little before `wanted` (so that a citizen checking in
+                # now is on time), else the last one of the day.
+                chosen = next(
+                    (slot for slot in offered if slot.start >= wanted - ON_TIME_MARGIN),
+                    offered[-1] if offered else None,
+                )
+                if chosen is None:
+                    continue
+                phone = f"+25471200000{index}"
+                body = BookIn(
+                    request_id=f"demo-booking-{index}-{secrets.token_hex(4)}",
+                    centre=centre,
+                    service_code=service_code,
+                    slot_start=chosen.start,
+                    id_number=f"2{index:07d}",
+                    phone=phone,
+                    channel=Channel.web,
+                )
+                answer = client.post(
+                    BOOKINGS_PATH,
+                    content=body.model_dump_json(),
+                    headers={"Content-Type": "application/json"},
+                )
+                answer.raise_for_status()
+                booked = BookingOut.model_validate_json(answer.content)
+                bookings.append(
+                    {
+                        "reference": booked.ref,
+                        "service_code": service_code,
+                        "slot_start": booked.slot_start.isoformat(),
+                        "phone": phone,
+                    }
+                )
+        return bookings
+
+    def stop(self) -> None:
+        """Stop the national process."""
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+
+
+def _wait_for_bookings(context: ServerContext, references: list[str]) -> bool:
+    """Wait until the demo's bookings came down the change feed into the centre."""
+    deadline = time.monotonic() + FEED_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        with context.db.read() as session:
+            held = set(
+                session.scalars(
+                    select(AppointmentRow.ref).where(AppointmentRow.ref.in_(references))
+                )
+            )
+        if held == set(references):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def run_demo(
+    *, data_dir: Path, port: int, host: str, clients: bool, national_port: int | None = None
+) -> int:
+    """Serve the demo centre, with a national service beside it, until interrupted."""
     data_dir.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         (data_dir / f"foleni.sqlite3{suffix}").unlink(missing_ok=True)
@@ -173,29 +334,56 @@ def run_demo(*, data_dir: Path, port: int, host: str, clients: bool) -> int:
     listener.bind((host, port))
     bound_port = listener.getsockname()[1]
     server_url = f"http://{host}:{bound_port}"
-    settings = Settings(
-        data_dir=data_dir,
-        database_url=None,
-        mode="development",
-        demo=True,
-        ignore_opening_hours=True,
-        host=host,
-        port=bound_port,
-        public_base_url=server_url,
-    )
-    context = build_context(settings)
-    upgrade(context.db.engine)
-    app = create_app(context)
-    credentials = seed(context, server_url=server_url)
-    path = data_dir / CREDENTIALS_FILE
-    path.write_text(json.dumps(credentials, indent=2) + "\n", encoding="utf-8")
-    print(_banner(credentials, path.resolve()), flush=True)
-    children = start_clients(credentials) if clients and os.environ.get("DISPLAY") else []
+    if national_port is None:
+        national_port = port + 1 if port else free_port(host)
+    national = NationalDemo(data_dir / "national", host=host, port=national_port)
+    children: list[subprocess.Popen[bytes]] = []
     try:
+        national.start(EXAMPLE_CENTRE_FILE)
+        settings = Settings(
+            data_dir=data_dir,
+            database_url=None,
+            mode="development",
+            demo=True,
+            ignore_opening_hours=True,
+            host=host,
+            port=bound_port,
+            public_base_url=server_url,
+            national_url=national.url,
+            national_credential=national.keys["credential"],
+        )
+        context = build_context(settings)
+        upgrade(context.db.engine)
+        app = create_app(context, workers=[SyncWorker(context)])
+        credentials = seed(context, server_url=server_url)
+        credentials["appointments"] = national.book(
+            timezone=context.centre.timezone, now=context.now()
+        )
+        credentials["national_url"] = national.url
+        credentials["national"] = {
+            "operator_key": national.keys["operator_key"],
+            "channel_key": national.keys["channel_key"],
+            "sync_url": f"{national.url}{CENTRES_SYNC_PATH}",
+            "log": str(national.log.resolve()),
+        }
+
+        def announce() -> None:
+            # Written once the bookings are at the centre: whoever reads the file can use them.
+            references = [booking["reference"] for booking in credentials["appointments"]]
+            if not _wait_for_bookings(context, references):
+                print("  (the demo bookings have not reached the centre yet: see the link)")
+            path = data_dir / CREDENTIALS_FILE
+            path.write_text(json.dumps(credentials, indent=2) + "\n", encoding="utf-8")
+            print(_banner(credentials, path.resolve()), flush=True)
+            if clients and os.environ.get("DISPLAY"):
+                children.extend(start_clients(credentials))
+
+        threading.Thread(target=announce, name="demo announce", daemon=True).start()
         uvicorn.Server(uvicorn.Config(app, **UVICORN_OPTIONS)).run(sockets=[listener])
     finally:
         for child in children:
             child.terminate()
         for child in children:
             child.wait(timeout=10)
+        national.stop()
     return 0

@@ -175,8 +175,9 @@ def _require_offered(
 ) -> date:
     """Return the centre-local day of an offered slot; refuse one that is not offered."""
     day = slot_start.astimezone(ZoneInfo(centre.timezone)).date()
-    if slot_start < now:
-        raise QueueError(BookingErrorCode.slot_not_offered, "this slot has begun")
+    # A slot is offered until it ends: a citizen may book the slot under way and come now.
+    if slot_start + timedelta(minutes=service.slot_minutes) <= now:
+        raise QueueError(BookingErrorCode.slot_not_offered, "this slot has ended")
     holiday = _holiday(session, centre.code, day)
     if holiday is not None:
         raise QueueError(BookingErrorCode.slot_not_offered, f"{day} is {holiday.name_en}")
@@ -403,7 +404,7 @@ def slots(
                 available=max(0, capacity - booked.get(start, 0)),
             )
             for start in starts
-            if start >= now
+            if start + timedelta(minutes=service_row.slot_minutes) > now
         ),
     )
 

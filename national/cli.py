@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from centre_core.centre_file import load_centre_config
 from centre_core.errors import QueueError
-from national import catalogue, centres, feed, keys, processing
+from national import catalogue, centres, demo, feed, keys, processing
 from national.centres import CODE_PATTERN
 from national.db.engine import NationalDatabaseError, create_national_engine
 from national.db.migrate import is_current, upgrade
@@ -132,6 +132,17 @@ def cmd_centre_config(args: argparse.Namespace) -> int:
             f"centre {args.code}: {len(published.services)} services "
             f"(bookable: {', '.join(bookable) or 'none'}), configuration {published.version}"
         )
+    return 0
+
+
+def cmd_demo_setup(args: argparse.Namespace) -> int:
+    """Register and configure the demo centre; print its credential and keys as JSON."""
+    config = load_centre_config(_read(args.centre_file), source=args.centre_file)
+    try:
+        services = catalogue.load_catalogue(_read(args.catalogue), source=args.catalogue)
+    except catalogue.CatalogueError as exc:
+        raise NationalCliError(str(exc)) from exc
+    print(json.dumps(demo.set_up(_engine(args, migrate=True), config=config, services=services)))
     return 0
 
 
@@ -263,6 +274,9 @@ def _parser() -> argparse.ArgumentParser:
     configure.add_argument("--centre-file", required=True, help="the centre's TOML file")
     configure.add_argument("--catalogue", help="the national catalogue TOML file")
     configure.add_argument("--json", action="store_true")
+    demo_setup = command("demo-setup", cmd_demo_setup)
+    demo_setup.add_argument("--centre-file", required=True)
+    demo_setup.add_argument("--catalogue", required=True)
     holidays = commands.add_parser("holidays", help="public and gazetted holidays")
     holiday_commands = holidays.add_subparsers(dest="holidays_command", required=True)
     holidays_sync = holiday_commands.add_parser("sync", help=cmd_holidays_sync.__doc__)

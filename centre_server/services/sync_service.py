@@ -188,14 +188,14 @@ def link_status(context: ServerContext, *, fresh_seconds: float) -> LinkStatus:
         state = sync_state.get(session)
         last = sync_state.last_out_seq(session)
         oldest = sync_state.oldest_unacked_at(session, state.acked_through)
+    # Judged from the stored state alone, so `foleni sync status` in another process agrees.
     up = (
-        context.settings.national_url is not None
-        and state.last_error is None
+        state.last_error is None
         and state.last_contact is not None
         and now - state.last_contact <= timedelta(seconds=fresh_seconds)
     )
     error = state.last_error
-    if context.settings.national_url is None:
+    if context.settings.national_url is None and state.last_contact is None:
         error = "no national service configured (FOLENI_NATIONAL_URL)"
     return LinkStatus(
         link="up" if up else "down",

@@ -18,6 +18,7 @@ import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_random_exponential
 
@@ -61,12 +62,22 @@ class SyncWorker:
     async def run(self, stop: asyncio.Event) -> None:
         """Run both directions until asked to stop."""
         client = self._client_factory()
+        both = asyncio.gather(
+            self._forever("up", functools.partial(self._up_once, client, stop), stop),
+            self._forever("down", functools.partial(self._down_once, client), stop),
+        )
+        stopped = asyncio.ensure_future(stop.wait())
         try:
-            await asyncio.gather(
-                self._forever("up", functools.partial(self._up_once, client, stop), stop),
-                self._forever("down", functools.partial(self._down_once, client), stop),
-            )
+            waiting: set[asyncio.Future[Any]] = {both, stopped}
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if both.done():
+                both.result()  # a crash: the host logs it and restarts the worker
         finally:
+            # A long-poll in flight is abandoned at once; what was applied is committed whole
+            # (a write runs in its thread to its end).
+            for task in (both, stopped):
+                task.cancel()
+            await asyncio.gather(both, stopped, return_exceptions=True)
             await client.close()
 
     async def _forever(

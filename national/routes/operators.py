@@ -5,13 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from centre_core.sync_wire import CentreSyncState
+from centre_core.sync_wire import CENTRES_SYNC_PATH, CentreSyncState
 from national import centres
 from national.auth import EngineDep, Operator
 
 router = APIRouter()
-
-CENTRES_SYNC_PATH = "/api/v1/centres/sync"
 
 
 @router.get("/health", tags=["health"])

@@ -191,8 +191,9 @@ def test_slots_follow_the_hours_the_holidays_and_the_clock(nation):
         f"{h:02d}:{m}" for h in range(9, 13) for m in ("00", "30")
     ]
     assert starts(sunday) == ("closed on Sundays", [])
-    # The clock: slots that have begun are not offered.
-    assert starts(monday, now=at(monday, "12:10"))[1][0] == "12:30"
+    # The clock: a slot is offered until it ends (the one under way too).
+    assert starts(monday, now=at(monday, "12:10"))[1][0] == "12:00"
+    assert starts(monday, now=at(monday, "12:30"))[1][0] == "12:30"
     # Development: every day open all day.
     assert len(starts(sunday, ignore=True)[1]) == 48
     catalogue.add_holiday(nation.engine, day=monday, name_en="Gazetted Holiday", name_sw="Sikukuu")
