@@ -150,7 +150,8 @@ def _slot_starts(
         opens = datetime.combine(day, time(0, 0), zone)
         closes = datetime.combine(day + timedelta(days=1), time(0, 0), zone)
     else:
-        interval = opening_interval(centre.hours, day)
+        # A service with its own hours (a back office closed on Saturdays) keeps them.
+        interval = opening_interval(service.hours or centre.hours, day)
         if interval is None:
             return []
         opens = datetime.combine(day, interval[0], zone)

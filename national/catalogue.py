@@ -137,6 +137,7 @@ def configure_centre(
             target.name_en = service.name_en
             target.name_sw = service.name_sw
             target.daily_cap = service.daily_cap
+            target.hours = None if service.hours is None else hours_to_json(service.hours)
             entry = None if catalogue is None else catalogue.get(service.code)
             if catalogue is not None:
                 # A service the catalogue leaves out is not bookable and has no fee on record.

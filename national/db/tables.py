@@ -152,6 +152,8 @@ class CentreServiceRow(Base):
     daily_cap: Mapped[int | None] = mapped_column(Integer)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
     slot_capacity: Mapped[int] = mapped_column(Integer, default=0)
+    # The service's own hours (`CentreRow.hours`' shape); None: the centre's.
+    hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class HolidayRow(Base):

@@ -52,6 +52,14 @@ name_sw = "Cheti cha Tabia Njema"
 prefix = "P"
 target_wait_minutes = 30
 
+  # The back office is closed on Saturdays.
+  [services.hours]
+  mon = "08:00-17:00"
+  tue = "08:00-17:00"
+  wed = "08:00-17:00"
+  thu = "08:00-17:00"
+  fri = "08:00-17:00"
+
 [[services]]
 code = "COL"
 name_en = "Document collection"
@@ -171,11 +179,11 @@ def test_slots_follow_the_hours_the_holidays_and_the_clock(nation):
     monday, saturday, sunday = next_weekday(0), next_weekday(5), next_weekday(6)
     before = datetime.now(UTC)
 
-    def starts(day, *, now=before, ignore=False):
+    def starts(day, *, now=before, ignore=False, service="NID"):
         found = booking.slots(
             nation.engine,
             centre=nation.centre,
-            service="NID",
+            service=service,
             day=day,
             now=now,
             ignore_opening_hours=ignore,
@@ -191,6 +199,9 @@ def test_slots_follow_the_hours_the_holidays_and_the_clock(nation):
         f"{h:02d}:{m}" for h in range(9, 13) for m in ("00", "30")
     ]
     assert starts(sunday) == ("closed on Sundays", [])
+    # A service with its own hours keeps them: the PCC back office is closed on Saturdays.
+    assert starts(saturday, now=before, service="PCC") == ("closed on Saturdays", [])
+    assert len(starts(monday, service="PCC")[1]) == 9
     # The clock: a slot is offered until it ends (the one under way too).
     assert starts(monday, now=at(monday, "12:10"))[1][0] == "12:00"
     assert starts(monday, now=at(monday, "12:30"))[1][0] == "12:30"
