@@ -1,4 +1,4 @@
-"""`python -m bench [callnext|display|peakday|kiosk ...] [--quick] [--runs N]`.
+"""`python -m bench [callnext|display|peakday|kiosk|national ...] [--quick] [--runs N]`.
 
 Runs the selected benchmarks (all by default) against a real centre server subprocess on a
 fresh database each run, prints a table per benchmark (medians across runs) with the issue's
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import callnext, display, kiosk, peakday, report
+from bench import callnext, display, kiosk, national, peakday, report
 from bench.stats import median_of_runs
 
 
@@ -42,7 +42,18 @@ def _kiosk(quick: bool, _databases: tuple[str, ...] | None) -> Callable[[int], d
     return lambda _run: kiosk.run(options)
 
 
-BENCHMARKS = {"callnext": _callnext, "display": _display, "peakday": _peakday, "kiosk": _kiosk}
+def _national(quick: bool, _databases: tuple[str, ...] | None) -> Callable[[int], dict[str, Any]]:
+    options = national.NationalOptions.quick() if quick else national.NationalOptions()
+    return lambda _run: national.run(options)
+
+
+BENCHMARKS = {
+    "callnext": _callnext,
+    "display": _display,
+    "peakday": _peakday,
+    "kiosk": _kiosk,
+    "national": _national,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
