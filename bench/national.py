@@ -10,8 +10,8 @@
 2. Baseline: the same rows into a plain table of the inbox's columns in another fresh database,
    50 concurrent psycopg writers, one `executemany` transaction per batch of 500.
 3. Catch-up: a migrated SQLite centre database with N pending outbox rows (two days), a fresh
-   national service (PostgreSQL, then SQLite), the real centre server started with the link
-   set: seconds from its start until the nation holds all N.
+   national service (PostgreSQL; SQLite too when asked), the real centre server started with
+   the link set: seconds from its start until the nation holds all N.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class Probe:
         if self._sqlite is not None:
             return self._sqlite.execute(sql, params).fetchall()
         assert self._pg is not None
-        return self._pg.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
+        return self._pg.execute(sql.replace("?", "%s"), params).fetchall()
 
     def scalar(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         """Run one query and return the first column of its first row (None without rows)."""
