@@ -1,7 +1,7 @@
-"""`python -m bench [callnext|display|peakday|kiosk ...] [--quick] [--runs N]`.
+"""`python -m bench [callnext|display|peakday|kiosk|national ...] [--quick] [--runs N]`.
 
-Runs the selected benchmarks (all by default) against a real centre server subprocess on a
-fresh database each run, prints a table per benchmark (medians across runs) with the issue's
+Runs the selected benchmarks (all but `national` by default) against real server subprocesses
+on a fresh database each run, prints a table per benchmark (medians across runs) with the issue's
 targets, and writes every run's figures to bench/out/<date>-<name>.json.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import callnext, display, kiosk, peakday, report
+from bench import callnext, display, kiosk, national, peakday, report
 from bench.stats import median_of_runs
 
 
@@ -42,13 +42,28 @@ def _kiosk(quick: bool, _databases: tuple[str, ...] | None) -> Callable[[int], d
     return lambda _run: kiosk.run(options)
 
 
-BENCHMARKS = {"callnext": _callnext, "display": _display, "peakday": _peakday, "kiosk": _kiosk}
+def _national(quick: bool, _databases: tuple[str, ...] | None) -> Callable[[int], dict[str, Any]]:
+    options = national.NationalOptions.quick() if quick else national.NationalOptions()
+    return lambda _run: national.run(options)
+
+
+BENCHMARKS = {
+    "callnext": _callnext,
+    "display": _display,
+    "peakday": _peakday,
+    "kiosk": _kiosk,
+    "national": _national,
+}
+# The national benchmark runs ~14 minutes against PostgreSQL: it runs only when named.
+DEFAULT = ("callnext", "display", "peakday", "kiosk")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="default: all")
+    parser.add_argument(
+        "names", nargs="*", choices=[*BENCHMARKS, []], help="default: all but national"
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run, under a minute")
     parser.add_argument("--runs", type=int, default=1, help="repeat each benchmark (medians)")
     parser.add_argument(
@@ -58,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         help="databases for callnext (default both) and peakday (default sqlite)",
     )
     args = parser.parse_args(argv)
-    names = args.names or list(BENCHMARKS)
+    names = args.names or list(DEFAULT)
     databases = tuple(args.db) if args.db else None
     for name in names:
         started = datetime.now(UTC)

@@ -177,6 +177,75 @@ def kiosk_table(result: dict[str, Any]) -> str:
     return _table(["step", "count", "p50 ms", "p95 ms"], rows) + f"\nerrors: {f['errors']:.0f}"
 
 
+def national_table(result: dict[str, Any]) -> str:
+    """Format the national figures: ingest per worker count, the baseline, the catch-ups."""
+    if "skipped" in result:
+        return "skipped: " + result["skipped"]
+    plain = result["plain"]
+    ingest = [
+        [
+            f"national --workers {f['workers']:.0f}",
+            _n(f["rows"], 0),
+            _n(f["rows_per_s"], 0),
+            _n(f["batch_latency"].get("p50_ms"), 0),
+            _n(f["batch_latency"].get("p95_ms"), 0),
+            _n(f["batch_latency"].get("p99_ms"), 0),
+            _n(f["server_cpu_s"]),
+            _n(f["server_cpu_ms_per_batch"], 0),
+            _n(f["others_cpu_s"]),
+            _n(f["processed_after_last_ack_s"]),
+            _n(sum(f["failed_posts"].values()), 0),
+            _n(f["ratio_to_plain"], 2),
+        ]
+        for f in result["ingest"].values()
+    ]
+    ingest.append(
+        [
+            f"plain insert, {plain['writers']:.0f} writers",
+            _n(plain["rows"], 0),
+            _n(plain["rows_per_s"], 0),
+            *[""] * 3,
+            "",
+            "",
+            _n(plain["others_cpu_s"]),
+            "",
+            "",
+            "1.00",
+        ]
+    )
+    headings = [
+        "ingest", "rows", "rows/s", "batch p50 ms", "p95", "p99", "server CPU s",
+        "ms CPU/batch", "others' CPU s", "processed +s", "failed posts", ":plain",
+    ]  # fmt: skip
+    catch_up = [
+        [
+            f"national {kind}",
+            _n(f["rows"], 0),
+            _n(f["seconds"]),
+            _n(f["rows_per_s"], 0),
+            _n(f["start_to_healthy_s"]),
+            _n(f["centre_cpu_s"]),
+            _n(f["national_cpu_s"]),
+            _n(f["processed_after_ack_s"]),
+        ]
+        for kind, f in result["catch_up"].items()
+    ]
+    lines = [_table(headings, ingest), ""]
+    catch_up_headings = [
+        "catch-up", "rows", "start->acked s", "rows/s", "start->healthy s", "centre CPU s",
+        "national CPU s", "processed +s",
+    ]  # fmt: skip
+    lines.append(_table(catch_up_headings, catch_up))
+    problems = [
+        problem
+        for section in (*result["ingest"].values(), *result["catch_up"].values())
+        for problem in section["problems"]
+    ]
+    lines.append("checks: " + ("all rows acked, stored once, processed" if not problems else ""))
+    lines += [f"  ERROR: {problem}" for problem in problems]
+    return "\n".join(lines)
+
+
 def targets(name: str, result: dict[str, Any]) -> list[str]:
     """Check the issue's targets against a benchmark's (median) figures."""
     lines = []
@@ -222,4 +291,5 @@ TABLES = {
     "display": display_table,
     "peakday": peakday_table,
     "kiosk": kiosk_table,
+    "national": national_table,
 }
