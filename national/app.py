@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 async def _sweep(app: FastAPI, stop: asyncio.Event) -> None:
-    """Process rows left pending (a worker killed between storing and processing them)."""
+    """Process the stored rows: every worker sweeps, one worker per centre at a time."""
     settings: NationalSettings = app.state.settings
     while not stop.is_set():
         try:

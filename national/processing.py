@@ -1,18 +1,19 @@
 """After storage: what each inbox row means (the KPI and booking projections), with dead letters.
 
-Processing never holds up acknowledgement: a row is stored first and processed after, one at a
-time in a savepoint. A row whose handler fails is retried on the next pass and declared dead
-after `MAX_ATTEMPTS`, where an operator sees it and replays it (`foleni national dead-letters`).
-One centre is processed by one worker at a time (a PostgreSQL advisory lock; SQLite's write
-lock), so the projections need no finer locking; attendance merges monotonically, so the
-order of processing does not matter.
+Processing never holds up acknowledgement: a row is stored and acknowledged first, and each
+worker's sweeper processes what is pending a moment later. A row whose handler fails is retried
+on the next pass and declared dead after `MAX_ATTEMPTS`, where an operator sees it and replays
+it (`foleni national dead-letters`). One centre is processed by one worker at a time (a
+PostgreSQL advisory lock; SQLite's write lock), so the projections need no finer locking;
+attendance merges monotonically, so the order of processing does not matter.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select, text, update
@@ -22,7 +23,6 @@ from centre_core import appointment_sync
 from centre_core.national_topics import PAYLOADS, AppointmentCheckedIn, NationalPayload, TicketFacts
 from centre_core.sync_wire import Attendance
 from national import feed
-from national.db.engine import is_postgres
 from national.db.session import transaction
 from national.db.tables import BookingRow, CentreDayFiguresRow, CentreRow, InboxRow
 
@@ -31,46 +31,55 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 BATCH = 500
 
-Handler = Callable[[Session, str, NationalPayload], None]
+
+@dataclass
+class _Pass:
+    """One processing pass over a centre's rows: its session, time zone and figures so far."""
+
+    session: Session
+    centre: str
+    zone: ZoneInfo
+    figures: dict[tuple[date, str], CentreDayFiguresRow] = field(default_factory=dict)
+
+    def day_figures(self, at: datetime, service_code: str) -> CentreDayFiguresRow:
+        """Return the figures of the centre-local day of `at` for a service (created if new)."""
+        key = (at.astimezone(self.zone).date(), service_code)
+        row = self.figures.get(key)
+        if row is None:
+            row = self.session.get(CentreDayFiguresRow, (self.centre, *key))
+            if row is None:
+                row = CentreDayFiguresRow(
+                    centre=self.centre,
+                    day=key[0],
+                    service_code=service_code,
+                    issued=0,
+                    served=0,
+                    no_shows=0,
+                    cancelled=0,
+                    checked_in=0,
+                )
+                self.session.add(row)
+            self.figures[key] = row
+        return row
 
 
-def _figures(session: Session, centre: str, day: date, service_code: str) -> CentreDayFiguresRow:
-    row = session.get(CentreDayFiguresRow, (centre, day, service_code))
-    if row is None:
-        row = CentreDayFiguresRow(
-            centre=centre,
-            day=day,
-            service_code=service_code,
-            issued=0,
-            served=0,
-            no_shows=0,
-            cancelled=0,
-            checked_in=0,
-        )
-        session.add(row)
-    return row
+Handler = Callable[[_Pass, NationalPayload], None]
 
 
-def _local_day(session: Session, centre: str, payload: NationalPayload) -> date:
-    zone = session.get_one(CentreRow, centre).timezone
-    return payload.at.astimezone(ZoneInfo(zone)).date()
-
-
-def _count(field: str) -> Handler:
-    def handle(session: Session, centre: str, payload: NationalPayload) -> None:
+def _count(field_name: str) -> Handler:
+    def handle(work: _Pass, payload: NationalPayload) -> None:
         assert isinstance(payload, TicketFacts)
-        row = _figures(session, centre, _local_day(session, centre, payload), payload.service_code)
-        setattr(row, field, getattr(row, field) + 1)
+        row = work.day_figures(payload.at, payload.service_code)
+        setattr(row, field_name, getattr(row, field_name) + 1)
 
     return handle
 
 
-def _checked_in(session: Session, centre: str, payload: NationalPayload) -> None:
+def _checked_in(work: _Pass, payload: NationalPayload) -> None:
     assert isinstance(payload, AppointmentCheckedIn)
-    row = _figures(session, centre, _local_day(session, centre, payload), payload.service_code)
-    row.checked_in += 1
-    booking = session.get(BookingRow, payload.ref)
-    if booking is None or booking.centre != centre:
+    work.day_figures(payload.at, payload.service_code).checked_in += 1
+    booking = work.session.get(BookingRow, payload.ref)
+    if booking is None or booking.centre != work.centre:
         # A booking imported at the centre by hand, unknown here: the figures still count it.
         return
     record = appointment_sync.apply_attendance(
@@ -93,7 +102,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 def _claim(session: Session, centre: str) -> bool:
-    if not is_postgres(session.get_bind()):  # type: ignore[arg-type]
+    if session.get_bind().dialect.name != "postgresql":
         return True
     return bool(
         session.scalar(
@@ -102,9 +111,18 @@ def _claim(session: Session, centre: str) -> bool:
     )
 
 
+def _handle(work: _Pass, row: InboxRow) -> None:
+    handler = HANDLERS.get(row.topic)
+    if handler is not None:
+        handler(work, PAYLOADS[row.topic].model_validate(row.payload))
+
+
 def process_centre(engine: Engine, *, centre: str) -> int:
-    """Process a centre's pending rows (one pass); return how many were handled."""
-    handled = 0
+    """Process a centre's pending rows (one pass of up to `BATCH`); return how many succeeded.
+
+    The whole pass runs in one savepoint; only if a row fails is it run again row by row, so
+    that the good rows are kept and the bad one alone counts an attempt.
+    """
     with transaction(engine) as session:
         if not _claim(session, centre):
             return 0
@@ -114,22 +132,39 @@ def process_centre(engine: Engine, *, centre: str) -> int:
             .order_by(InboxRow.seq)
             .limit(BATCH)
         ).all()
-        for row in rows:
-            handler = HANDLERS.get(row.topic)
-            try:
-                with session.begin_nested():
-                    if handler is not None:
-                        handler(session, centre, PAYLOADS[row.topic].model_validate(row.payload))
-            except Exception as exc:
-                logger.warning("processing %s seq %s failed: %r", centre, row.seq, exc)
-                row.attempts += 1
-                row.last_error = repr(exc)[:1000]
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = "dead"
-            else:
-                row.status = "done"
-                handled += 1
-    return handled
+        if not rows:
+            return 0
+        zone = ZoneInfo(session.get_one(CentreRow, centre).timezone)
+        try:
+            with session.begin_nested():
+                work = _Pass(session, centre, zone)
+                for row in rows:
+                    _handle(work, row)
+            done = list(rows)
+        except Exception:
+            done = []
+            for row in rows:
+                # A rolled-back savepoint takes the figures it created with it: start afresh.
+                work = _Pass(session, centre, zone)
+                try:
+                    with session.begin_nested():
+                        _handle(work, row)
+                except Exception as exc:
+                    logger.warning("processing %s seq %s failed: %r", centre, row.seq, exc)
+                    row.attempts += 1
+                    row.last_error = repr(exc)[:1000]
+                    if row.attempts >= MAX_ATTEMPTS:
+                        row.status = "dead"
+                else:
+                    done.append(row)
+        if done:
+            session.execute(
+                update(InboxRow)
+                .where(InboxRow.centre == centre, InboxRow.seq.in_([row.seq for row in done]))
+                .values(status="done"),
+                execution_options={"synchronize_session": False},
+            )
+        return len(done)
 
 
 def centres_with_pending(engine: Engine) -> list[str]:

@@ -30,7 +30,7 @@ from centre_core.sync_wire import (
     UpAck,
     UpBatch,
 )
-from national import centres, feed, ingest, processing, snapshot
+from national import centres, feed, ingest, snapshot
 from national.auth import CentreCode, EngineDep
 
 router = APIRouter(tags=["sync"])
@@ -72,10 +72,8 @@ async def post_up(request: Request, centre: CentreCode, engine: EngineDep) -> Up
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "batch"
         raise QueueError(SyncErrorCode.invalid_batch, f"{where}: {first['msg']}") from exc
-    ack = await run_in_threadpool(ingest.store_batch, engine, centre=centre, batch=batch)
-    if ack.stored:
-        await run_in_threadpool(processing.process_centre, engine, centre=centre)
-    return ack
+    # Processing is the sweeper's: the acknowledgement never waits for business rules.
+    return await run_in_threadpool(ingest.store_batch, engine, centre=centre, batch=batch)
 
 
 @router.get(CHANGES_PATH, response_model=ChangeBatch)

@@ -61,7 +61,9 @@ def national_url(request, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def nation(national_url, tmp_path) -> Iterator[Nation]:
-    settings = NationalSettings(database_url=national_url, data_dir=tmp_path, poll_seconds=0.05)
+    settings = NationalSettings(
+        database_url=national_url, data_dir=tmp_path, poll_seconds=0.05, sweep_seconds=0.1
+    )
     app = create_app(settings)
     engine: Engine = app.state.engine
     credential = centres.add_centre(engine, code="NRB-GPO", name="Huduma Centre GPO")

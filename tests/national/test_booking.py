@@ -20,6 +20,7 @@ from centre_core.sync_wire import CHANGES_PATH, UP_PATH
 from national import booking, catalogue, centres, keys
 from national.db.session import transaction
 from national.db.tables import BookingRow, SlotUsageRow
+from tests.sync.centre import wait_until
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -350,7 +351,13 @@ def test_a_cancellation_after_check_in_is_recorded_and_flagged_for_follow_up(nat
     with channel_client(nation) as web:
         made = web.post(BOOKINGS_PATH, json=book_body(monday, "09:00")).json()
         checked_in(nation, made["ref"], made["slot_start"])
-        assert web.get(BOOKING_PATH.format(ref=made["ref"])).json()["attendance"] == "checked_in"
+        # The check-in is processed by the sweeper, after its acknowledgement.
+        wait_until(
+            lambda: (
+                web.get(BOOKING_PATH.format(ref=made["ref"])).json()["attendance"] == "checked_in"
+            ),
+            what="the attendance projected onto the booking",
+        )
         moved = web.post(
             RESCHEDULE_PATH.format(ref=made["ref"]),
             json=change_body(slot_start=at(monday, "10:00").isoformat()),

@@ -10,6 +10,7 @@ from centre_core.sync_wire import MAX_BATCH_BYTES, STATE_PATH, UP_PATH
 from national import centres, processing
 from national.db.session import transaction
 from national.db.tables import CentreDayFiguresRow, InboxRow
+from tests.sync.centre import wait_until
 
 AT = datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
 
@@ -51,6 +52,11 @@ def stored(nation) -> list[int]:
         return list(session.scalars(select(InboxRow.seq).order_by(InboxRow.seq)))
 
 
+def stored_rows(nation) -> list[InboxRow]:
+    with transaction(nation.engine) as session:
+        return list(session.scalars(select(InboxRow).order_by(InboxRow.seq)))
+
+
 def error_code(response) -> str:
     return response.json()["error"]["code"]
 
@@ -77,10 +83,15 @@ def test_a_gzipped_batch_is_read_and_processed_into_the_figures(nation):
             headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
         )
     assert response.json()["acked_through"] == 3
-    with transaction(nation.engine) as session:
-        issued_today = session.scalar(select(func.sum(CentreDayFiguresRow.issued)))
-        statuses = set(session.scalars(select(InboxRow.status)))
-    assert issued_today == 3 and statuses == {"done"}
+
+    def processed():
+        with transaction(nation.engine) as session:
+            issued_today = session.scalar(select(func.sum(CentreDayFiguresRow.issued)))
+            statuses = set(session.scalars(select(InboxRow.status)))
+        return issued_today == 3 and statuses == {"done"}
+
+    # The worker's sweeper processes stored rows after the acknowledgement.
+    wait_until(processed, what="the rows processed into the figures")
 
 
 def test_a_batch_after_a_gap_is_refused_and_nothing_changes(nation):
@@ -133,7 +144,7 @@ def test_bad_input_gets_a_coded_error_and_changes_nothing(nation):
 
 
 def test_a_row_whose_processing_fails_is_a_dead_letter_and_can_be_replayed(nation, monkeypatch):
-    def broken(session, centre, payload):
+    def broken(work, payload):
         raise RuntimeError("projection bug")
 
     monkeypatch.setitem(processing.HANDLERS, "ticket.issued", broken)
@@ -141,11 +152,13 @@ def test_a_row_whose_processing_fails_is_a_dead_letter_and_can_be_replayed(natio
         ack = client.post(UP_PATH, json=batch(1, 1)).json()
     # Acknowledged although its processing failed: one bad row never blocks the link.
     assert ack["acked_through"] == 1
-    for _ in range(processing.MAX_ATTEMPTS):
-        processing.process_centre(nation.engine, centre=nation.centre)
-    (dead,) = processing.dead_letters(nation.engine)
-    assert (dead.seq, dead.status) == (1, "dead") and "projection bug" in (dead.last_error or "")
+    # The sweeper tries it MAX_ATTEMPTS times, then it is a dead letter.
+    (dead,) = wait_until(lambda: processing.dead_letters(nation.engine), what="a dead letter")
+    assert (dead.seq, dead.attempts) == (1, processing.MAX_ATTEMPTS)
+    assert "projection bug" in (dead.last_error or "")
     monkeypatch.undo()
     assert processing.replay(nation.engine, centre=nation.centre) == 1
-    processing.process_centre(nation.engine, centre=nation.centre)
+    wait_until(
+        lambda: [row.status for row in stored_rows(nation)] == ["done"], what="the replayed row"
+    )
     assert processing.dead_letters(nation.engine) == []

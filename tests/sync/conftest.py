@@ -16,7 +16,9 @@ CENTRE_CODE = "HC-NBI-GPO"  # the example centre file's code
 @pytest.fixture(params=BACKENDS)
 def nation(request, tmp_path):
     with national_database(request.param, tmp_path) as url:
-        settings = NationalSettings(database_url=url, data_dir=tmp_path, poll_seconds=0.05)
+        settings = NationalSettings(
+            database_url=url, data_dir=tmp_path, poll_seconds=0.05, sweep_seconds=0.1
+        )
         app = create_app(settings)
         engine = app.state.engine
         credential = centres.add_centre(engine, code=CENTRE_CODE, name="Huduma Centre GPO")
