@@ -7,6 +7,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -321,6 +322,10 @@ def _wait_for_bookings(context: ServerContext, references: list[str]) -> bool:
     return False
 
 
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def run_demo(
     *, data_dir: Path, port: int, host: str, clients: bool, national_port: int | None = None
 ) -> int:
@@ -379,6 +384,9 @@ def run_demo(
                 children.extend(start_clients(credentials))
 
         threading.Thread(target=announce, name="demo announce", daemon=True).start()
+        # uvicorn re-raises the SIGTERM it caught once it has shut down; with Python's default
+        # handler that kills the process before `finally` could stop the national service.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         uvicorn.Server(uvicorn.Config(app, **UVICORN_OPTIONS)).run(sockets=[listener])
     finally:
         for child in children:

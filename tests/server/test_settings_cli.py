@@ -136,10 +136,18 @@ def test_demo_serves_and_writes_its_credentials(tmp_path):
         assert check_in.status_code == 201, check_in.text
         manager = credentials["manager"]
         assert httpx.post(f"{url}/api/v1/auth/staff", json=manager).status_code == 200
+        # The bookings came from the demo's national service, which holds the centre's rows.
+        assert credentials["national_url"] != url
+        operator = {"Authorization": f"Bearer {credentials['national']['operator_key']}"}
+        (link,) = httpx.get(credentials["national"]["sync_url"], headers=operator).json()
+        assert link["centre"] == "HC-NBI-GPO" and link["feed_cursor"] >= 3
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=20)
     assert "demo-credentials.json" in output
+    # Stopping the demo stops its national service too.
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{credentials['national_url']}/health", timeout=2)
 
 
 def test_serve_refuses_an_unsafe_production_setup_in_one_line(run, tmp_path):
