@@ -19,7 +19,7 @@ def free_port() -> int:
 
 
 class Service:
-    """One server process started with a command and environment, on a fixed port."""
+    """One server process on a fixed port, with a spare waiting, imported, to replace it."""
 
     def __init__(
         self,
@@ -32,12 +32,13 @@ class Service:
         log: Path,
     ) -> None:
         self.name = name
-        self.command = command
+        self.command = [sys.executable, "-m", "tests.sync.warm_start", *command]
         self.env = {**os.environ, **env}
         self.port = port
         self.health = f"http://127.0.0.1:{port}{health}"
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
+        self._spare: subprocess.Popen[bytes] | None = None
         self.kills = 0
 
     def start(self, *, timeout: float = 60.0) -> None:
@@ -46,9 +47,19 @@ class Service:
         self.wait_ready(timeout=timeout)
 
     def spawn(self) -> None:
-        """Start the process without waiting for it."""
+        """Start the process (the waiting spare) without waiting for it; ready the next spare."""
+        if self._spare is None:
+            self._spare = self._new_spare()
+        self.process, self._spare = self._spare, self._new_spare()
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"go\n")
+        self.process.stdin.close()
+
+    def _new_spare(self) -> subprocess.Popen[bytes]:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=log)
+            return subprocess.Popen(
+                self.command, env=self.env, stdin=subprocess.PIPE, stdout=log, stderr=log
+            )
 
     def wait_ready(self, *, timeout: float = 60.0) -> None:
         """Wait until the process answers its health check."""
@@ -73,7 +84,12 @@ class Service:
         self.kills += 1
 
     def stop(self) -> None:
-        """Stop the process politely, then for good."""
+        """Stop the process politely, then for good; send the spare away."""
+        if self._spare is not None:
+            assert self._spare.stdin is not None
+            self._spare.stdin.close()  # it reads no "go" and exits
+            self._spare.wait(timeout=30)
+            self._spare = None
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
@@ -85,19 +101,10 @@ class Service:
 
 
 def nation_service(database_url: str, data_dir: Path, *, port: int) -> Service:
-    """Return the national service on `port` (`python -m national serve`)."""
+    """Return the national service on `port` (`foleni national serve`)."""
     return Service(
         "nation",
-        [
-            sys.executable,
-            "-m",
-            "national",
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-        ],
+        ["national", "serve", "--data-dir", str(data_dir), "--port", str(port)],
         {
             "FOLENI_NATIONAL_DATABASE_URL": database_url,
             "FOLENI_NATIONAL_POLL_SECONDS": "0.05",
@@ -118,10 +125,10 @@ def centre_service(
     credential: str,
     sync: dict[str, str],
 ) -> Service:
-    """Return the centre server on `port` (`python -m centre_server.cli serve`), syncing."""
+    """Return the centre server on `port` (`foleni serve`), syncing with `national_url`."""
     return Service(
         "centre",
-        [sys.executable, "-m", "centre_server.cli", "serve"],
+        ["centre", "serve"],
         {
             "FOLENI_DATABASE_URL": database_url,
             "FOLENI_DATA_DIR": str(data_dir),

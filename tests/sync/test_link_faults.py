@@ -47,12 +47,12 @@ FAULTS = 500
 KILLS = 50
 # Small batches and short waits: many exchanges, so many faults, in little time.
 SYNC = {
-    "batch_rows": "7",
-    "backoff_max_seconds": "0.3",
-    "long_poll_seconds": "0.5",
-    "timeout_seconds": "1.5",
+    "batch_rows": "3",
+    "backoff_max_seconds": "0.2",
+    "long_poll_seconds": "0.2",
+    "timeout_seconds": "0.5",
     "poll_seconds": "0.02",
-    "heartbeat_seconds": "0.3",
+    "heartbeat_seconds": "0.1",
 }
 
 
@@ -94,7 +94,7 @@ class Traffic:
                     continue
                 if response.status_code == 201:
                     self.issued.append(response.json()["ticket_id"])
-                time.sleep(0.02)
+                time.sleep(0.01)
 
     def _bookings(self) -> None:
         rng = random.Random(SEED)
@@ -105,7 +105,7 @@ class Traffic:
             put_booking(self.national_engine, CENTRE_CODE, ref, version=version, status=status)
             self.versions[ref] = version
             self.changes += 1
-            time.sleep(0.05)
+            time.sleep(0.03)
 
 
 def _prepare_centre(url: str) -> str:
@@ -146,7 +146,7 @@ def test_faults_and_kills_lose_nothing_and_apply_nothing_twice(backend, tmp_path
         nation = nation_service(national_url, tmp_path, port=free_port())
         nation.start()
         proxy = FaultProxy(
-            ("127.0.0.1", nation.port), plan=FaultPlan.random(SEED, rate=0.5), slow_delay=2.0
+            ("127.0.0.1", nation.port), plan=FaultPlan.random(SEED, rate=0.8), slow_delay=0.8
         ).start()
         centre_port = free_port()
         centre = centre_service(
