@@ -9,6 +9,7 @@ from tests.national.conftest import Nation, national_database
 from tests.server.databases import BACKENDS, fresh_database
 from tests.server.live import LiveServer
 from tests.sync.centre import start_centre
+from tests.sync.fault_proxy import FaultProxy
 
 CENTRE_CODE = "HC-NBI-GPO"  # the example centre file's code
 
@@ -42,3 +43,19 @@ def centre(nation, tmp_path):
             yield linked
         finally:
             linked.stop()
+
+
+@pytest.fixture
+def cut_link(nation, tmp_path):
+    """A centre whose link to the nation runs through a fault proxy (which a test can cut)."""
+    host, port = nation.url.removeprefix("http://").split(":")
+    proxy = FaultProxy((host, int(port))).start()
+    centre_dir = tmp_path / "centre"
+    centre_dir.mkdir()
+    with fresh_database("sqlite", centre_dir, migrated=True) as url:
+        linked = start_centre(url, centre_dir, national_url=proxy.url, credential=nation.credential)
+        try:
+            yield linked, proxy
+        finally:
+            linked.stop()
+            proxy.stop()

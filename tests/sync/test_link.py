@@ -1,9 +1,12 @@
 """Centre and nation, both real on loopback: rows go up once, bookings come down, offline works."""
 
+import json
+
 import httpx
 from sqlalchemy import select
 
 from centre_core.sync_wire import BookingStatus
+from centre_server import cli
 from centre_server.db.tables import AppointmentRow, EventRow, OutboxRow, SyncStateRow
 from national import centres, feed
 from national.db.session import transaction
@@ -132,3 +135,55 @@ def test_the_managers_hall_shows_the_link_and_the_link_flip_is_an_event(centre, 
 def nation_booking(nation, ref: str) -> BookingRow | None:
     with transaction(nation.engine) as session:
         return session.get(BookingRow, ref)
+
+
+def test_the_centre_works_the_same_with_the_link_cut_and_catches_up(
+    cut_link, nation, capsys, monkeypatch
+):
+    centre, proxy = cut_link
+    book(nation, "HB-BFR2222")
+    wait_until(lambda: appointment(centre, "HB-BFR2222"), what="a booking before the cut")
+    centre.issue()
+    wait_until(lambda: acked(nation) == 1, what="the first row")
+    proxy.cut()
+    book_while_down = "HB-DWN2222"
+    book(nation, book_while_down)
+    # Issuing and checking in do not wait for the nation.
+    for _ in range(4):
+        centre.issue()
+    checked_in = httpx.post(
+        f"{centre.server.url}/api/v1/appointments/check-in",
+        json={"reference": "HB-BFR2222"},
+        headers={"Authorization": f"Bearer {centre.kiosk}"},
+        timeout=10,
+    )
+    assert checked_in.status_code == 201, checked_in.text
+    link = wait_until(lambda: (s := centre.link())["link"] == "down" and s, what="link down")
+    # 4 tickets, and the check-in's event and its ticket: 6 rows wait for the nation.
+    assert link["pending"] == 6 and link["last_seq"] == 7 and link["last_error"]
+    monkeypatch.setenv("FOLENI_DATABASE_URL", centre.context.settings.resolved_database_url())
+    assert appointment(centre, book_while_down) is None
+    assert cli.main(["sync", "status", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed) == {
+        "link",
+        "last_seq",
+        "acked_through",
+        "pending",
+        "lag_seconds",
+        "cursor",
+        "last_error",
+    }
+    assert (printed["link"], printed["pending"]) == ("down", 6)
+    proxy.restore()
+    wait_until(lambda: acked(nation) == 7, what="the catch-up")
+    wait_until(lambda: appointment(centre, book_while_down), what="the booking made while down")
+    wait_until(lambda: centre.link()["link"] == "up", what="the link up again")
+    with centre.context.db.read() as session:
+        flips = [
+            data["link"]
+            for data in session.scalars(
+                select(EventRow.data).where(EventRow.type == "sync.link").order_by(EventRow.seq)
+            )
+        ]
+    assert flips == ["up", "down", "up"]
