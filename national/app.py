@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from national import processing
 from national.db.engine import create_national_engine
-from national.errors import install_error_handlers
+from national.errors import status_for
 from national.routes import booking, operators, sync
 from national.settings import NationalSettings
+from service_kit.error_handlers import install_error_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def create_app(settings: NationalSettings) -> FastAPI:
     app = FastAPI(title="Foleni national service", version="1", lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = create_national_engine(settings.resolved_database_url())
-    install_error_handlers(app)
+    install_error_handlers(app, status_for=status_for)
     for module in (operators, sync, booking):
         app.include_router(module.router)
     return app

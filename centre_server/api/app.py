@@ -10,7 +10,7 @@ from typing import TypedDict
 from fastapi import FastAPI
 
 from centre_core.clock import Clock
-from centre_server.api.errors import install_error_handlers
+from centre_core.errors import status_for
 from centre_server.api.offload import install_command_threads
 from centre_server.api.routes import (
     auth,
@@ -28,6 +28,7 @@ from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
 from centre_server.sync.worker import SyncWorker
 from centre_server.workers import BackgroundWorker, WorkerHost
+from service_kit.error_handlers import install_error_handlers
 
 
 class UvicornOptions(TypedDict):
@@ -86,7 +87,7 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
     app.state.context = context
     app.state.workers = host
     command_threads = install_command_threads(app)
-    install_error_handlers(app)
+    install_error_handlers(app, status_for=status_for)
     # Routes match in order: the health check (the cheapest answer), then the busiest.
     for module in (health, counters, tickets, hall, stream, auth, staff, status_page, sync):
         app.include_router(module.router)

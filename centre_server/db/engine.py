@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from service_kit.sqlite import configure_sqlite
 
 # Execution option that marks a connection as the writer: SQLite then takes the write lock at
 # BEGIN (BEGIN IMMEDIATE) instead of upgrading a read lock later, which fails at once with
@@ -56,6 +58,10 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
         raise DatabaseUrlError(f"no driver for {url!r}: {exc}") from exc
 
 
+def _begin(connection: Any) -> str:
+    return "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_OPTION) else "BEGIN"
+
+
 def _sqlite_engine(url: URL, *, busy_timeout_ms: int) -> Engine:
     database = Path(str(url.database))
     if not database.parent.exists():
@@ -67,24 +73,5 @@ def _sqlite_engine(url: URL, *, busy_timeout_ms: int) -> Engine:
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
     )
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control away from pysqlite (SQLAlchemy's documented recipe) so that
-        # the BEGIN below is the one that runs.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: an acknowledged ticket survives power loss, not only a crash of the process.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
-
+    configure_sqlite(engine, busy_timeout_ms=busy_timeout_ms, begin=_begin, foreign_keys=True)
     return engine

@@ -1,26 +1,6 @@
 """Alembic environment: runs on the connection handed over by `centre_server.db.migrate`."""
 
-from alembic import context
-from sqlalchemy import Connection, create_engine
-
 from centre_server.db.tables import Base
+from service_kit.alembic_env import run_migrations
 
-
-def _run(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        # SQLite cannot ALTER most things in place: batch mode rebuilds the table.
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-connection = context.config.attributes.get("connection")
-if connection is not None:
-    _run(connection)
-else:
-    with create_engine(context.config.get_main_option("sqlalchemy.url") or "").connect() as conn:
-        _run(conn)
+run_migrations(Base.metadata)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from service_kit.sqlite import configure_sqlite
 
 
 class NationalDatabaseError(ValueError):
@@ -31,22 +32,14 @@ def create_national_engine(url: str) -> Engine:
         raise NationalDatabaseError(f"the directory of {parsed.database} does not exist")
     engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # SQLAlchemy's recipe: take transaction control from pysqlite so BEGIN below is ours.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # Every national transaction may write: taking the lock at BEGIN makes concurrent
-        # workers queue in busy_timeout instead of failing on a read-to-write upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+    # Every national transaction may write: taking the lock at BEGIN makes concurrent workers
+    # queue in busy_timeout instead of failing on a read-to-write upgrade.
+    configure_sqlite(
+        engine,
+        busy_timeout_ms=30_000,
+        begin=lambda _connection: "BEGIN IMMEDIATE",
+        foreign_keys=False,
+    )
     return engine
 
 

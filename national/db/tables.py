@@ -6,7 +6,7 @@ centre in PostgreSQL now and every table distributed by centre with Citus later 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -14,48 +14,20 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
-    Dialect,
     Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
-    TypeDecorator,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from service_kit.db_types import NAMING_CONVENTION, UtcDateTime
+
 # The `holidays.centre` of a holiday every centre keeps.
 ALL_CENTRES = "*"
-
-
-class Utc(TypeDecorator[datetime]):
-    """An aware UTC datetime; SQLite keeps it as naive UTC text."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Store in UTC; a naive datetime is a bug."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Read back as aware UTC."""
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -64,7 +36,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     __table__: ClassVar[Table]
     type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: Utc(),
+        datetime: UtcDateTime(),
         dict[str, Any]: JSON(),
         list[Any]: JSON(),
     }
