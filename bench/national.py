@@ -20,7 +20,6 @@ import asyncio
 import gzip
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -33,7 +32,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 import httpx
@@ -156,93 +154,33 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-class NationalServer:
+class NationalServer(server.ServerProcess):
     """`python -m national serve` on a free loopback port; use as a context manager."""
 
+    HEALTH = "/health"
+
     def __init__(self, *, workdir: Path, database_url: str, workers: int) -> None:
-        self.workdir = workdir
+        super().__init__(workdir=workdir, log_name="national")
         self.workers = workers
-        self.port = server.free_port()
-        self.url = f"http://{server.HOST}:{self.port}"
         self.env = {
             **os.environ,
             "FOLENI_NATIONAL_MODE": "development",
             "FOLENI_NATIONAL_DATABASE_URL": database_url,
         }
-        self.log_path = workdir / f"national-{self.port}.log"
-        self.process: subprocess.Popen[bytes] | None = None
 
     def cpu_seconds(self) -> float:
         """Return the CPU seconds of the server and its worker processes so far."""
-        assert self.process is not None
-        return tree_cpu_seconds(self.process.pid)
+        return tree_cpu_seconds(self.pid)
 
     def __enter__(self) -> Self:
-        command = [
-            *("-m", "national", "serve", "--data-dir", str(self.workdir)),
-            *("--host", server.HOST, "--port", str(self.port), "--workers", str(self.workers)),
-        ]
-        with self.log_path.open("wb") as log:
-            # Its own process group, so that its worker processes can be stopped with it.
-            self.process = subprocess.Popen(
-                [sys.executable, *command],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            self._wait_healthy()
-        except BaseException:
-            self.stop()
-            raise
+        self.launch(
+            [
+                *("-m", "national", "serve", "--data-dir", str(self.workdir)),
+                *("--host", server.HOST, "--port", str(self.port), "--workers", str(self.workers)),
+            ],
+            self.env,
+        )
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise server.ServerStartError(f"the nation exited early:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise server.ServerStartError(f"no /health within {START_TIMEOUT} s:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        """Return the end of the server's log."""
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def stop(self) -> None:
-        """Stop the server (uvicorn stops its workers): SIGTERM, then SIGKILL to its group."""
-        process = self.process
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT)
-        # A worker that outlived its parent is still in the group the server led.
-        with suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _day_start() -> datetime:

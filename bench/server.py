@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -90,7 +91,95 @@ class ServerStartError(RuntimeError):
     """The server did not come up; the message ends with the tail of its log."""
 
 
-class CentreServer:
+class ServerProcess:
+    """A server subprocess on a free loopback port: started, waited for, always stopped."""
+
+    # The route that answers 200 once the server serves.
+    HEALTH = "/healthz"
+
+    def __init__(self, *, workdir: Path, log_name: str) -> None:
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.log_path = workdir / f"{log_name}-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        """Return the server's process id."""
+        assert self.process is not None
+        return self.process.pid
+
+    def launch(self, arguments: list[str], env: dict[str, str]) -> None:
+        """Run `python ARGUMENTS` and wait until it answers; stop it if it does not."""
+        with self.log_path.open("wb") as log:
+            # Its own session: Ctrl-C in the terminal reaches us, and we stop it in order; and
+            # its process group holds any worker processes it starts.
+            self.process = subprocess.Popen(
+                [sys.executable, *arguments],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _LIVE.add(self.process)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise ServerStartError(f"the server exited early:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}{self.HEALTH}", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise ServerStartError(f"no {self.HEALTH} within {START_TIMEOUT} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        """Return the end of the server's log."""
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        """Stop the server: SIGTERM, then SIGKILL after a grace period, also to its group."""
+        process = self.process
+        if process is None:
+            return
+        try:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=STOP_TIMEOUT)
+            # A worker process that outlived its parent is still in the group the server led.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+        finally:
+            _LIVE.discard(process)
+
+
+class CentreServer(ServerProcess):
     """One `foleni serve` process on a provisioned database; use as a context manager."""
 
     # `foleni serve`, run by this interpreter (the console script is the same entry point).
@@ -99,9 +188,7 @@ class CentreServer:
     def __init__(
         self, *, workdir: Path, database_url: str, centre_file: Path, staff: int = 0
     ) -> None:
-        self.workdir = workdir
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
+        super().__init__(workdir=workdir, log_name="server")
         self.staff_count = staff
         self.env = {
             **os.environ,
@@ -113,15 +200,7 @@ class CentreServer:
             "FOLENI_PORT": str(self.port),
             "FOLENI_PUBLIC_BASE_URL": self.url,
         }
-        self.log_path = workdir / f"server-{self.port}.log"
         self.credentials: dict[str, Any] = {}
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def pid(self) -> int:
-        """Return the server's process id."""
-        assert self.process is not None
-        return self.process.pid
 
     @property
     def tokens(self) -> dict[str, str]:
@@ -147,66 +226,8 @@ class CentreServer:
             timeout=300,
         )
         self.credentials = json.loads(credentials_path.read_text(encoding="utf-8"))
-        with self.log_path.open("wb") as log:
-            # Its own session: Ctrl-C in the terminal reaches us, and we stop it in order.
-            self.process = subprocess.Popen(
-                [sys.executable, *self.COMMAND],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        _LIVE.add(self.process)
-        try:
-            self._wait_healthy()
-        except BaseException:
-            self.stop()
-            raise
+        self.launch([*self.COMMAND], self.env)
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise ServerStartError(f"the server exited early:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise ServerStartError(f"no /healthz within {START_TIMEOUT} s:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        """Return the end of the server's log."""
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def stop(self) -> None:
-        """Stop the server: SIGTERM, then SIGKILL after a grace period."""
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
-        finally:
-            _LIVE.discard(process)
 
 
 async def login_staff(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from centre_core import appointment_sync
@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 BATCH = 500
+# A literal, not a parameter: only then may PostgreSQL's cached plans use the partial index
+# `ix_inbox_pending` (a generic plan cannot prove `status = $1` implies its predicate).
+PENDING = InboxRow.status == literal_column("'pending'")
 
 
 @dataclass
@@ -128,7 +131,7 @@ def process_centre(engine: Engine, *, centre: str) -> int:
             return 0
         rows = session.scalars(
             select(InboxRow)
-            .where(InboxRow.centre == centre, InboxRow.status == "pending")
+            .where(InboxRow.centre == centre, PENDING)
             .order_by(InboxRow.seq)
             .limit(BATCH)
         ).all()
@@ -170,9 +173,7 @@ def process_centre(engine: Engine, *, centre: str) -> int:
 def centres_with_pending(engine: Engine) -> list[str]:
     """Return the centres that have rows waiting to be processed."""
     with transaction(engine) as session:
-        return list(
-            session.scalars(select(InboxRow.centre).where(InboxRow.status == "pending").distinct())
-        )
+        return list(session.scalars(select(InboxRow.centre).where(PENDING).distinct()))
 
 
 def dead_letters(engine: Engine, *, centre: str | None = None) -> list[InboxRow]:
@@ -194,9 +195,3 @@ def replay(engine: Engine, *, centre: str | None = None, seq: int | None = None)
             statement = statement.where(InboxRow.seq == seq)
         result = session.execute(statement.values(status="pending", attempts=0))
         return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def pending_count(engine: Engine) -> int:
-    """Return how many rows wait for processing, over every centre."""
-    with transaction(engine) as session:
-        return session.scalar(select(func.count()).where(InboxRow.status == "pending")) or 0
