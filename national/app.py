@@ -26,10 +26,14 @@ async def _sweep(app: FastAPI, stop: asyncio.Event) -> None:
     settings: NationalSettings = app.state.settings
     while not stop.is_set():
         try:
-            for centre in await run_in_threadpool(
-                processing.centres_with_pending, app.state.engine
-            ):
-                await run_in_threadpool(processing.process_centre, app.state.engine, centre=centre)
+            engine = app.state.engine
+            for centre in await run_in_threadpool(processing.centres_with_pending, engine):
+                # Drain the centre (a catch-up brings thousands of rows), a pass at a time.
+                while (
+                    await run_in_threadpool(processing.process_centre, engine, centre=centre)
+                    == processing.BATCH
+                ):
+                    pass
         except Exception:
             logger.exception("the processing sweep failed; trying again")
         with contextlib.suppress(TimeoutError):
