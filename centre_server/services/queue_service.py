@@ -31,7 +31,7 @@ from centre_server.db.transactions import WriteTransaction
 from centre_server.phones import normalise_phone
 from centre_server.repositories import counters as counter_repo
 from centre_server.repositories import tickets as ticket_repo
-from centre_server.services import estimates_service, presenters
+from centre_server.services import attendance_service, estimates_service, presenters
 from centre_server.services.idempotency import run_once
 
 logger = logging.getLogger(__name__)
@@ -187,6 +187,8 @@ def _counter_command(
         new_state = outcome.counter if outcome.counter is not None else state
         if ticket is not None:
             ticket_repo.save(session, ticket)
+            if ticket.appointment_ref is not None:
+                attendance_service.record_attendance(session, ticket)
         counter_repo.save(session, new_state)
         messages = transaction.append(outcome.events)
         phone = ticket_repo.stored(session, ticket.id).phone if ticket is not None else None

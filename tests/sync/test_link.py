@@ -1,16 +1,18 @@
 """Centre and nation, both real on loopback: rows go up once, bookings come down, offline works."""
 
 import json
+from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy import select
 
 from centre_core.sync_wire import BookingStatus
 from centre_server import cli
-from centre_server.db.tables import AppointmentRow, EventRow, OutboxRow, SyncStateRow
+from centre_server.db.tables import AppointmentRow, EventRow, OutboxRow, StaffRow, SyncStateRow
 from national import centres, feed
 from national.db.session import transaction
 from national.db.tables import BookingRow, InboxRow
+from tests.server.harness import CHEAP_PIN_HASH, PIN
 from tests.sync.bookings import put_booking
 from tests.sync.centre import wait_until
 
@@ -187,3 +189,43 @@ def test_the_centre_works_the_same_with_the_link_cut_and_catches_up(
             )
         ]
     assert flips == ["up", "down", "up"]
+
+
+def test_attendance_moves_forward_at_the_centre_and_reaches_the_booking(centre, nation):
+    # A slot under way: the checked-in ticket is callable at once.
+    slot = datetime.now(UTC).replace(microsecond=0)
+    put_booking(nation.engine, nation.centre, "HB-ATT2222", slot=slot)
+    wait_until(lambda: appointment(centre, "HB-ATT2222"), what="the booking at the centre")
+    kiosk = {"Authorization": f"Bearer {centre.kiosk}"}
+    url = centre.server.url
+    checked_in = httpx.post(
+        f"{url}/api/v1/appointments/check-in", json={"reference": "HB-ATT2222"}, headers=kiosk
+    )
+    assert checked_in.status_code == 201, checked_in.text
+    with centre.context.db.write() as transaction:
+        transaction.session.add(
+            StaffRow(
+                staff_number="S1",
+                name="Staff",
+                role="counter",
+                pin_hash=CHEAP_PIN_HASH,
+                failed_attempts=0,
+                locked_until=None,
+                active=True,
+                created_at=datetime.now(UTC),
+            )
+        )
+    login = httpx.post(
+        f"{url}/api/v1/auth/staff", json={"staff_number": "S1", "pin": PIN, "counter": "C07"}
+    )
+    desk = {"Authorization": f"Bearer {login.json()['token']}"}
+    seen = []
+    for command in ("call-next", "start", "finish"):
+        answer = httpx.post(f"{url}/api/v1/counters/C07/{command}", json={}, headers=desk)
+        assert answer.status_code == 200, answer.text
+        seen.append(appointment(centre, "HB-ATT2222").attendance)
+    assert seen == ["called", "called", "served"]
+    wait_until(
+        lambda: (b := nation_booking(nation, "HB-ATT2222")) and b.attendance == "served",
+        what="the attendance at the nation",
+    )
