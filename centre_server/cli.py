@@ -135,7 +135,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 def cmd_sync_status(args: argparse.Namespace) -> int:
     """Show the national link: up or down, acknowledged seq, pending rows, lag, cursor."""
     context = _context()
-    status = sync_service.link_status(context, fresh_seconds=sync_service.fresh_seconds(context))
+    status = sync_service.link_status(context)
     if args.json:
         print(status.model_dump_json(exclude={"last_contact"}))
         return 0

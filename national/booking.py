@@ -165,16 +165,17 @@ def _slot_starts(
     return starts
 
 
-def _require_offered(
+def _offered_slot(
     session: Session,
-    centre: CentreRow,
-    service: CentreServiceRow,
+    centre_code: str,
+    service_code: str,
     slot_start: datetime,
     *,
     now: datetime,
     ignore_opening_hours: bool,
-) -> date:
-    """Return the centre-local day of an offered slot; refuse one that is not offered."""
+) -> tuple[CentreRow, CentreServiceRow, date]:
+    """Return the centre, the service and the centre-local day of an offered slot, or refuse."""
+    centre, service = _bookable(session, centre_code, service_code)
     day = slot_start.astimezone(ZoneInfo(centre.timezone)).date()
     # A slot is offered until it ends: a citizen may book the slot under way and come now.
     if slot_start + timedelta(minutes=service.slot_minutes) <= now:
@@ -189,7 +190,7 @@ def _require_offered(
             BookingErrorCode.slot_not_offered,
             f"{service.code} has no slot starting at {slot_start.isoformat()}",
         )
-    return day
+    return centre, service, day
 
 
 def _lock_slot(session: Session, *, centre: str, service: str, start: datetime) -> SlotUsageRow:
@@ -427,11 +428,10 @@ def book(
     body = request.model_dump(mode="json") | {"id_number": person}
 
     def command(session: Session) -> BookingRow:
-        centre, service = _bookable(session, request.centre, request.service_code)
-        day = _require_offered(
+        centre, service, day = _offered_slot(
             session,
-            centre,
-            service,
+            request.centre,
+            request.service_code,
             request.slot_start,
             now=now,
             ignore_opening_hours=ignore_opening_hours,
@@ -496,11 +496,10 @@ def reschedule(
             raise QueueError(
                 BookingErrorCode.booking_attended, f"{ref} is {row.attendance} at the centre"
             )
-        centre, service = _bookable(session, row.centre, row.service_code)
-        day = _require_offered(
+        centre, service, day = _offered_slot(
             session,
-            centre,
-            service,
+            row.centre,
+            row.service_code,
             request.slot_start,
             now=now,
             ignore_opening_hours=ignore_opening_hours,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +22,6 @@ def add_centre(
     code: str,
     name: str,
     timezone: str = "Africa/Nairobi",
-    hours: dict[str, Any] | None = None,
 ) -> str:
     """Register a centre; return its credential (only its hash is stored)."""
     credential = new_credential()
@@ -35,7 +33,7 @@ def add_centre(
                     code=code,
                     name=name,
                     timezone=timezone,
-                    hours=hours or {},
+                    hours={},
                     credential_hash=hash_credential(credential),
                     credential_rotated_at=now,
                     created_at=now,
@@ -63,14 +61,6 @@ def rotate_credential(engine: Engine, *, code: str) -> str:
         row.credential_hash = hash_credential(credential)
         row.credential_rotated_at = datetime.now(UTC)
     return credential
-
-
-def centre_for_credential(engine: Engine, credential: str) -> str | None:
-    """Return the code of the centre holding this credential."""
-    with transaction(engine) as session:
-        return session.scalar(
-            select(CentreRow.code).where(CentreRow.credential_hash == hash_credential(credential))
-        )
 
 
 def sync_states(engine: Engine, *, centre: str | None = None) -> list[CentreSyncState]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -326,8 +327,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _centre_code(value: str) -> str:
-    import re
-
     if re.fullmatch(CODE_PATTERN, value) is None:
         raise argparse.ArgumentTypeError("a centre code is 2-32 capitals, digits and dashes")
     return value

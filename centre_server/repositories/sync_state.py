@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from centre_server.db.tables import CENTRE_ROW_ID, CentreStateRow, OutboxRow, SyncStateRow
 
 SYNC_ROW_ID = 1
+# `sync_state.last_error` is a String(300): PostgreSQL refuses a longer one.
+ERROR_LENGTH = 300
 SYNC = SyncStateRow.__table__
 OUTBOX = OutboxRow.__table__
 
@@ -41,7 +43,7 @@ def record_contact(
     session: Session, *, at: datetime, acked_through: int | None = None, error: str | None = None
 ) -> None:
     """Store a successful exchange (clearing the error), and how far the nation acknowledged."""
-    values: dict[str, Any] = {"last_contact": at, "last_error": error}
+    values: dict[str, Any] = {"last_contact": at, "last_error": _fit(error)}
     if acked_through is not None:
         values["acked_through"] = acked_through
     session.execute(update(SYNC).where(SYNC.c.id == SYNC_ROW_ID).values(**values))
@@ -49,4 +51,8 @@ def record_contact(
 
 def record_error(session: Session, error: str) -> None:
     """Store why the last exchange failed."""
-    session.execute(update(SYNC).where(SYNC.c.id == SYNC_ROW_ID).values(last_error=error[:300]))
+    session.execute(update(SYNC).where(SYNC.c.id == SYNC_ROW_ID).values(last_error=_fit(error)))
+
+
+def _fit(error: str | None) -> str | None:
+    return None if error is None else error[:ERROR_LENGTH]

@@ -71,6 +71,8 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
             if include_devices
             else None
         )
+        # For managers: the national link, read at the same point in time.
+        link = sync_service.link_status_in(session, context) if include_devices else None
     snapshot = figures.hall_snapshot(
         seq=seq,
         recent_calls=[
@@ -79,10 +81,7 @@ def hall_snapshot(context: ServerContext, *, include_devices: bool = False) -> H
         ],
         devices=devices,
     )
-    if not include_devices:
-        return snapshot
-    link = sync_service.link_status(context, fresh_seconds=sync_service.fresh_seconds(context))
-    return snapshot.model_copy(update={"national_link": link})
+    return snapshot if link is None else snapshot.model_copy(update={"national_link": link})
 
 
 def counter_queue(context: ServerContext, *, counter_code: str, limit: int = 5) -> CounterQueueOut:

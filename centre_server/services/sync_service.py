@@ -8,8 +8,9 @@ two batches never applies a change twice or skips one; facts merge by the rules 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import timedelta
+
+from sqlalchemy.orm import Session
 
 from centre_core import appointment_sync
 from centre_core.appointment_sync import AppointmentRecord
@@ -145,18 +146,6 @@ def _store_config(transaction: WriteTransaction, config: CentreConfigFact) -> No
         state.config = json.loads(config.model_dump_json())
 
 
-def _apply(
-    context: ServerContext,
-    transaction: WriteTransaction,
-    facts: Iterable[AppointmentFact],
-    config: CentreConfigFact | None,
-) -> None:
-    for fact in facts:
-        _merge(context, transaction, fact)
-    if config is not None:
-        _store_config(transaction, config)
-
-
 def apply_changes(context: ServerContext, batch: ChangeBatch) -> int:
     """Apply a batch of changes and store its cursor in one transaction; return the cursor."""
     with context.db.write() as transaction:
@@ -175,24 +164,32 @@ def apply_changes(context: ServerContext, batch: ChangeBatch) -> int:
 def apply_snapshot(context: ServerContext, snapshot: SyncSnapshot) -> int:
     """Merge a snapshot's bookings and configuration and move the cursor to it."""
     with context.db.write() as transaction:
-        _apply(context, transaction, snapshot.appointments, snapshot.config)
+        for fact in snapshot.appointments:
+            _merge(context, transaction, fact)
+        if snapshot.config is not None:
+            _store_config(transaction, snapshot.config)
         state = sync_state.get(transaction.session)
         state.cursor = snapshot.cursor
         return state.cursor
 
 
-def link_status(context: ServerContext, *, fresh_seconds: float) -> LinkStatus:
+def link_status(context: ServerContext) -> LinkStatus:
     """Return the link as the centre sees it: up when the nation answered recently, no error."""
-    now = context.now()
     with context.db.read() as session:
-        state = sync_state.get(session)
-        last = sync_state.last_out_seq(session)
-        oldest = sync_state.oldest_unacked_at(session, state.acked_through)
+        return link_status_in(session, context)
+
+
+def link_status_in(session: Session, context: ServerContext) -> LinkStatus:
+    """Return the link as `link_status` does, read in the caller's session."""
+    now = context.now()
+    state = sync_state.get(session)
+    last = sync_state.last_out_seq(session)
+    oldest = sync_state.oldest_unacked_at(session, state.acked_through)
     # Judged from the stored state alone, so `foleni sync status` in another process agrees.
     up = (
         state.last_error is None
         and state.last_contact is not None
-        and now - state.last_contact <= timedelta(seconds=fresh_seconds)
+        and now - state.last_contact <= timedelta(seconds=_fresh_seconds(context))
     )
     error = state.last_error
     if context.settings.national_url is None and state.last_contact is None:
@@ -209,7 +206,7 @@ def link_status(context: ServerContext, *, fresh_seconds: float) -> LinkStatus:
     )
 
 
-def fresh_seconds(context: ServerContext) -> float:
+def _fresh_seconds(context: ServerContext) -> float:
     """Return how long after the last answer the link still counts as up."""
     settings = context.settings
     return (

@@ -28,23 +28,19 @@ M = TypeVar("M", bound=BaseModel)
 class LinkError(Exception):
     """An exchange with the nation failed; `code` is the nation's error code when it gave one."""
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
-        self.status = status
 
 
 class NationalClient:
     """The national sync routes with the centre's credential; every failure is a `LinkError`."""
 
-    def __init__(
-        self, base_url: str, credential: str, *, timeout: float, transport: Any = None
-    ) -> None:
+    def __init__(self, base_url: str, credential: str, *, timeout: float) -> None:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {credential}"},
             timeout=timeout,
-            transport=transport,
         )
 
     async def close(self) -> None:
@@ -103,5 +99,4 @@ class NationalClient:
         raise LinkError(
             f"{response.status_code} {code or ''}: {message}".replace("  ", " "),
             code=code,
-            status=response.status_code,
         )

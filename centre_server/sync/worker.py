@@ -43,17 +43,10 @@ class SyncWorker:
 
     name = "national_sync"
 
-    def __init__(
-        self, context: ServerContext, *, client_factory: Callable[[], NationalClient] | None = None
-    ) -> None:
-        settings = context.settings
-        if settings.national_url is None or settings.national_credential is None:
+    def __init__(self, context: ServerContext) -> None:
+        if context.settings.national_url is None or context.settings.national_credential is None:
             raise ValueError("the sync worker needs FOLENI_NATIONAL_URL and _CREDENTIAL")
-        url, credential = settings.national_url, settings.national_credential
         self._context = context
-        self._client_factory = client_factory or (
-            lambda: NationalClient(url, credential, timeout=settings.sync_timeout_seconds)
-        )
         # Each direction's last error: the link is up only when both last exchanges worked.
         self._errors: dict[str, str | None] = {"up": None, "down": None}
         self._announced: bool | None = None
@@ -61,7 +54,13 @@ class SyncWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run both directions until asked to stop."""
-        client = self._client_factory()
+        settings = self._context.settings
+        assert settings.national_url is not None and settings.national_credential is not None
+        client = NationalClient(
+            settings.national_url,
+            settings.national_credential,
+            timeout=settings.sync_timeout_seconds,
+        )
         both = asyncio.gather(
             self._forever("up", functools.partial(self._up_once, client, stop), stop),
             self._forever("down", functools.partial(self._down_once, client), stop),
@@ -127,9 +126,7 @@ class SyncWorker:
         up = combined is None
         if up != self._announced:
             self._announced = up
-            status = await asyncio.to_thread(
-                sync_service.link_status, context, fresh_seconds=sync_service.fresh_seconds(context)
-            )
+            status = await asyncio.to_thread(sync_service.link_status, context)
             await asyncio.to_thread(sync_service.announce_link, context, status)
 
     async def _up_once(self, client: NationalClient, stop: asyncio.Event) -> None:
@@ -137,8 +134,8 @@ class SyncWorker:
         batch = await asyncio.to_thread(
             sync_service.next_batch, self._context, max_rows=settings.sync_batch_rows
         )
-        idle = time.monotonic() - self._last_sent < settings.sync_heartbeat_seconds
-        if not batch.rows and idle and self._errors["up"] is None:
+        heartbeat_due = time.monotonic() - self._last_sent >= settings.sync_heartbeat_seconds
+        if not batch.rows and not heartbeat_due and self._errors["up"] is None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), settings.sync_poll_seconds)
             return

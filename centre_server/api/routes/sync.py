@@ -21,4 +21,4 @@ def sync_status(
 ) -> LinkStatus:
     """Return the national link: up or down, last seq, acknowledged, pending, lag, cursor."""
     context = server_context(request)
-    return sync_service.link_status(context, fresh_seconds=sync_service.fresh_seconds(context))
+    return sync_service.link_status(context)
