@@ -49,8 +49,6 @@ class TicketFacts(NationalPayload):
     counter: str | None
     recalls: int
     issued_at: datetime
-    # The booking of an appointment ticket: the nation's booking learns its attendance.
-    appointment_ref: str | None = None
 
 
 class TicketIssued(TicketFacts):

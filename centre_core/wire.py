@@ -381,8 +381,6 @@ class TicketRecord(TicketView):
     issued_at: datetime
     # Events logged before the record carried it lack it; a called ticket always has it now.
     called_at: datetime | None = None
-    # The booking a checked-in ticket came from: the nation follows its attendance by it.
-    appointment_ref: str | None = None
 
 
 class CallRecord(WireModel):

@@ -69,9 +69,9 @@ class _Pass:
 Handler = Callable[[_Pass, NationalPayload], None]
 
 
-def _attend(work: _Pass, ref: str | None, attendance: Attendance) -> None:
+def _attend(work: _Pass, ref: str, attendance: Attendance) -> None:
     """Merge the centre's attendance into its booking (monotone; follow-up recomputed)."""
-    booking = None if ref is None else work.session.get(BookingRow, ref)
+    booking = work.session.get(BookingRow, ref)
     if booking is None or booking.centre != work.centre:
         # A booking imported at the centre by hand, unknown here: the figures still count it.
         return
@@ -85,13 +85,11 @@ def _attend(work: _Pass, ref: str | None, attendance: Attendance) -> None:
     booking.follow_up = appointment_sync.needs_follow_up(record)
 
 
-def _count(field_name: str, attendance: Attendance | None = None) -> Handler:
+def _count(field_name: str) -> Handler:
     def handle(work: _Pass, payload: NationalPayload) -> None:
         assert isinstance(payload, TicketFacts)
         row = work.day_figures(payload.at, payload.service_code)
         setattr(row, field_name, getattr(row, field_name) + 1)
-        if attendance is not None:
-            _attend(work, payload.appointment_ref, attendance)
 
     return handle
 
@@ -104,8 +102,8 @@ def _checked_in(work: _Pass, payload: NationalPayload) -> None:
 
 HANDLERS: dict[str, Handler] = {
     "ticket.issued": _count("issued"),
-    "ticket.done": _count("served", Attendance.served),
-    "ticket.no_show": _count("no_shows", Attendance.no_show),
+    "ticket.done": _count("served"),
+    "ticket.no_show": _count("no_shows"),
     "ticket.cancelled": _count("cancelled"),
     "appointment.checked_in": _checked_in,
 }

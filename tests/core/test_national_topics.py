@@ -126,7 +126,6 @@ def test_a_payload_holds_the_ticket_facts_of_its_event() -> None:
         "counter": None,
         "recalls": 0,
         "issued_at": "2026-11-23T06:00:00Z",
-        "appointment_ref": None,
     }
     [transfer] = [event for event in EVENTS if event.type == EventType.ticket_transferred]
     moved = payload_for(transfer)
