@@ -1,6 +1,6 @@
 """Booking versions written at the nation for the sync tests (the booking API has its own)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
@@ -19,7 +19,8 @@ def put_booking(
     slot: datetime | None = None,
 ) -> int:
     """Write a booking version and put it in the centre's feed; return its cursor."""
-    slot = slot or datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+    # The slot under way by default: a check-in is on time, and still today near midnight.
+    slot = slot or datetime.now(UTC).replace(microsecond=0)
     now = datetime.now(UTC)
     with transaction(engine) as session:
         row = session.get(BookingRow, ref)
