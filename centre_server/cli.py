@@ -79,6 +79,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         host=args.host,
         clients=not args.no_clients,
         national_port=args.national_port,
+        timezone=args.timezone,
     )
 
 
@@ -175,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-clients", action="store_true", help="do not start the apps")
     demo.add_argument(
         "--national-port", type=int, help="the demo's national service (default: --port + 1)"
+    )
+    demo.add_argument(
+        "--timezone",
+        help="run the example centre in this IANA time zone (default: its own, Africa/Nairobi)",
     )
     demo.set_defaults(run=cmd_demo)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -16,6 +17,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 import uvicorn
@@ -326,11 +328,39 @@ def _exit_on_sigterm(_signum: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
+def demo_centre_file(data_dir: Path, *, timezone: str | None) -> Path:
+    """Return the example centre file, or a copy of it in `data_dir` set in another time zone."""
+    if timezone is None:
+        return EXAMPLE_CENTRE_FILE
+    try:
+        ZoneInfo(timezone)
+    except (ValueError, ZoneInfoNotFoundError) as exc:
+        raise DemoError(f"unknown IANA time zone {timezone!r}") from exc
+    text, count = re.subn(
+        r'^timezone = "[^"]*"',
+        f'timezone = "{timezone}"',
+        EXAMPLE_CENTRE_FILE.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
+    if count != 1:
+        raise DemoError(f"{EXAMPLE_CENTRE_FILE} has no single timezone line to change")
+    path = data_dir / EXAMPLE_CENTRE_FILE.name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def run_demo(
-    *, data_dir: Path, port: int, host: str, clients: bool, national_port: int | None = None
+    *,
+    data_dir: Path,
+    port: int,
+    host: str,
+    clients: bool,
+    national_port: int | None = None,
+    timezone: str | None = None,
 ) -> int:
     """Serve the demo centre, with a national service beside it, until interrupted."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    centre_file = demo_centre_file(data_dir, timezone=timezone)
     for suffix in ("", "-wal", "-shm"):
         (data_dir / f"foleni.sqlite3{suffix}").unlink(missing_ok=True)
     # Bind first: the URL (and a port chosen by the system for port 0) is known before serving.
@@ -344,8 +374,9 @@ def run_demo(
     national = NationalDemo(data_dir / "national", host=host, port=national_port)
     children: list[subprocess.Popen[bytes]] = []
     try:
-        national.start(EXAMPLE_CENTRE_FILE)
+        national.start(centre_file)
         settings = Settings(
+            centre_file=centre_file,
             data_dir=data_dir,
             database_url=None,
             mode="development",

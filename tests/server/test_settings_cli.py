@@ -5,6 +5,8 @@ import re
 import subprocess
 import sys
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from pydantic import ValidationError
 
 from centre_server import cli
 from centre_server.settings import EXAMPLE_CENTRE_FILE, Settings
+from tests.daytime import daytime_zone
 
 FOLENI = [sys.executable, "-m", "centre_server.cli"]
 
@@ -101,8 +104,19 @@ def test_app_subcommands_run_the_app_or_say_it_is_missing(run, monkeypatch):
 
 def test_demo_serves_and_writes_its_credentials(tmp_path):
     data_dir = tmp_path / "demo"
+    zone = daytime_zone()
     process = subprocess.Popen(
-        [*FOLENI, "demo", "--data-dir", str(data_dir), "--port", "0", "--no-clients"],
+        [
+            *FOLENI,
+            "demo",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            "0",
+            "--no-clients",
+            "--timezone",
+            zone,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -134,6 +148,9 @@ def test_demo_serves_and_writes_its_credentials(tmp_path):
             headers=kiosk,
         )
         assert check_in.status_code == 201, check_in.text
+        # On time in the centre's (chosen) zone: an appointment, on the zone's business day.
+        assert check_in.json()["ticket"]["source"] == "appointment"
+        assert check_in.json()["ticket"]["business_day"] == str(datetime.now(ZoneInfo(zone)).date())
         manager = credentials["manager"]
         assert httpx.post(f"{url}/api/v1/auth/staff", json=manager).status_code == 200
         # The bookings came from the demo's national service, which holds the centre's rows.
@@ -148,6 +165,13 @@ def test_demo_serves_and_writes_its_credentials(tmp_path):
     # Stopping the demo stops its national service too.
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{credentials['national_url']}/health", timeout=2)
+
+
+def test_the_demo_refuses_an_unknown_time_zone_before_starting_anything(run, tmp_path):
+    code, _out, err = run(["demo", "--data-dir", str(tmp_path), "--timezone", "Africa/Atlantis"])
+    assert code == 2
+    assert "unknown IANA time zone 'Africa/Atlantis'" in err
+    assert not (tmp_path / "national").exists()
 
 
 def test_serve_refuses_an_unsafe_production_setup_in_one_line(run, tmp_path):

@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.daytime import daytime_zone
+
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "artifacts" / "counter"
 FOLENI = Path(sys.executable).with_name("foleni")
@@ -42,7 +44,17 @@ def centre(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterato
     data_dir = tmp_path_factory.mktemp("centre")
     log = (artifacts / "server.log").open("wb")
     process = subprocess.Popen(
-        [str(FOLENI), "demo", "--data-dir", str(data_dir), "--port", "0", "--no-clients"],
+        [
+            str(FOLENI),
+            "demo",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            "0",
+            "--no-clients",
+            "--timezone",
+            daytime_zone(),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         # The demo must not start its own apps, whatever the environment says.

@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from tests.daytime import daytime_zone
+
 ROOT = Path(__file__).resolve().parents[3]
 FOLENI = ROOT / ".venv" / "bin" / "foleni"
 START_TIMEOUT_SECONDS = 60
@@ -45,6 +47,7 @@ def start_demo(data_dir: Path) -> contextlib.AbstractContextManager[DemoCentre]:
 @contextlib.contextmanager
 def _running_demo(data_dir: Path) -> Iterator[DemoCentre]:
     command = [str(FOLENI), "demo", "--data-dir", str(data_dir), "--port", "0", "--no-clients"]
+    command += ["--timezone", daytime_zone()]
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ}

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tests.daytime import daytime_zone
+
 ROOT = Path(__file__).resolve().parents[3]
 FOLENI = ROOT / ".venv" / "bin" / "foleni"
 START_TIMEOUT_SECONDS = 60
@@ -49,6 +51,7 @@ class CentreProcess:
 
     def start_demo(self) -> None:
         command = [str(FOLENI), "demo", "--data-dir", str(self.data_dir), "--port", "0"]
+        command += ["--timezone", daytime_zone()]
         self._spawn([*command, "--no-clients"], os.environ)
         self.credentials = self._wait_for_credentials()
         self._wait_healthy()
