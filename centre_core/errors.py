@@ -36,6 +36,7 @@ class ServerErrorCode(StrEnum):
 
     unauthenticated = "unauthenticated"
     forbidden = "forbidden"
+    csrf_rejected = "csrf_rejected"
     invalid_credentials = "invalid_credentials"
     invalid_request = "invalid_request"
     not_found = "not_found"
@@ -53,6 +54,7 @@ STATUS_BY_CODE: dict[str, int] = {
     ServerErrorCode.unauthenticated: 401,
     ServerErrorCode.invalid_credentials: 401,
     ServerErrorCode.forbidden: 403,
+    ServerErrorCode.csrf_rejected: 403,
     ServerErrorCode.not_found: 404,
     ErrorCode.counter_not_found: 404,
     ErrorCode.ticket_not_found: 404,

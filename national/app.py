@@ -17,6 +17,7 @@ from national.errors import status_for
 from national.routes import booking, operators, sync
 from national.settings import NationalSettings
 from service_kit.error_handlers import install_error_handlers
+from service_kit.web_assets import serve_assets
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +55,19 @@ def create_app(settings: NationalSettings) -> FastAPI:
             await sweeper
             app.state.engine.dispose()
 
-    app = FastAPI(title="Foleni national service", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="Foleni national service",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.engine = create_national_engine(settings.resolved_database_url())
     install_error_handlers(app, status_for=status_for)
     for module in (operators, sync, booking):
         app.include_router(module.router)
+    serve_assets(app)
     return app
 
 

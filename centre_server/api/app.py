@@ -27,8 +27,10 @@ from centre_server.context import ServerContext, build_context, prepare_state
 from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
 from centre_server.sync.worker import SyncWorker
+from centre_server.web import routes as manage_routes
 from centre_server.workers import BackgroundWorker, WorkerHost
 from service_kit.error_handlers import install_error_handlers
+from service_kit.web_assets import serve_assets
 
 
 class UvicornOptions(TypedDict):
@@ -83,6 +85,8 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
         # A centre runs offline on its LAN with no collector; checking for OpenTelemetry
         # providers on every request cost 5 % of a counter command's CPU (py-spy).
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.context = context
     app.state.workers = host
@@ -91,6 +95,8 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
     # Routes match in order: the health check (the cheapest answer), then the busiest.
     for module in (health, counters, tickets, hall, stream, auth, staff, status_page, sync):
         app.include_router(module.router)
+    app.include_router(manage_routes.router)
+    serve_assets(app)
     return app
 
 

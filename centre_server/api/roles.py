@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute
 from centre_core.errors import QueueError, ServerErrorCode
 from centre_server.api.context import server_context
 from centre_server.auth import Principal, Role
+from centre_server.web.session import PageGuard
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,10 +102,10 @@ class RouteEntry:
     path: str
     methods: frozenset[str]
     websocket: bool
-    guard: RoleGuard | None
+    guard: RoleGuard | PageGuard | None
 
 
-def _guard_of(route: BaseRoute) -> RoleGuard | None:
+def _guard_of(route: BaseRoute) -> RoleGuard | PageGuard | None:
     if isinstance(route, APIWebSocketRoute):
         return getattr(route.endpoint, "role_guard", None)
     if isinstance(route, APIRoute):
@@ -112,10 +113,10 @@ def _guard_of(route: BaseRoute) -> RoleGuard | None:
     return None
 
 
-def _guard_among(dependencies: list[Dependant]) -> RoleGuard | None:
+def _guard_among(dependencies: list[Dependant]) -> RoleGuard | PageGuard | None:
     # A guard counts where the route uses it directly or through one of its dependencies.
     for dependency in dependencies:
-        if isinstance(dependency.call, RoleGuard):
+        if isinstance(dependency.call, RoleGuard | PageGuard):
             return dependency.call
         nested = _guard_among(dependency.dependencies)
         if nested is not None:

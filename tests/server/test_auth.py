@@ -8,6 +8,7 @@ from centre_server.api.roles import route_table
 from centre_server.auth import Role
 from centre_server.security import LOCKOUT_AFTER_FAILURES, hash_token, lockout_after
 from centre_server.services import device_service, staff_service
+from centre_server.web.session import PageGuard
 from tests.server.harness import PIN
 
 # The only routes anyone may call without a token.
@@ -18,10 +19,13 @@ PUBLIC_ROUTES = {
     "/api/v1/auth/staff",
     "/openapi.json",
     "/docs",
-    "/docs/oauth2-redirect",
-    "/redoc",
+    "/static",
+    # The manager page's login form and its post (the page itself needs a session).
+    "/manage",
+    "/manage/login",
 }
-DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# The API's documentation and the vendored files it and the pages load.
+DOCS = {"/openapi.json", "/docs", "/static"}
 SAMPLE_PATH_PARAMS = {"counter": "C07", "token": "abcdefghijklmnop", "ticket_id": "0" * 32}
 
 
@@ -177,6 +181,9 @@ def test_every_route_declares_its_roles_and_nothing_is_open_by_accident(harness)
             assert entry.guard is None
             continue
         assert entry.guard is not None, f"{entry.path} declares no roles"
+        if isinstance(entry.guard, PageGuard):
+            _check_page_route(harness, entry)
+            continue
         assert entry.guard.public == (entry.path in PUBLIC_ROUTES), entry.path
         if entry.websocket or entry.guard.public:
             continue
@@ -193,6 +200,18 @@ def test_every_route_declares_its_roles_and_nothing_is_open_by_accident(harness)
                 assert response.json()["error"]["code"] == "forbidden"
             else:
                 assert response.status_code not in (401, 403), (entry.path, role, response.text)
+
+
+def _check_page_route(harness, entry):
+    # Manager pages take a browser session only: no cookie is 401, and a bearer token of any
+    # role grants nothing (tests/web walks them with sessions).
+    assert entry.guard.login == (entry.path in PUBLIC_ROUTES), entry.path
+    if entry.guard.login:
+        return
+    for headers in ({}, harness.auth("manager"), harness.auth("admin")):
+        response = _call(harness, entry, headers)
+        assert response.status_code == 401, (entry.path, headers)
+        assert response.json()["error"]["code"] == "unauthenticated"
 
 
 def test_the_websocket_refuses_a_missing_token(harness):

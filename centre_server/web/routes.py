@@ -1,0 +1,226 @@
+"""The manager page's routes: login, logout, the page, its live tiles and their SSE stream."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from centre_core.clock import local_time
+from centre_core.errors import QueueError
+from centre_server.api.context import server_context
+from centre_server.context import ServerContext
+from centre_server.hub import Subscription
+from centre_server.services import hall_service, staff_service
+from centre_server.web.session import (
+    CSRF_FIELD,
+    LANGUAGE_COOKIE,
+    LOGIN_COOKIE,
+    LOGIN_PAGE,
+    MANAGE_PATH,
+    MANAGER_PAGE,
+    SESSION_COOKIE,
+    ManagerSession,
+    clear_cookie,
+    csrf_for,
+    csrf_matches,
+    new_login_secret,
+    set_cookie,
+)
+from centre_server.web.tiles import hall_tiles
+from service_kit.web_assets import VENDOR
+from translations.catalogs import HALL_LANGUAGES
+from translations.messages import Message
+
+router = APIRouter(include_in_schema=False)
+_templates = Environment(
+    loader=PackageLoader("centre_server", "templates"), autoescape=select_autoescape()
+)
+LOGIN_SECONDS = 15 * 60
+LANGUAGE_SECONDS = 365 * 24 * 3600
+# Calls come in bursts (a counter calls, the board's ticket moves): one render per burst.
+COALESCE_SECONDS = 0.2
+# How often a quiet stream checks that its session still stands (logout, expiry, PIN reset).
+SESSION_CHECK_SECONDS = 15.0
+LoginSession = Annotated[ManagerSession | None, Depends(LOGIN_PAGE)]
+Manager = Annotated[ManagerSession, Depends(MANAGER_PAGE)]
+
+
+def _language(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in HALL_LANGUAGES else HALL_LANGUAGES[0]
+
+
+def _render(name: str, *, language: str, **values: Any) -> str:
+    def said(msgid: str, /, **fields: object) -> str:
+        return Message(msgid).say(language, **fields)
+
+    return _templates.get_template(f"manage/{name}").render(
+        _=said, language=language, languages=HALL_LANGUAGES, vendor=VENDOR, **values
+    )
+
+
+def _page(request: Request, body: str, *, status_code: int = 200) -> HTMLResponse:
+    response = HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
+    if "lang" in request.query_params:
+        set_cookie(response, request, LANGUAGE_COOKIE, _language(request), max_age=LANGUAGE_SECONDS)
+    return response
+
+
+def _login_form(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
+    secret = new_login_secret()
+    context = server_context(request)
+    body = _render(
+        "login.html",
+        language=_language(request),
+        centre=context.centre.name,
+        csrf=csrf_for(secret),
+        error=error,
+    )
+    response = _page(request, body, status_code=status_code)
+    set_cookie(response, request, LOGIN_COOKIE, secret, max_age=LOGIN_SECONDS)
+    return response
+
+
+def _tiles_html(context: ServerContext, language: str) -> tuple[str, int]:
+    snapshot = hall_service.hall_snapshot(context, include_devices=True)
+    tiles = hall_tiles(snapshot, centre=context.centre, language=language)
+    updated = local_time(tiles.at, timezone=context.centre.timezone).strftime("%H:%M:%S")
+    return _render("tiles.html", language=language, tiles=tiles, updated=updated), tiles.seq
+
+
+@router.get(MANAGE_PATH, response_class=HTMLResponse)
+async def manage_page(request: Request, session: LoginSession) -> Response:
+    """Show the manager page, or the login form when the browser has no manager session."""
+    if session is None:
+        return _login_form(request)
+    language = _language(request)
+    if not session.is_manager:
+        body = _render("refused.html", language=language, csrf=session.csrf)
+        return _page(request, body, status_code=403)
+    context = server_context(request)
+    tiles, seq = await run_in_threadpool(_tiles_html, context, language)
+    body = _render(
+        "page.html",
+        language=language,
+        centre=context.centre.name,
+        staff=session.principal.name,
+        csrf=session.csrf,
+        tiles=tiles,
+        seq=seq,
+    )
+    return _page(request, body)
+
+
+@router.post(f"{MANAGE_PATH}/login", response_class=HTMLResponse)
+async def manage_login(
+    request: Request,
+    _session: LoginSession,
+    staff_number: Annotated[str, Form(max_length=64)] = "",
+    pin: Annotated[str, Form(max_length=64)] = "",
+    csrf: Annotated[str, Form(alias=CSRF_FIELD, max_length=128)] = "",
+) -> Response:
+    """Log a manager in: staff number and PIN, as at a counter, but at no counter."""
+    language = _language(request)
+    if not csrf_matches(request.cookies.get(LOGIN_COOKIE), csrf):
+        return _login_form(
+            request, error=Message("The form was stale. Please try again.").say(language)
+        )
+    context = server_context(request)
+    try:
+        login = await run_in_threadpool(
+            staff_service.login, context, staff_number=staff_number, pin=pin, counter=None
+        )
+    except QueueError as error:
+        return _login_form(request, error=_login_refusal(error, language), status_code=401)
+    response = RedirectResponse(MANAGE_PATH, status_code=303)
+    seconds = int((login.expires_at - context.now()).total_seconds())
+    set_cookie(response, request, SESSION_COOKIE, login.token, max_age=max(seconds, 1))
+    clear_cookie(response, LOGIN_COOKIE)
+    return response
+
+
+def _login_refusal(error: QueueError, language: str) -> str:
+    if error.code == "invalid_credentials":
+        return Message("Staff number or PIN is wrong.").say(language)
+    if error.code == "invalid_request":
+        return Message("This page is for managers. Counter staff log in at their counter.").say(
+            language
+        )
+    return error.message
+
+
+@router.post(f"{MANAGE_PATH}/logout")
+async def manage_logout(request: Request, session: Manager) -> Response:
+    """End the manager's session and go back to the login form."""
+    await run_in_threadpool(
+        staff_service.logout, server_context(request), principal=session.principal
+    )
+    response = RedirectResponse(MANAGE_PATH, status_code=303)
+    clear_cookie(response, SESSION_COOKIE)
+    return response
+
+
+@router.get(f"{MANAGE_PATH}/tiles", response_class=HTMLResponse)
+async def manage_tiles(request: Request, _session: Manager) -> Response:
+    """Return the live tiles alone (the page's fallback when its stream is down)."""
+    tiles, _seq = await run_in_threadpool(_tiles_html, server_context(request), _language(request))
+    return HTMLResponse(tiles, headers={"Cache-Control": "no-store"})
+
+
+@router.get(f"{MANAGE_PATH}/events", response_class=EventSourceResponse)
+async def manage_events(request: Request, session: Manager) -> AsyncIterator[ServerSentEvent]:
+    """Stream the tiles, re-rendered after each burst of events; the SSE id is the event seq.
+
+    A browser that reconnects sends `Last-Event-ID`: it gets the tiles again only if events
+    happened since (the tiles are the hall's state, so one render brings it up to date).
+    """
+    context = server_context(request)
+    language = _language(request)
+    last = request.headers.get("last-event-id", "")
+    sent = int(last) if last.isdigit() and len(last) < 19 else -1
+    subscription = context.hub.subscribe()
+    try:
+        while True:
+            if context.hub.last_seq > sent or sent < 0:
+                tiles, seq = await run_in_threadpool(_tiles_html, context, language)
+                if seq > sent or sent < 0:
+                    sent = seq
+                    yield ServerSentEvent(raw_data=tiles, event="hall", id=str(seq))
+            subscription = await _next_burst(context, subscription)
+            if not await _still_valid(context, session, context.now()):
+                yield ServerSentEvent(raw_data=MANAGE_PATH, event="logout")
+                return
+    finally:
+        context.hub.unsubscribe(subscription)
+
+
+async def _next_burst(context: ServerContext, subscription: Subscription) -> Subscription:
+    """Wait for events (or the session check's timeout), then for the rest of their burst."""
+    try:
+        async with asyncio.timeout(SESSION_CHECK_SECONDS):
+            message = await subscription.queue.get()
+    except TimeoutError:
+        return subscription
+    await asyncio.sleep(COALESCE_SECONDS)
+    while not subscription.queue.empty():
+        message = subscription.queue.get_nowait()
+    if message is None:
+        # Dropped for falling behind: the next render reads the state, a new queue goes on.
+        context.hub.unsubscribe(subscription)
+        return context.hub.subscribe()
+    return subscription
+
+
+async def _still_valid(context: ServerContext, session: ManagerSession, now: datetime) -> bool:
+    principal = await run_in_threadpool(
+        context.principals.authenticate, context.db, session.token, now=now
+    )
+    return principal is not None
