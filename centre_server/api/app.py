@@ -39,6 +39,7 @@ class UvicornOptions(TypedDict):
     log_level: str
     ws_per_message_deflate: bool
     access_log: bool
+    timeout_graceful_shutdown: int
 
 
 # Options for the uvicorn server that runs the app. Compression is off: events are a few hundred
@@ -49,6 +50,9 @@ UVICORN_OPTIONS: UvicornOptions = {
     "log_level": "info",
     "ws_per_message_deflate": False,
     "access_log": False,
+    # A manager page's event stream never ends by itself: a stop waits this long for open
+    # streams, then closes them (the page reconnects to the next server).
+    "timeout_graceful_shutdown": 3,
 }
 
 API_DESCRIPTION = """The centre server of Foleni: the single source of truth of one centre.

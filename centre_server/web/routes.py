@@ -11,12 +11,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from centre_core.clock import local_time
 from centre_core.errors import QueueError
 from centre_server.api.context import server_context
 from centre_server.context import ServerContext
+from centre_server.db.tables import CounterRow, StaffRow
 from centre_server.hub import Subscription
 from centre_server.services import hall_service, staff_service
 from centre_server.web.session import (
@@ -37,7 +39,7 @@ from centre_server.web.session import (
 from centre_server.web.tiles import hall_tiles
 from service_kit.web_assets import VENDOR
 from translations.catalogs import HALL_LANGUAGES
-from translations.messages import Message
+from translations.messages import N_, Message
 
 router = APIRouter(include_in_schema=False)
 _templates = Environment(
@@ -49,6 +51,9 @@ LANGUAGE_SECONDS = 365 * 24 * 3600
 COALESCE_SECONDS = 0.2
 # How often a quiet stream checks that its session still stands (logout, expiry, PIN reset).
 SESSION_CHECK_SECONDS = 15.0
+STALE_FORM = N_("The form was stale. Please try again.")
+WRONG_PIN = N_("Staff number or PIN is wrong.")
+NOT_A_MANAGER = N_("This page is for managers. Counter staff log in at their counter.")
 LoginSession = Annotated[ManagerSession | None, Depends(LOGIN_PAGE)]
 Manager = Annotated[ManagerSession, Depends(MANAGER_PAGE)]
 
@@ -91,7 +96,22 @@ def _login_form(request: Request, *, error: str | None = None, status_code: int 
 
 def _tiles_html(context: ServerContext, language: str) -> tuple[str, int]:
     snapshot = hall_service.hall_snapshot(context, include_devices=True)
-    tiles = hall_tiles(snapshot, centre=context.centre, language=language)
+    with context.db.read() as session:
+        staff = {
+            counter: f"{name} ({number})"
+            for counter, number, name in session.execute(
+                select(CounterRow.code, StaffRow.staff_number, StaffRow.name).join(
+                    StaffRow, StaffRow.staff_number == CounterRow.staff_number
+                )
+            )
+        }
+    tiles = hall_tiles(
+        snapshot,
+        centre=context.centre,
+        language=language,
+        staff=staff,
+        linked=context.settings.national_url is not None,
+    )
     updated = local_time(tiles.at, timezone=context.centre.timezone).strftime("%H:%M:%S")
     return _render("tiles.html", language=language, tiles=tiles, updated=updated), tiles.seq
 
@@ -130,9 +150,7 @@ async def manage_login(
     """Log a manager in: staff number and PIN, as at a counter, but at no counter."""
     language = _language(request)
     if not csrf_matches(request.cookies.get(LOGIN_COOKIE), csrf):
-        return _login_form(
-            request, error=Message("The form was stale. Please try again.").say(language)
-        )
+        return _login_form(request, error=STALE_FORM.say(language))
     context = server_context(request)
     try:
         login = await run_in_threadpool(
@@ -149,11 +167,9 @@ async def manage_login(
 
 def _login_refusal(error: QueueError, language: str) -> str:
     if error.code == "invalid_credentials":
-        return Message("Staff number or PIN is wrong.").say(language)
+        return WRONG_PIN.say(language)
     if error.code == "invalid_request":
-        return Message("This page is for managers. Counter staff log in at their counter.").say(
-            language
-        )
+        return NOT_A_MANAGER.say(language)
     return error.message
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,7 +34,7 @@ class CounterTile:
     code: str
     name: str
     status: str
-    staff_number: str | None
+    staff: str | None
     number: str | None
     pause_reason: str | None
     minutes_in_status: int | None
@@ -103,8 +104,19 @@ def _device(device: DeviceOut, now: datetime) -> DeviceTile:
     )
 
 
-def hall_tiles(snapshot: HallSnapshot, *, centre: CentreConfig, language: str) -> HallTiles:
-    """Return the tiles of a hall snapshot, service names in `language`."""
+def hall_tiles(
+    snapshot: HallSnapshot,
+    *,
+    centre: CentreConfig,
+    language: str,
+    staff: Mapping[str, str],
+    linked: bool,
+) -> HallTiles:
+    """Return the tiles of a hall snapshot, service names in `language`.
+
+    `staff`: who is logged in at each counter (the snapshot leaves it out: displays get it
+    too); `linked`: whether the centre has a national link to show.
+    """
     now = snapshot.at
     services = tuple(
         ServiceTile(
@@ -122,7 +134,7 @@ def hall_tiles(snapshot: HallSnapshot, *, centre: CentreConfig, language: str) -
             code=counter.code,
             name=counter.name,
             status=counter.status,
-            staff_number=counter.staff_number,
+            staff=staff.get(counter.code),
             number=counter.number,
             pause_reason=counter.pause_reason,
             minutes_in_status=_minutes(counter.status_since, now),
@@ -142,5 +154,5 @@ def hall_tiles(snapshot: HallSnapshot, *, centre: CentreConfig, language: str) -
         services=services,
         counters=counters,
         devices=tuple(_device(device, now) for device in snapshot.devices or ()),
-        link=snapshot.national_link,
+        link=snapshot.national_link if linked else None,
     )

@@ -52,22 +52,7 @@ class Harness:
         return {"Authorization": f"Bearer {token}"}
 
     def add_staff(self, staff_number: str, role: Role = Role.counter) -> None:
-        # Inserted with a cheap argon2 hash of PIN: login still verifies it for real, in
-        # milliseconds (the cost parameters travel in the hash). `staff_service.add_staff`
-        # with the production cost has its own test.
-        with self.context.db.write() as transaction:
-            transaction.session.add(
-                StaffRow(
-                    staff_number=staff_number,
-                    name=f"Staff {staff_number}",
-                    role=str(role),
-                    pin_hash=CHEAP_PIN_HASH,
-                    failed_attempts=0,
-                    locked_until=None,
-                    active=True,
-                    created_at=self.clock.now(),
-                )
-            )
+        add_cheap_staff(self.context, staff_number, role)
 
     def login(self, counter: str, staff_number: str | None = None) -> str:
         staff_number = staff_number or f"S{counter}"
@@ -111,6 +96,27 @@ class Harness:
     def last_seq(self) -> int:
         events = self.events_after(0)
         return events[-1]["seq"] if events else 0
+
+
+def add_cheap_staff(context, staff_number: str, role: Role) -> None:
+    """Add staff whose PIN is `PIN`, under a cheap argon2 hash.
+
+    Login still verifies it for real, in milliseconds (the cost parameters travel in the
+    hash). `staff_service.add_staff` with the production cost has its own test.
+    """
+    with context.db.write() as transaction:
+        transaction.session.add(
+            StaffRow(
+                staff_number=staff_number,
+                name=f"Staff {staff_number}",
+                role=str(role),
+                pin_hash=CHEAP_PIN_HASH,
+                failed_attempts=0,
+                locked_until=None,
+                active=True,
+                created_at=context.now(),
+            )
+        )
 
 
 def start_harness(settings: Settings, clock: FixedClock) -> Harness:

@@ -1,0 +1,82 @@
+"""The manager page in a real Chromium: log in, watch the hall live, log out; /docs offline."""
+
+import time
+
+from playwright.sync_api import expect
+
+from tests.server.harness import PIN
+from tests.web.conftest import screenshot
+
+
+def _log_in(page, centre, pin=PIN):
+    page.goto(f"{centre.url}/manage")
+    page.fill("#staff_number", centre.manager[0])
+    page.fill("#pin", pin)
+    page.click("button[type=submit]")
+
+
+def test_a_wrong_pin_is_told_and_the_right_one_opens_the_hall(page, centre):
+    _log_in(page, centre, pin="000000")
+    expect(page.locator("#login-error")).to_have_text("Staff number or PIN is wrong.")
+    _log_in(page, centre)
+    expect(page.locator("#total-waiting")).to_have_text("0")
+    expect(page.locator("#counters tr[data-counter=C07]")).to_contain_text("closed")
+
+
+def test_a_call_reaches_the_page_within_a_second(page, centre):
+    _log_in(page, centre)
+    expect(page.locator("#total-waiting")).to_have_text("0")
+    with centre.api(centre.tokens["kiosk"]) as kiosk:
+        issued = kiosk.post("/api/v1/tickets", json={"service_code": "BC"})
+        assert issued.status_code == 201, issued.text
+    number = issued.json()["number"]
+    expect(page.locator("#total-waiting")).to_have_text("1")
+    with centre.api() as anonymous:
+        login = anonymous.post(
+            "/api/v1/auth/staff", json={"staff_number": "SC07", "pin": PIN, "counter": "C07"}
+        )
+    assert login.status_code == 200, login.text
+    with centre.api(login.json()["token"]) as counter:
+        called = counter.post("/api/v1/counters/C07/call-next", json={})
+        assert called.status_code == 200, called.text
+        answered = time.monotonic()
+        row = page.locator("#counters tr[data-counter=C07] td.number")
+        expect(row).to_have_text(number, timeout=1000)
+        seen = time.monotonic() - answered
+    assert seen < 1.0
+    expect(page.locator("#counters tr[data-counter=C07] td.staff")).to_have_text(
+        "Staff SC07 (SC07)"
+    )
+    expect(page.locator("#total-waiting")).to_have_text("0")
+    screenshot(page, "manage-hall")
+
+
+def test_a_printer_fault_shows_on_the_devices_tile_live(page, centre):
+    _log_in(page, centre)
+    expect(page.locator("#total-waiting")).to_have_text("0")
+    with centre.api(centre.tokens["kiosk"]) as kiosk:
+        report = {"printer": {"online": True, "paper": "out", "error": "paper_out"}}
+        assert kiosk.post("/api/v1/devices/status", json=report).status_code == 200
+    fault = page.locator("#devices td.bad")
+    expect(fault).to_contain_text("Printer: out of paper")
+    with centre.api(centre.tokens["kiosk"]) as kiosk:
+        report = {"printer": {"online": True, "paper": "ok"}}
+        assert kiosk.post("/api/v1/devices/status", json=report).status_code == 200
+    expect(fault).to_have_count(0)
+    expect(page.locator("#devices")).to_contain_text("Printer ready")
+
+
+def test_the_page_switches_to_swahili_and_logs_out(page, centre):
+    _log_in(page, centre)
+    page.click("a[lang=sw]")
+    expect(page.locator("#tiles h2").first).to_have_text("Ukumbi sasa")
+    page.click("#logout")
+    expect(page.locator("#staff_number")).to_be_visible()
+    page.goto(f"{centre.url}/manage/tiles")
+    assert "unauthenticated" in page.content()
+
+
+def test_the_api_docs_render_without_the_internet(page, centre):
+    page.goto(f"{centre.url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Foleni centre server")
+    expect(page.locator(".opblock").first).to_be_visible()
