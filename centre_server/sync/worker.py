@@ -50,6 +50,7 @@ class SyncWorker:
         # Each direction's last error: the link is up only when both last exchanges worked.
         self._errors: dict[str, str | None] = {"up": None, "down": None}
         self._announced: bool | None = None
+        self._announcing = asyncio.Lock()
         self._last_sent = 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -123,10 +124,16 @@ class SyncWorker:
             )
         else:
             await asyncio.to_thread(sync_service.record_error, context, combined or error)
-        up = combined is None
-        if up != self._announced:
+        # Both directions report at once: one flip at a time, each decided on the latest errors
+        # and written before the next is decided, so the hall hears up/down alternate.
+        async with self._announcing:
+            up = (self._errors["up"] or self._errors["down"]) is None
+            if up == self._announced:
+                return
             self._announced = up
             status = await asyncio.to_thread(sync_service.link_status, context)
+            # The event says what was decided, whatever the stored freshness reads this instant.
+            status = status.model_copy(update={"link": "up" if up else "down"})
             await asyncio.to_thread(sync_service.announce_link, context, status)
 
     async def _up_once(self, client: NationalClient, stop: asyncio.Event) -> None:
