@@ -116,8 +116,8 @@ def _banner(credentials: dict[str, Any], path: Path) -> str:
         *(f"    {role:<8} {token}" for role, token in credentials["tokens"].items()),
         "  counter staff (staff number / PIN / counter):",
         *(f"    {s['staff_number']} / {s['pin']} / {s['counter']}" for s in credentials["staff"]),
-        f"  manager:         {credentials['manager']['staff_number']} / "
-        f"{credentials['manager']['pin']}",
+        f"  manager page:    {url}/manage  (staff number / PIN: "
+        f"{credentials['manager']['staff_number']} / {credentials['manager']['pin']})",
         "  bookings made at the national service, to check in today (reference, service, slot):",
         *(
             f"    {b['reference']}  {b['service_code']:<5} {b['slot_start']}  phone {b['phone']}"
