@@ -191,6 +191,30 @@ class PolicySettings:
         _check_int(self.max_pass_over, ("max_pass_over",), low=0, high=1000)
 
 
+@dataclass(frozen=True)
+class AlertThresholds:
+    """When each alert is raised (the centre file's `[alerts]` table); minutes unless named.
+
+    `wait_over_target_percent`: a service's longest wait above this share of its target
+    (100: any wait over target). `device_silent_minutes`: a kiosk or board that has not
+    reported for this long (they report at least every
+    `centre_core.alerts.DEVICE_REPORT_SECONDS`).
+    `counter_idle_minutes`: an open counter holding nobody this long while its services have
+    people waiting.
+    """
+
+    wait_over_target_percent: int = 100
+    device_silent_minutes: int = 5
+    counter_paused_minutes: int = 20
+    counter_idle_minutes: int = 10
+    link_down_minutes: int = 10
+    link_lag_minutes: int = 30
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            _check_int(value, (name,), low=1, high=1440)
+
+
 @dataclass(frozen=True, kw_only=True)
 class CentreConfig:
     """One centre: its services, counters, priority categories, hours and policy settings.
@@ -207,6 +231,7 @@ class CentreConfig:
     priority_categories: tuple[PriorityCategory, ...] = ()
     policy: PolicySettings = field(default_factory=PolicySettings)
     hours: OpeningHours | None = None
+    alerts: AlertThresholds = field(default_factory=AlertThresholds)
     _services: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _counters: Mapping[str, CounterConfig] = field(init=False, repr=False, compare=False)
     _queues: Mapping[str, tuple[Service, int]] = field(init=False, repr=False, compare=False)

@@ -9,7 +9,14 @@ import tomllib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from centre_core.centre import CentreConfig, CounterConfig, NamedCode, PolicySettings, Service
+from centre_core.centre import (
+    AlertThresholds,
+    CentreConfig,
+    CounterConfig,
+    NamedCode,
+    PolicySettings,
+    Service,
+)
 from centre_core.errors import CentreConfigError
 from centre_core.hours import WEEKDAYS, OpeningHours, parse_interval
 from centre_core.toml_lines import FieldPath, locate
@@ -167,6 +174,15 @@ def _policy(table: _Table | None) -> PolicySettings:
     return _built(table.path, lambda: PolicySettings(**fields))
 
 
+def _alerts(table: _Table | None) -> AlertThresholds:
+    if table is None:
+        return AlertThresholds()
+    defaults = AlertThresholds()
+    fields = {name: table.whole(name, value) for name, value in vars(defaults).items()}
+    table.done()
+    return _built(table.path, lambda: AlertThresholds(**fields))
+
+
 def _centre(document: dict[str, Any]) -> CentreConfig:
     root = _Table(document, ())
     centre = root.sub("centre")
@@ -177,6 +193,7 @@ def _centre(document: dict[str, Any]) -> CentreConfig:
     hours = _hours(centre.sub("hours"))
     centre.done()
     policy = _policy(root.sub("policy"))
+    alerts = _alerts(root.sub("alerts"))
     priorities = tuple(_named_code(*i) for i in root.tables("priority_categories", required=False))
     services = tuple(_service(*item) for item in root.tables("services", required=True))
     counters = tuple(_counter(*item) for item in root.tables("counters", required=True))
@@ -190,6 +207,7 @@ def _centre(document: dict[str, Any]) -> CentreConfig:
         priority_categories=priorities,
         policy=policy,
         hours=hours,
+        alerts=alerts,
     )
 
 
