@@ -22,6 +22,7 @@ from centre_core.wire import (
     Health,
     PrinterStatus,
     ServicesOut,
+    SoundStatus,
     StaffFiguresOut,
     StaffLoginOut,
     TicketPublic,
@@ -113,12 +114,18 @@ class CentreClient:
         return await self._command(f"{API}/appointments/check-in", body, CheckInOut, request_id)
 
     async def report_device_status(
-        self, *, printer: PrinterStatus | None = None, message: str | None = None
+        self,
+        *,
+        printer: PrinterStatus | None = None,
+        sound: SoundStatus | None = None,
+        message: str | None = None,
     ) -> DeviceStatusOut:
-        """Report this device's state (its printer's paper, cover, faults) to the managers."""
+        """Report this device's state (printer, sound, a line of text) to the managers."""
         body: dict[str, Any] = {"message": message}
         if printer is not None:
             body["printer"] = printer.model_dump(exclude_none=True)
+        if sound is not None:
+            body["sound"] = sound.model_dump(exclude_none=True)
         # A state report is safe to repeat: the newest report wins.
         return await self._send("POST", f"{API}/devices/status", body, DeviceStatusOut, True)
 

@@ -343,6 +343,15 @@ class PrinterStatus(BaseModel):
     ) = None
 
 
+class SoundStatus(BaseModel):
+    """A hall board's sound: playing calls (ok), turned off, or failing (with the fault's code)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    state: Literal["ok", "off", "fault"]
+    error: str | None = Field(default=None, max_length=80)
+
+
 class DeviceStatusOut(WireModel):
     """The seq of the `device.status` event recorded."""
 

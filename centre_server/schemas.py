@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from centre_core.wire import PrinterStatus
+from centre_core.wire import PrinterStatus, SoundStatus
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
 RequestId = Annotated[
@@ -119,4 +119,5 @@ class DeviceStatusIn(Request):
     """A device's report of its own state (shown to managers, sent as `device.status`)."""
 
     printer: PrinterStatus | None = None
+    sound: SoundStatus | None = None
     message: ShortText | None = None

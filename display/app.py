@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from app_shell.fonts import register_fonts
 from app_shell.tasks import TaskSet
 from centre_client.errors import CentreApiError
 from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
+from centre_core.alerts import DEVICE_REPORT_SECONDS
 from centre_core.clock import Clock
+from centre_core.wire import SoundStatus
 from display.announcements import Announcement
 from display.announcer import Announcer, Synthesizer
 from display.board import BoardCall, BoardViewModel
@@ -100,6 +103,7 @@ class HallDisplay:
             self.announcer = announcer
         self._estimates_due = False
         self._reported: str | None = None
+        self._reported_at = 0.0
         self._speech_fault: str | None = None
 
     async def start(self) -> None:
@@ -174,31 +178,43 @@ class HallDisplay:
         await self.fetch_directory()
         await self.report_status()
 
-    def status_message(self) -> str:
-        """One line for the manager's device list: is the board up, and does its sound work."""
+    def sound_status(self) -> SoundStatus:
+        """Say whether the board's sound works, is off, or fails (and how)."""
         if self.announcer is None:
-            return "board up; announcements off"
+            return SoundStatus(state="off")
         status = self.announcer.status
         # A fault found while warming up stands until a call has played without one.
         fault = status.last_error or (self._speech_fault if status.played == 0 else None)
-        return "board up; sound ok" if fault is None else f"board up; sound fault: {fault}"
+        return SoundStatus(state="ok") if fault is None else SoundStatus(state="fault", error=fault)
+
+    def status_message(self) -> str:
+        """One line for the manager's device list: is the board up, and does its sound work."""
+        sound = self.sound_status()
+        if sound.state == "off":
+            return "board up; announcements off"
+        return (
+            "board up; sound ok" if sound.error is None else f"board up; sound fault: {sound.error}"
+        )
 
     async def report_status(self) -> None:
         """Tell the centre this board is up and how its sound is (sent as `device.status`)."""
         message = self.status_message()
         try:
-            await self.link.report_status(message)
+            await self.link.report_status(message, self.sound_status())
         except CentreApiError as error:
             log.warning("cannot report the board's status: %s", error)
             return
         self._reported = message
+        self._reported_at = time.monotonic()
 
     async def _watch_sound(self) -> None:
         # A sound fault (speaker unplugged, speech engine gone) shows only in the manager's
         # device list: look for a change now and then, and report it.
         while True:
             await asyncio.sleep(STATUS_CHECK_SECONDS)
-            if self.link.online and self.status_message() != self._reported:
+            # Also unchanged, now and then: a board that stops reporting raises an alert.
+            stale = time.monotonic() - self._reported_at >= DEVICE_REPORT_SECONDS
+            if self.link.online and (stale or self.status_message() != self._reported):
                 await self.report_status()
 
 

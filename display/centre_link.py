@@ -7,7 +7,7 @@ from centre_client.api import CentreClient
 from centre_client.mirror import Change, QueueMirror
 from centre_client.records import from_wire
 from centre_client.stream import EventStream
-from centre_core.wire import HallSnapshot
+from centre_core.wire import HallSnapshot, SoundStatus
 from display.directory import CentreDirectory, CounterInfo, ServiceInfo
 
 # Reads and reports are retried once: a board must not wait long on a blip.
@@ -52,9 +52,9 @@ class CentreHallLink:
         """Fetch the centre's hall (`GET /api/v1/hall`) as the board's directory."""
         return directory_from_hall(await self.client.hall_snapshot())
 
-    async def report_status(self, message: str) -> None:
+    async def report_status(self, message: str, sound: SoundStatus) -> None:
         """Report the board's state as a `device.status` (managers see it)."""
-        await self.client.report_device_status(message=message)
+        await self.client.report_device_status(message=message, sound=sound)
 
     async def follow(self, *, on_changes: ChangesHandler, on_online: OnlineHandler) -> None:
         """Follow the centre's event stream with the display's token until cancelled."""

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from app_shell.ports import ChangesHandler, OnlineHandler
 from centre_client.mirror import QueueMirror
+from centre_core.wire import SoundStatus
 from display.directory import CentreDirectory
 
 
@@ -30,8 +31,8 @@ class HallLink(Protocol):
         """Fetch the centre's names, counters and the server's wait figures."""
         ...
 
-    async def report_status(self, message: str) -> None:
-        """Tell the centre (the managers' device list) how this board is."""
+    async def report_status(self, message: str, sound: SoundStatus) -> None:
+        """Tell the centre (the managers' device list and alerts) how this board is."""
         ...
 
     async def follow(self, *, on_changes: ChangesHandler, on_online: OnlineHandler) -> None:

@@ -23,6 +23,7 @@ from kivy.properties import (
 from app_shell.clock import Scheduler, Timer
 from app_shell.tasks import TaskSet
 from centre_client.errors import CentreApiError, CentreUnavailable
+from centre_core.alerts import DEVICE_REPORT_SECONDS
 from kiosk import phone as phones
 from kiosk.i18n import (
     Language,
@@ -108,6 +109,8 @@ class KioskTimings:
     # While the server is away, how often to try it again (recovery is automatic).
     offline_poll: float = 2.0
     printer_check: float = 30.0
+    # The printer's state is reported again at least this often, changed or not.
+    status_report: float = DEVICE_REPORT_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,7 @@ class KioskViewModel(EventDispatcher):
         self._screen_since = float("-inf")
         self._message_key = ""
         self._printer_reported: str | None = None
+        self._printer_reported_at: float | None = None
         self._printer_checked_at: float | None = None
         self._timers: dict[str, Timer] = {}
         self.tr.bind(language=lambda *_: self._refresh_texts())
@@ -580,8 +584,16 @@ class KioskViewModel(EventDispatcher):
         self.can_reprint = False
 
     async def report_printer(self, state: str) -> None:
-        """Tell the server the printer's state when it changed since the last report."""
-        if state == self._printer_reported:
+        """Tell the server the printer's state when it changed, and unchanged now and then.
+
+        The repeats let silence mean something: a kiosk that stops reporting raises an alert.
+        """
+        now = self._now()
+        fresh = (
+            self._printer_reported_at is not None
+            and now - self._printer_reported_at < self._timings.status_report
+        )
+        if state == self._printer_reported and fresh:
             return
         try:
             await self._backend.report_printer_status(state=state)
@@ -589,6 +601,7 @@ class KioskViewModel(EventDispatcher):
             log.warning("could not report printer state %s; will retry", state)
             return
         self._printer_reported = state
+        self._printer_reported_at = now
 
     # Server reachability ------------------------------------------------------------------
 
