@@ -8,7 +8,7 @@ Nairobi time (UTC+3), Monday 2026-11-23. C07 serves BC and DC, C09 serves PCC.
 | BC 2 | 10:00:02 | 10:00:02 | 10:10:01 C07 | 599 s | no-show 10:11:01 |
 | BC 3 | 10:00:03 | 10:00:03 | 10:11:01 C07 | 658 s | served from 10:12:01, done 10:20:01 (480 s) |
 | BC 4 | 10:00:04 | 10:00:04 | never | - | still waiting |
-| PCC 1 | 10:00:05 | 10:00:05 | 10:40:05 C09 | 2400 s (target 30 min: missed) | done 10:50:05 (600 s) |
+| PCC 1 | 10:00:05 | 10:00:05 | 10:40:05 C09 | 2400 s (over its 30 min) | done 10:50:05 (600 s) |
 | DC, booked 10:30 | 10:25:00 (on time) | 10:30:00 | 10:35:00 C07 | 300 s | done 10:40:00 (300 s) |
 | DC, booked 10:00 | 10:20:30 (late: a walk-in) | 10:20:30 | never | - | still waiting |
 
@@ -92,3 +92,21 @@ def play(harness: Harness) -> None:
     for counter in ("C07", "C09"):
         response = harness.client.post("/api/v1/auth/logout", headers=harness.auth(counter))
         assert response.status_code == 204, response.text
+
+
+def play_second_day(harness: Harness, *, days_later: int) -> None:
+    """Another day: C09 open 10:00-10:10, one PCC ticket waits 120 s and takes 180 s.
+
+    (C07 would call the BC and DC tickets left waiting on the first day.)
+    """
+    clock = harness.clock
+    clock.set(T0 + timedelta(days=days_later))
+    harness.login("C09")
+    harness.issue("PCC")  # 10:00:01
+    clock.advance(seconds=120)
+    _ok(harness.command("C09", "call-next"))
+    clock.advance(seconds=180)
+    _ok(harness.command("C09", "finish"))
+    clock.set(T0 + timedelta(days=days_later, minutes=10))
+    response = harness.client.post("/api/v1/auth/logout", headers=harness.auth("C09"))
+    assert response.status_code == 204, response.text
