@@ -1,4 +1,4 @@
-"""`python -m bench [callnext|display|peakday|kiosk|national ...] [--quick] [--runs N]`.
+"""`python -m bench [callnext|display|peakday|kiosk|national|reports ...] [--quick] [--runs N]`.
 
 Runs the selected benchmarks (all but `national` by default) against real server subprocesses
 on a fresh database each run, prints a table per benchmark (medians across runs) with the issue's
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import callnext, display, kiosk, national, peakday, report
+from bench import callnext, display, kiosk, national, peakday, report, reports
 from bench.stats import median_of_runs
 
 
@@ -47,14 +47,24 @@ def _national(quick: bool, _databases: tuple[str, ...] | None) -> Callable[[int]
     return lambda _run: national.run(options)
 
 
+def _reports(quick: bool, databases: tuple[str, ...] | None) -> Callable[[int], dict[str, Any]]:
+    options = reports.ReportsOptions.quick() if quick else reports.ReportsOptions()
+    if databases:
+        options = reports.ReportsOptions(**{**options.__dict__, "databases": databases})
+    return lambda _run: reports.run(options)
+
+
 BENCHMARKS = {
     "callnext": _callnext,
     "display": _display,
     "peakday": _peakday,
     "kiosk": _kiosk,
     "national": _national,
+    "reports": _reports,
 }
-# The national benchmark runs ~14 minutes against PostgreSQL: it runs only when named.
+TABLES = {**report.TABLES, "reports": reports.table}
+# The national benchmark runs ~14 minutes against PostgreSQL, and reports fills 90 days: they
+# run only when named.
 DEFAULT = ("callnext", "display", "peakday", "kiosk")
 
 
@@ -95,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         path = report.write_json(name, record, started=started)
         title = f"median of {args.runs} runs" if args.runs > 1 else "1 run"
         print(f"\n{name} ({title}, {record['seconds']:.0f} s) -> {path}")
-        print(report.TABLES[name](median))
+        print(TABLES[name](median))
         for line in report.targets(name, median):
             print(line)
         print(flush=True)

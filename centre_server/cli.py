@@ -1,4 +1,4 @@
-"""The `foleni` command: serve, demo, db upgrade, device add, staff add, config check, apps."""
+"""The `foleni` command: serve, demo, db upgrade, device, staff, config check, report, apps."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,16 @@ from centre_server.auth import DEVICE_ROLES, STAFF_ROLES, Role
 from centre_server.context import ServerContext, build_context, load_centre_file
 from centre_server.db.engine import DatabaseUrlError, create_db_engine
 from centre_server.db.migrate import current_revision, head_revision, upgrade
+from centre_server.reports import csv_export, kpis, pdf_export, xlsx_export
 from centre_server.services import device_service, staff_service, sync_service
 from centre_server.settings import Settings, UnsafeSettingsError
 
 APPS = ("kiosk", "counter", "display")
+REPORT_FORMATS = {
+    "csv": csv_export.report_csv,
+    "xlsx": xlsx_export.report_xlsx,
+    "pdf": pdf_export.report_pdf,
+}
 
 
 class CliError(Exception):
@@ -151,6 +157,36 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the report of a business day, or of a range of them, as CSV, XLSX or PDF."""
+    export = REPORT_FORMATS.get(args.format)
+    if export is None:
+        raise CliError(f"--format {args.format!r} is not one of {', '.join(REPORT_FORMATS)}")
+    first_day = _report_day(args.day, "--day")
+    last_day = first_day if args.to is None else _report_day(args.to, "--to")
+    if last_day < first_day:
+        raise CliError(f"--to {last_day} is before --day {first_day}")
+    context = _context()
+    with context.db.read() as session:
+        report = kpis.build_report(
+            session, context.centre, first_day=first_day, last_day=last_day, now=context.now()
+        )
+    try:
+        content = export(report)
+    except pdf_export.ReportFontMissingError as exc:
+        raise CliError(str(exc)) from exc
+    Path(args.out).write_bytes(content)
+    print(f"report {args.format} of {first_day} to {last_day} written to {args.out}")
+    return 0
+
+
 def run_app(name: str, argv: Sequence[str]) -> int:
     """Run one of the client apps (`python -m kiosk|counter|display`) in this terminal."""
     if importlib.util.find_spec(name) is None:
@@ -219,6 +255,13 @@ def build_parser() -> argparse.ArgumentParser:
     status = sync.add_parser("status", help="show the national link")
     status.add_argument("--json", action="store_true", help="one JSON object")
     status.set_defaults(run=cmd_sync_status)
+
+    report = sub.add_parser("report", help="write a day's (or a range's) report file")
+    report.add_argument("--day", required=True, help="business day, YYYY-MM-DD")
+    report.add_argument("--to", help="last business day of a range, YYYY-MM-DD")
+    report.add_argument("--format", required=True, help="csv, xlsx or pdf")
+    report.add_argument("--out", required=True, help="the file to write")
+    report.set_defaults(run=cmd_report)
 
     for app in APPS:
         # Listed for --help; `main` hands everything after the app's name to the app itself.
