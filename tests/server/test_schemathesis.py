@@ -8,7 +8,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 
-from centre_server.api.roles import route_table
+from centre_server.api.roles import RoleGuard, route_table
 from centre_server.auth import Role
 
 # Prefer the broadest role a route admits, so requests get past the guard and reach the code;
@@ -23,7 +23,8 @@ def test_no_valid_or_invalid_request_makes_the_server_fail(sqlite_harness):
     sqlite_harness.open_counter("C07")
     tokens = {}
     for entry in route_table(app):
-        if entry.guard is not None and not entry.guard.public:
+        # The manager page's routes take browser sessions and stay out of the schema.
+        if isinstance(entry.guard, RoleGuard) and not entry.guard.public:
             role = next(r for r in ROLE_PREFERENCE if r in entry.guard.roles)
             token = (
                 sqlite_harness.counter_tokens["C07"]
