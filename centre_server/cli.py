@@ -22,16 +22,12 @@ from centre_server.auth import DEVICE_ROLES, STAFF_ROLES, Role
 from centre_server.context import ServerContext, build_context, load_centre_file
 from centre_server.db.engine import DatabaseUrlError, create_db_engine
 from centre_server.db.migrate import current_revision, head_revision, upgrade
-from centre_server.reports import csv_export, kpis, pdf_export, xlsx_export
+from centre_server.reports import kpis, pdf_export
+from centre_server.reports.files import REPORT_FORMATS
 from centre_server.services import device_service, staff_service, sync_service
 from centre_server.settings import Settings, UnsafeSettingsError
 
 APPS = ("kiosk", "counter", "display")
-REPORT_FORMATS = {
-    "csv": csv_export.report_csv,
-    "xlsx": xlsx_export.report_xlsx,
-    "pdf": pdf_export.report_pdf,
-}
 
 
 class CliError(Exception):
@@ -179,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             session, context.centre, first_day=first_day, last_day=last_day, now=context.now()
         )
     try:
-        content = export(report)
+        content = export.write(report)
     except pdf_export.ReportFontMissingError as exc:
         raise CliError(str(exc)) from exc
     Path(args.out).write_bytes(content)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -21,13 +20,11 @@ from centre_server.context import ServerContext
 from centre_server.db.tables import CounterRow, StaffRow
 from centre_server.hub import Subscription
 from centre_server.services import hall_service, staff_service
+from centre_server.web.pages import LoginSession, Manager, language_of, page_response, render
 from centre_server.web.session import (
     CSRF_FIELD,
-    LANGUAGE_COOKIE,
     LOGIN_COOKIE,
-    LOGIN_PAGE,
     MANAGE_PATH,
-    MANAGER_PAGE,
     SESSION_COOKIE,
     ManagerSession,
     clear_cookie,
@@ -37,16 +34,10 @@ from centre_server.web.session import (
     set_cookie,
 )
 from centre_server.web.tiles import hall_tiles
-from service_kit.web_assets import VENDOR
-from translations.catalogs import HALL_LANGUAGES
-from translations.messages import N_, Message
+from translations.messages import N_
 
 router = APIRouter(include_in_schema=False)
-_templates = Environment(
-    loader=PackageLoader("centre_server", "templates"), autoescape=select_autoescape()
-)
 LOGIN_SECONDS = 15 * 60
-LANGUAGE_SECONDS = 365 * 24 * 3600
 # Calls come in bursts (a counter calls, the board's ticket moves): one render per burst.
 COALESCE_SECONDS = 0.2
 # How often a quiet stream checks that its session still stands (logout, expiry, PIN reset).
@@ -54,42 +45,19 @@ SESSION_CHECK_SECONDS = 15.0
 STALE_FORM = N_("The form was stale. Please try again.")
 WRONG_PIN = N_("Staff number or PIN is wrong.")
 NOT_A_MANAGER = N_("This page is for managers. Counter staff log in at their counter.")
-LoginSession = Annotated[ManagerSession | None, Depends(LOGIN_PAGE)]
-Manager = Annotated[ManagerSession, Depends(MANAGER_PAGE)]
-
-
-def _language(request: Request) -> str:
-    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
-    return chosen if chosen in HALL_LANGUAGES else HALL_LANGUAGES[0]
-
-
-def _render(name: str, *, language: str, **values: Any) -> str:
-    def said(msgid: str, /, **fields: object) -> str:
-        return Message(msgid).say(language, **fields)
-
-    return _templates.get_template(f"manage/{name}").render(
-        _=said, language=language, languages=HALL_LANGUAGES, vendor=VENDOR, **values
-    )
-
-
-def _page(request: Request, body: str, *, status_code: int = 200) -> HTMLResponse:
-    response = HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
-    if "lang" in request.query_params:
-        set_cookie(response, request, LANGUAGE_COOKIE, _language(request), max_age=LANGUAGE_SECONDS)
-    return response
 
 
 def _login_form(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
     secret = new_login_secret()
     context = server_context(request)
-    body = _render(
+    body = render(
         "login.html",
-        language=_language(request),
+        language=language_of(request),
         centre=context.centre.name,
         csrf=csrf_for(secret),
         error=error,
     )
-    response = _page(request, body, status_code=status_code)
+    response = page_response(request, body, status_code=status_code)
     set_cookie(response, request, LOGIN_COOKIE, secret, max_age=LOGIN_SECONDS)
     return response
 
@@ -113,7 +81,7 @@ def _tiles_html(context: ServerContext, language: str) -> tuple[str, int]:
         linked=context.settings.national_url is not None,
     )
     updated = local_time(tiles.at, timezone=context.centre.timezone).strftime("%H:%M:%S")
-    return _render("tiles.html", language=language, tiles=tiles, updated=updated), tiles.seq
+    return render("tiles.html", language=language, tiles=tiles, updated=updated), tiles.seq
 
 
 @router.get(MANAGE_PATH, response_class=HTMLResponse)
@@ -121,13 +89,13 @@ async def manage_page(request: Request, session: LoginSession) -> Response:
     """Show the manager page, or the login form when the browser has no manager session."""
     if session is None:
         return _login_form(request)
-    language = _language(request)
+    language = language_of(request)
     if not session.is_manager:
-        body = _render("refused.html", language=language, csrf=session.csrf)
-        return _page(request, body, status_code=403)
+        body = render("refused.html", language=language, csrf=session.csrf)
+        return page_response(request, body, status_code=403)
     context = server_context(request)
     tiles, seq = await run_in_threadpool(_tiles_html, context, language)
-    body = _render(
+    body = render(
         "page.html",
         language=language,
         centre=context.centre.name,
@@ -136,7 +104,7 @@ async def manage_page(request: Request, session: LoginSession) -> Response:
         tiles=tiles,
         seq=seq,
     )
-    return _page(request, body)
+    return page_response(request, body)
 
 
 @router.post(f"{MANAGE_PATH}/login", response_class=HTMLResponse)
@@ -148,7 +116,7 @@ async def manage_login(
     csrf: Annotated[str, Form(alias=CSRF_FIELD, max_length=128)] = "",
 ) -> Response:
     """Log a manager in: staff number and PIN, as at a counter, but at no counter."""
-    language = _language(request)
+    language = language_of(request)
     if not csrf_matches(request.cookies.get(LOGIN_COOKIE), csrf):
         return _login_form(request, error=STALE_FORM.say(language))
     context = server_context(request)
@@ -187,7 +155,9 @@ async def manage_logout(request: Request, session: Manager) -> Response:
 @router.get(f"{MANAGE_PATH}/tiles", response_class=HTMLResponse)
 async def manage_tiles(request: Request, _session: Manager) -> Response:
     """Return the live tiles alone (the page's fallback when its stream is down)."""
-    tiles, _seq = await run_in_threadpool(_tiles_html, server_context(request), _language(request))
+    tiles, _seq = await run_in_threadpool(
+        _tiles_html, server_context(request), language_of(request)
+    )
     return HTMLResponse(tiles, headers={"Cache-Control": "no-store"})
 
 
@@ -199,7 +169,7 @@ async def manage_events(request: Request, session: Manager) -> AsyncIterator[Ser
     happened since (the tiles are the hall's state, so one render brings it up to date).
     """
     context = server_context(request)
-    language = _language(request)
+    language = language_of(request)
     last = request.headers.get("last-event-id", "")
     sent = int(last) if last.isdigit() and len(last) < 19 else -1
     subscription = context.hub.subscribe()

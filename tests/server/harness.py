@@ -1,5 +1,6 @@
 """A centre server under test: app, client, device tokens and staff logins."""
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,19 @@ class Harness:
         )
         assert response.status_code == 201, response.text
         return response.json()
+
+    def manage_session(self, staff_number: str = "M01") -> None:
+        """Log a manager in on the manager page: the client then holds its session cookie."""
+        self.add_staff(staff_number, Role.manager)
+        form = self.client.get("/manage").text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', form)
+        assert csrf, "the login form carries no CSRF token"
+        response = self.client.post(
+            "/manage/login",
+            data={"staff_number": staff_number, "pin": PIN, "csrf": csrf.group(1)},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
 
     def command(self, counter: str, name: str, **body):
         return self.client.post(

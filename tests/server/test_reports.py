@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -140,6 +141,48 @@ def test_every_file_shows_the_same_figures(day):
     assert {" ".join(row) for row in COUNTERS.values()} <= lines
     assert "Huduma Centre GPO, Nairobi: 2026-11-23" in lines
     assert "Waits through the day, by hour of arrival (minutes)" in text
+
+
+def html_tables(page: str) -> dict[str, list[list[str]]]:
+    """Read the report page's tables back: title to rows of cell texts."""
+    found = {}
+    for title, body in re.findall(r'data-table="([^"]+)".*?<tbody>(.*?)</tbody>', page, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        found[title] = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    return found
+
+
+def test_the_manager_page_shows_the_same_figures_as_the_files(day):
+    day.manage_session()
+    page = day.client.get("/manage/reports", params={"first": DAY.isoformat()})
+    assert page.status_code == 200
+    shown = html_tables(page.text)
+    assert {label: value for label, value in shown["Summary"]} | SUMMARY == dict(shown["Summary"])
+    assert {row[0]: row for row in shown["Counters"]} == COUNTERS
+    assert "<svg" in page.text  # the charts
+    download = day.client.get(
+        "/manage/reports/file", params={"first": DAY.isoformat(), "format": "csv"}
+    )
+    assert download.headers["content-type"].startswith("text/csv")
+    assert f"foleni-HC-NBI-GPO-{DAY}.csv" in download.headers["content-disposition"]
+    assert csv_tables(download.content)["Summary"][1:] == [list(r) for r in shown["Summary"]]
+    for format, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+        file = day.client.get(
+            "/manage/reports/file", params={"first": DAY.isoformat(), "format": format}
+        )
+        assert file.status_code == 200 and file.content.startswith(magic)
+
+
+def test_the_report_page_refuses_bad_ranges_with_a_code(day):
+    day.manage_session()
+    for params in ({"first": "2026-13-01"}, {"first": "2026-11-23", "last": "2026-11-01"}):
+        refused = day.client.get("/manage/reports", params=params)
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_request"
+    wrong = day.client.get("/manage/reports/file", params={"format": "docx"})
+    assert wrong.status_code == 422
+    # Longer than a year: a job for `foleni report`.
+    long = {"first": "2025-01-01", "last": DAY.isoformat()}
+    assert day.client.get("/manage/reports", params=long).status_code == 422
 
 
 def test_a_range_of_days(day):
