@@ -858,6 +858,11 @@ class FakeCentre:
             counters=self._counter_states(),
             means=self._means(self.centre.queue_keys),
             now=self.clock.now(),
+            issued_today={
+                code: number
+                for (day, code), number in self._state.numbers.items()
+                if day == business_day(self.clock.now(), timezone=self.centre.timezone)
+            },
         )
 
     def _means(self, queue_keys: Iterable[str]) -> dict[str, float]:

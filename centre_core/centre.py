@@ -7,7 +7,7 @@ line to the error.
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Literal, TypeAlias, TypeVar
@@ -319,6 +319,45 @@ class CentreConfig:
             counter.code: tuple(key for key in self.queue_keys if counter.serves(key))
             for counter in self.counters
         }
+
+    def with_counter_services(self, services: Mapping[str, Mapping[str, int]]) -> "CentreConfig":
+        """Return the centre with some counters serving other queues (by counter code).
+
+        Refused with `counter_services_invalid` for an unknown selector, a weight outside 1-100,
+        an empty set, or a queue no counter would serve any more; `counter_not_found` for an
+        unknown counter.
+        """
+        changed = {code: dict(selectors) for code, selectors in services.items()}
+        for code, selectors in changed.items():
+            self.counter(code)
+            if not selectors:
+                raise QueueError(
+                    ErrorCode.counter_services_invalid, f"counter {code} must serve something"
+                )
+            for selector, weight in selectors.items():
+                if selector not in self._services and selector not in self._queues:
+                    raise QueueError(
+                        ErrorCode.counter_services_invalid, f"no service or stage {selector!r}"
+                    )
+                if (
+                    isinstance(weight, bool)
+                    or not isinstance(weight, int)
+                    or not 1 <= weight <= 100
+                ):
+                    raise QueueError(
+                        ErrorCode.counter_services_invalid,
+                        f"weight of {selector!r} must be a whole number from 1 to 100",
+                    )
+        counters = tuple(
+            replace(counter, services=changed[counter.code]) if counter.code in changed else counter
+            for counter in self.counters
+        )
+        for key in self.queue_keys:
+            if not any(counter.serves(key) for counter in counters):
+                raise QueueError(
+                    ErrorCode.counter_services_invalid, f"no counter would serve queue {key!r}"
+                )
+        return replace(self, counters=counters)
 
     def counters_serving(self, queue_key: str) -> tuple[CounterConfig, ...]:
         """Return the counters configured to serve a queue."""

@@ -61,8 +61,8 @@ def _refuse_if_busy(state: CounterState, action: str) -> None:
         )
 
 
-def open_counter(state: CounterState, *, staff_number: str, now: datetime) -> CounterOutcome:
-    """Staff sign in at a closed counter and start calling."""
+def open_counter(state: CounterState, *, staff_number: str | None, now: datetime) -> CounterOutcome:
+    """Open a closed counter: staff sign in there, or a manager opens it (no staff yet)."""
     now = as_utc(now)
     if state.status != CounterStatus.closed:
         raise QueueError(ErrorCode.invalid_transition, f"counter {state.code} is {state.status}")

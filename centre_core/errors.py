@@ -28,6 +28,9 @@ class ErrorCode(StrEnum):
     appointment_not_today = "appointment_not_today"
     appointment_cancelled = "appointment_cancelled"
     transfer_target_invalid = "transfer_target_invalid"
+    counter_services_invalid = "counter_services_invalid"
+    notice_not_found = "notice_not_found"
+    notice_invalid = "notice_invalid"
     invalid_config = "invalid_config"
 
 
@@ -38,6 +41,8 @@ class ServerErrorCode(StrEnum):
     forbidden = "forbidden"
     csrf_rejected = "csrf_rejected"
     invalid_credentials = "invalid_credentials"
+    account_locked = "account_locked"
+    staff_not_found = "staff_not_found"
     invalid_request = "invalid_request"
     not_found = "not_found"
     method_not_allowed = "method_not_allowed"
@@ -55,11 +60,14 @@ STATUS_BY_CODE: dict[str, int] = {
     ServerErrorCode.invalid_credentials: 401,
     ServerErrorCode.forbidden: 403,
     ServerErrorCode.csrf_rejected: 403,
+    ServerErrorCode.account_locked: 403,
     ServerErrorCode.not_found: 404,
     ErrorCode.counter_not_found: 404,
     ErrorCode.ticket_not_found: 404,
     ErrorCode.service_not_found: 404,
     ErrorCode.appointment_not_found: 404,
+    ErrorCode.notice_not_found: 404,
+    ServerErrorCode.staff_not_found: 404,
     ServerErrorCode.method_not_allowed: 405,
     ErrorCode.no_waiting_tickets: 409,
     ErrorCode.counter_closed: 409,
@@ -80,6 +88,8 @@ STATUS_BY_CODE: dict[str, int] = {
     ErrorCode.priority_not_allowed: 422,
     ErrorCode.unknown_priority: 422,
     ErrorCode.transfer_target_invalid: 422,
+    ErrorCode.counter_services_invalid: 422,
+    ErrorCode.notice_invalid: 422,
     ErrorCode.invalid_config: 422,
     ServerErrorCode.invalid_phone: 422,
     ServerErrorCode.invalid_id_number: 422,

@@ -24,6 +24,14 @@ class EventType(StrEnum):
     counter_paused = "counter.paused"
     counter_resumed = "counter.resumed"
     counter_closed = "counter.closed"
+    # A manager changed the services a counter serves for the rest of the day.
+    counter_services_changed = "counter.services_changed"
+    # A manager's notices and today's state of a service (closed, reopened, its daily cap).
+    service_notice_posted = "service.notice_posted"
+    service_notice_cleared = "service.notice_cleared"
+    service_closed_today = "service.closed_today"
+    service_reopened = "service.reopened"
+    service_cap_set = "service.cap_set"
     appointment_checked_in = "appointment.checked_in"
     # From the nation's change feed: a booking made or moved, cancelled, or cancelled although
     # the citizen had checked in (kept in the hall; staff follow up).

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TypedDict
 
 from centre_core import estimates
 from centre_core.centre import CentreConfig
 from centre_core.clock import business_day
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.events import EventType
+from centre_core.notices import ServiceNotice, notices_for
+from centre_core.service_days import ServiceDay, cap_of, cap_reached_message, closed_today_message
 from centre_core.tickets import Ticket, TicketStatus
 from centre_core.wire import (
     CallRecord,
@@ -24,12 +27,21 @@ from centre_core.wire import (
     HallServiceOut,
     HallSnapshot,
     HallTotalsOut,
+    NoticeOut,
     PriorityOut,
     ServiceOut,
     ServicesOut,
     StandingCall,
     TicketRecord,
 )
+
+
+class _DayFields(TypedDict):
+    closed_today: bool
+    daily_cap: int | None
+    tickets_left: int | None
+    notices: list[NoticeOut]
+
 
 # The events that call a ticket to a counter, and how many of the newest the snapshot carries.
 CALL_TYPES = frozenset({EventType.ticket_called, EventType.ticket_recalled})
@@ -40,7 +52,9 @@ class HallFigures:
     """The queue figures of the whole centre at one instant.
 
     `tickets` are the tickets still in the hall (waiting, called, serving), `counters` the
-    state of every counter, `means` the planning mean service seconds by queue key.
+    state of every counter, `means` the planning mean service seconds by queue key; `days`
+    what managers decided for today by service code, `issued_today` the tickets numbered today
+    by service code, and `notices` the notices posted (the current ones are shown).
     """
 
     def __init__(
@@ -51,8 +65,14 @@ class HallFigures:
         counters: Sequence[CounterState],
         means: Mapping[str, float],
         now: datetime,
+        days: Mapping[str, ServiceDay] | None = None,
+        issued_today: Mapping[str, int] | None = None,
+        notices: Sequence[ServiceNotice] = (),
     ) -> None:
         self.centre = centre
+        self.days = days or {}
+        self.issued_today = issued_today or {}
+        self.notices = [notice for notice in notices if notice.is_current(now)]
         self.tickets = list(tickets)
         self.counters = list(counters)
         self.means = means
@@ -98,12 +118,33 @@ class HallFigures:
         waited = max((self.now - t.issued_at).total_seconds() for t in tickets)
         return max(0, int(waited // 60))
 
+    def notices_of(self, service_code: str | None) -> list[NoticeOut]:
+        """Return the current notices of a service (None: the centre-wide ones)."""
+        return [NoticeOut.of(n) for n in notices_for(self.notices, service_code, self.now)]
+
+    def tickets_left(self, service_code: str) -> int | None:
+        """Return the walk-in tickets left under today's cap (None: no cap)."""
+        cap = cap_of(self.centre.service(service_code), self.days.get(service_code))
+        return None if cap is None else max(0, cap - self.issued_today.get(service_code, 0))
+
+    def closed_reason(self, service_code: str) -> str | None:
+        """Why a walk-in cannot take a ticket now: hours, closed today, or the cap; else None."""
+        reason = self.centre.closed_reason(service_code, self.now)
+        if reason is not None:
+            return reason
+        day = self.days.get(service_code)
+        if day is not None and day.closed_reason is not None:
+            return closed_today_message(day.closed_reason)
+        if self.tickets_left(service_code) == 0:
+            return cap_reached_message(self.centre.service(service_code))
+        return None
+
     def services_menu(self) -> ServicesOut:
         """Return the kiosk's menu: services with waiting counts, estimates and opening state."""
         centre = self.centre
         services = []
         for service in centre.services:
-            closed = centre.closed_reason(service.code, self.now)
+            closed = self.closed_reason(service.code)
             services.append(
                 ServiceOut(
                     code=service.code,
@@ -117,6 +158,7 @@ class HallFigures:
                     priority_allowed=service.priority_allowed,
                     collection=service.collection,
                     counters_open=self.counters_open_for(service.code),
+                    **self._day_fields(service.code),
                 )
             )
         return ServicesOut(
@@ -127,7 +169,18 @@ class HallFigures:
                 PriorityOut(code=p.code, name_en=p.name_en, name_sw=p.name_sw)
                 for p in centre.priority_categories
             ],
+            notices=self.notices_of(None),
         )
+
+    def _day_fields(self, service_code: str) -> _DayFields:
+        """Return today's manager state of a service as the menu and the snapshot carry it."""
+        day = self.days.get(service_code)
+        return {
+            "closed_today": day is not None and day.closed,
+            "daily_cap": cap_of(self.centre.service(service_code), day),
+            "tickets_left": self.tickets_left(service_code),
+            "notices": self.notices_of(service_code),
+        }
 
     def hall_snapshot(
         self, *, seq: int, recent_calls: Sequence[CallRecord], devices: list[DeviceOut] | None
@@ -155,6 +208,9 @@ class HallFigures:
                     longest_wait_minutes=self.longest_wait_minutes(self.waiting_for(service.code)),
                     estimated_wait_minutes=self.new_ticket_wait(service.code),
                     counters_open=self.counters_open_for(service.code),
+                    is_open=self.closed_reason(service.code) is None,
+                    closed_reason=self.closed_reason(service.code),
+                    **self._day_fields(service.code),
                 )
                 for service in centre.services
             ],
@@ -181,6 +237,7 @@ class HallFigures:
             recent_calls=list(recent_calls),
             tickets=records,
             devices=devices,
+            notices=self.notices_of(None),
         )
 
     def _hall_counter(self, state: CounterState, number: str | None) -> HallCounterOut:

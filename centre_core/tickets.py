@@ -12,6 +12,7 @@ from centre_core.counters import CounterState, require_ready_to_call
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.events import DomainEvent, EventType
 from centre_core.reasons import CallReason
+from centre_core.service_days import ServiceDay, cap_of, cap_reached_message, closed_today_message
 
 
 class TicketStatus(StrEnum):
@@ -196,27 +197,26 @@ def issue_ticket(
     appointment_ref: str | None = None,
     appointment_slot: datetime | None = None,
     ready_at: datetime | None = None,
+    today: ServiceDay | None = None,
 ) -> TicketOutcome:
     """Issue a ticket for a service, numbered prefix + the day's `sequence` (chosen by the caller).
 
-    Refuses a closed service, a full day (`issued_today` >= the cap; appointments are exempt,
-    their slots being capacity booked in advance) and a priority the centre or service does
-    not take. A walk-in ticket of a collection service gets source `collection`.
+    Refuses a closed service (by its hours, or by a manager for `today`), a full day
+    (`issued_today` >= today's cap; appointments are exempt, their slots being capacity booked
+    in advance) and a priority the centre or service does not take. A walk-in ticket of a
+    collection service gets source `collection`.
     """
     now = as_utc(now)
     service = centre.service(service_code)
     closed = centre.closed_reason(service_code, now)
     if closed is not None:
         raise QueueError(ErrorCode.service_closed, f"{service.name_en} is closed ({closed})")
-    if (
-        service.daily_cap is not None
-        and source != TicketSource.appointment
-        and issued_today >= service.daily_cap
-    ):
-        raise QueueError(
-            ErrorCode.daily_cap_reached,
-            f"{service.name_en} has issued its {service.daily_cap} tickets for today",
-        )
+    walk_in = source != TicketSource.appointment
+    if walk_in and today is not None and today.closed_reason is not None:
+        raise QueueError(ErrorCode.service_closed, closed_today_message(today.closed_reason))
+    cap = cap_of(service, today)
+    if cap is not None and walk_in and issued_today >= cap:
+        raise QueueError(ErrorCode.daily_cap_reached, cap_reached_message(service))
     if priority is not None:
         centre.priority(priority)
         if not service.priority_allowed:
@@ -453,6 +453,19 @@ def transfer_ticket(
     if counter is not None and ticket.status in HELD_STATUSES:
         counter = _free(counter)
     return CallOutcome(moved, counter, (event,))
+
+
+def move_waiting_ticket(
+    ticket: Ticket, *, centre: CentreConfig, now: datetime, **target: Unpack["TransferTarget"]
+) -> CallOutcome:
+    """Move a waiting ticket to another queue or counter, as a manager does from the hall.
+
+    A called or serving ticket is its counter's to move (`ticket_not_held`), an ended one cannot
+    move (`invalid_transition`), and a move must name a service, a stage or a counter.
+    """
+    if all(target.get(key) is None for key in ("to_service", "to_stage", "to_counter")):
+        raise QueueError(ErrorCode.transfer_target_invalid, "name a service, a stage or a counter")
+    return transfer_ticket(ticket, counter=None, centre=centre, now=now, **target)
 
 
 class TransferTarget(TypedDict, total=False):

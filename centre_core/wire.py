@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapt
 from centre_core.centre import CentreConfig
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.events import DomainEvent
+from centre_core.notices import ServiceNotice
 from centre_core.reasons import CallReason
 from centre_core.tickets import Ticket, TicketSource, TicketStatus
 
@@ -76,8 +77,28 @@ class Health(WireModel):
 # The kiosk's menu and tickets ----------------------------------------------------------------
 
 
+class NoticeOut(WireModel):
+    """A manager's notice shown now: for one service, or the centre (`service_code` null)."""
+
+    notice_id: str
+    service_code: str | None
+    text_en: str
+    text_sw: str | None
+    posted_at: datetime
+    ends_at: datetime | None
+
+    @classmethod
+    def of(cls, notice: ServiceNotice) -> NoticeOut:
+        """Return a notice as the kiosk and the board read it (no staff number)."""
+        return cls.model_validate(notice.data())
+
+
 class ServiceOut(WireModel):
-    """A service on the kiosk menu with its queue now."""
+    """A service on the kiosk menu with its queue now.
+
+    `is_open` is false outside its hours, when a manager closed it for today, and when today's
+    tickets are all given out; `closed_reason` says which in words a kiosk may show.
+    """
 
     code: str
     name_en: str
@@ -90,6 +111,12 @@ class ServiceOut(WireModel):
     priority_allowed: bool
     collection: bool
     counters_open: int
+    closed_today: bool = False
+    daily_cap: int | None = None
+    tickets_left: int | None = Field(
+        default=None, description="Walk-in tickets left under today's cap (null: no cap)."
+    )
+    notices: list[NoticeOut] = Field(default=[], description="This service's notices now.")
 
 
 class PriorityOut(WireModel):
@@ -107,6 +134,7 @@ class ServicesOut(WireModel):
     centre_name: str
     services: list[ServiceOut]
     priorities: list[PriorityOut]
+    notices: list[NoticeOut] = Field(default=[], description="The centre-wide notices now.")
 
 
 class TicketPublic(TicketView):
@@ -295,6 +323,76 @@ class StaffFiguresOut(WireModel):
     longest_handling_seconds: float | None
 
 
+class StaffOut(WireModel):
+    """A staff account as managers see it (never its PIN)."""
+
+    staff_number: str
+    name: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    failed_attempts: int
+
+
+class StaffListOut(WireModel):
+    """Every staff account, by staff number."""
+
+    staff: list[StaffOut]
+
+
+class PinResetOut(WireModel):
+    """A PIN reset: the account, and the new PIN when the centre chose it (shown only once)."""
+
+    staff: StaffOut
+    pin: str | None = None
+    sessions_revoked: int
+
+
+# The manager's actions -----------------------------------------------------------------------
+
+
+class AuditRecordOut(WireModel):
+    """Who did what, when: one manager (or CLI) action."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+
+class AuditListOut(WireModel):
+    """Recent audit records, newest first."""
+
+    records: list[AuditRecordOut]
+
+
+class NoticeListOut(WireModel):
+    """The notices current now, oldest first."""
+
+    notices: list[NoticeOut]
+
+
+class CounterServicesOut(WireModel):
+    """The queues a counter serves today after a manager changed them."""
+
+    counter: str
+    services: dict[str, int] = Field(description="Selector (service or stage key): weight.")
+    queue_keys: list[str]
+    seq: int
+
+
+class ServiceDayOut(WireModel):
+    """A service's state for today after a manager's action."""
+
+    service_code: str
+    business_day: date
+    closed_reason: str | None
+    daily_cap: int | None
+    seq: int
+
+
 # Appointments --------------------------------------------------------------------------------
 
 
@@ -437,6 +535,12 @@ class HallServiceOut(WireModel):
     longest_wait_minutes: int
     estimated_wait_minutes: int | None
     counters_open: int
+    is_open: bool = True
+    closed_reason: str | None = None
+    closed_today: bool = False
+    daily_cap: int | None = None
+    tickets_left: int | None = None
+    notices: list[NoticeOut] = []
 
 
 class HallTotalsOut(WireModel):
@@ -489,6 +593,7 @@ class HallSnapshot(WireModel):
     devices: list[DeviceOut] | None = None
     # For managers: the national link (also announced by `sync.link` events).
     national_link: LinkStatus | None = None
+    notices: list[NoticeOut] = Field(default=[], description="The centre-wide notices now.")
 
 
 class CounterEventData(WireModel):

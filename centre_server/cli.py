@@ -24,7 +24,7 @@ from centre_server.db.engine import DatabaseUrlError, create_db_engine
 from centre_server.db.migrate import current_revision, head_revision, upgrade
 from centre_server.reports import kpis, pdf_export
 from centre_server.reports.files import REPORT_FORMATS
-from centre_server.services import device_service, staff_service, sync_service
+from centre_server.services import audit_service, device_service, staff_service, sync_service
 from centre_server.settings import Settings, UnsafeSettingsError
 
 APPS = ("kiosk", "counter", "display")
@@ -122,6 +122,41 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
         now=datetime.now(UTC),
     )
     print(f"staff {args.staff_number} ({args.role}) created")
+    return 0
+
+
+def cmd_staff_list(_args: argparse.Namespace) -> int:
+    """List the staff accounts with their lockout state."""
+    listing = staff_service.list_staff(_context())
+    print(f"{'staff':<12} {'name':<24} {'role':<8} {'active':<6} {'locked until':<25} failed")
+    for staff in listing.staff:
+        locked = staff.locked_until.isoformat() if staff.locked_until is not None else "-"
+        active = "yes" if staff.active else "no"
+        print(
+            f"{staff.staff_number:<12} {staff.name:<24} {staff.role:<8} {active:<6} "
+            f"{locked:<25} {staff.failed_attempts}"
+        )
+    return 0
+
+
+def cmd_staff_unlock(args: argparse.Namespace) -> int:
+    """Clear a staff account's failed attempts and lockout (audited as `cli`)."""
+    staff_service.unlock_staff(
+        _context(), actor=audit_service.CLI_ACTOR, staff_number=args.staff_number
+    )
+    print(f"staff {args.staff_number} unlocked")
+    return 0
+
+
+def cmd_staff_reset_pin(args: argparse.Namespace) -> int:
+    """Set a new PIN (generated and printed once without --pin); end the account's sessions."""
+    reset = staff_service.reset_pin(
+        _context(), actor=audit_service.CLI_ACTOR, staff_number=args.staff_number, pin=args.pin
+    )
+    print(f"staff {args.staff_number}: PIN reset, {reset.sessions_revoked} session(s) ended")
+    if reset.pin is not None:
+        print("The new PIN, shown only now:")
+        print(reset.pin)
     return 0
 
 
@@ -237,6 +272,16 @@ def build_parser() -> argparse.ArgumentParser:
     staff_add.add_argument("--pin", required=True, help="4 to 12 digits")
     staff_add.add_argument("--role", default="counter", choices=[str(r) for r in STAFF_ROLES])
     staff_add.set_defaults(run=cmd_staff_add)
+    staff.add_parser("list", help="list staff accounts and lockouts").set_defaults(
+        run=cmd_staff_list
+    )
+    staff_unlock = staff.add_parser("unlock", help="clear a locked account's lockout")
+    staff_unlock.add_argument("staff_number")
+    staff_unlock.set_defaults(run=cmd_staff_unlock)
+    staff_reset = staff.add_parser("reset-pin", help="set a new PIN and end the sessions")
+    staff_reset.add_argument("staff_number")
+    staff_reset.add_argument("--pin", help="4 to 12 digits (default: generated, printed once)")
+    staff_reset.set_defaults(run=cmd_staff_reset_pin)
 
     config = sub.add_parser("config", help="centre configuration").add_subparsers(
         dest="config_command", required=True

@@ -121,3 +121,73 @@ class DeviceStatusIn(Request):
     printer: PrinterStatus | None = None
     sound: SoundStatus | None = None
     message: ShortText | None = None
+
+
+# The manager's actions -----------------------------------------------------------------------
+
+NoticeText = Annotated[str, Field(min_length=1, max_length=300)]
+Reason = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+
+
+class NoticePostIn(Request):
+    """A notice for the kiosk tile and the board: one service, or the whole centre."""
+
+    text_en: NoticeText
+    text_sw: NoticeText | None = None
+    service_code: Code | None = Field(default=None, description="Null: the whole centre.")
+    ends_at: datetime | None = Field(
+        default=None, description="Aware ISO 8601 time the notice ends (null: until cleared)."
+    )
+    request_id: RequestId | None = None
+
+
+class ManagerCommandIn(Request):
+    """A manager's command that needs nothing but its idempotency key."""
+
+    request_id: RequestId | None = None
+
+
+class ServiceCloseIn(Request):
+    """Close a service for the rest of today, saying why (the kiosk shows it)."""
+
+    reason: Reason
+    request_id: RequestId | None = None
+
+
+class DailyCapIn(Request):
+    """Cap today's tickets of a service (null: back to the centre file's cap)."""
+
+    cap: Annotated[int, Field(ge=1, le=99_999)] | None
+    request_id: RequestId | None = None
+
+
+Selector = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._-]+$")]
+Weight = Annotated[int, Field(ge=1, le=100)]
+
+
+class CounterServicesIn(Request):
+    """The queues a counter serves for the rest of today: {service or stage key: weight}."""
+
+    services: Annotated[
+        dict[
+            Annotated[str, Field(min_length=1, max_length=80)], Annotated[int, Field(ge=1, le=100)]
+        ],
+        Field(min_length=1, max_length=50),
+    ]
+    request_id: RequestId | None = None
+
+
+class TicketMoveIn(Request):
+    """Move a waiting ticket to another service, stage or counter (at least one of them)."""
+
+    to_service: Code | None = None
+    to_stage: Annotated[int, Field(ge=0, le=50)] | None = None
+    to_counter: Code | None = None
+    note: ShortText | None = None
+    request_id: RequestId | None = None
+
+
+class PinResetIn(Request):
+    """A new PIN for a staff account; without one the centre chooses it and shows it once."""
+
+    pin: Annotated[str, Field(pattern=r"^[0-9]{4,12}$")] | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from translations.catalogs import SOURCE_LANGUAGE
 from translations.messages import N_, Message
 
@@ -34,9 +36,16 @@ MESSAGES: dict[str, Message] = {
     "appointment_already_checked_in": N_("That appointment is already checked in."),
     "appointment_not_today": N_("That appointment is for another day."),
     "appointment_cancelled": N_("That appointment was cancelled."),
+    "counter_services_invalid": N_("A counter cannot serve that. Call the centre manager."),
+    "notice_not_found": N_("That notice no longer exists."),
+    "notice_invalid": N_("That notice cannot be posted. Check its text and end time."),
+    "staff_not_found": N_("No member of staff has that number."),
     "invalid_config": N_("The centre's configuration has an error. Call the centre manager."),
     # Logging in and sessions.
     "invalid_credentials": N_("Staff number or PIN is wrong. Try again."),
+    "account_locked": N_(
+        "This account is locked after too many wrong PINs. A manager can unlock it."
+    ),
     "unauthenticated": N_("Your session has ended. Log in again."),
     "forbidden": N_("You are not allowed to do that at this counter."),
     # Requests the centre could not take.
@@ -57,10 +66,22 @@ MESSAGES: dict[str, Message] = {
     ),
 }
 
+ACCOUNT_LOCKED_UNTIL = N_(
+    "This account is locked until {until} after too many wrong PINs. A manager can unlock it."
+)
+# The centre says until when in its message ("... locked until 10:45 ..."), centre-local.
+_LOCKED_UNTIL = re.compile(r"until ([0-9]{1,2}:[0-9]{2})")
+
 UNKNOWN = N_("The centre refused that ({code}). Try again; call support if it repeats.")
 
 
-def message_for(code: str, language: str = SOURCE_LANGUAGE) -> str:
-    """Return the plain words for an error code; an unknown code still reads as a sentence."""
+def message_for(code: str, language: str = SOURCE_LANGUAGE, *, server_message: str = "") -> str:
+    """Return the plain words for an error code; an unknown code still reads as a sentence.
+
+    A locked account is told until when, taken from the centre's own message when it says.
+    """
+    until = _LOCKED_UNTIL.search(server_message) if code == "account_locked" else None
+    if until is not None:
+        return ACCOUNT_LOCKED_UNTIL.say(language, until=until.group(1))
     message = MESSAGES.get(code)
     return UNKNOWN.say(language, code=code) if message is None else message.say(language)

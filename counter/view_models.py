@@ -151,7 +151,7 @@ class LoginViewModel(EventDispatcher):
             )
         except CentreApiError as error:
             self.error_code = error.code
-            self.error = message_for(error.code, self.language)
+            self.error = message_for(error.code, self.language, server_message=error.message)
             return None
         finally:
             self.pin = ""

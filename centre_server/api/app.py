@@ -17,6 +17,7 @@ from centre_server.api.routes import (
     counters,
     hall,
     health,
+    manager,
     staff,
     status_page,
     stream,
@@ -98,7 +99,18 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
     command_threads = install_command_threads(app)
     install_error_handlers(app, status_for=status_for)
     # Routes match in order: the health check (the cheapest answer), then the busiest.
-    for module in (health, counters, tickets, hall, stream, auth, staff, status_page, sync):
+    for module in (
+        health,
+        counters,
+        tickets,
+        hall,
+        stream,
+        auth,
+        staff,
+        manager,
+        status_page,
+        sync,
+    ):
         app.include_router(module.router)
     app.include_router(manage_routes.router)
     app.include_router(report_routes.router)

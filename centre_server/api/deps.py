@@ -18,6 +18,8 @@ COUNTER_STAFF = requires(Role.counter, Role.manager)
 # Only a staff session at a counter: its principal is the member of staff, not a device.
 COUNTER_SESSION = requires(Role.counter)
 MANAGERS = requires(Role.manager, Role.admin)
+# The manager's actions: a manager's session (or manager device) only, each on the audit trail.
+ACTING_MANAGER = requires(Role.manager)
 ADMINS = requires(Role.admin)
 DEVICES = requires(Role.kiosk, Role.display)
 

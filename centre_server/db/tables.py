@@ -269,3 +269,54 @@ class ServiceTimeRow(Base):
     seconds: Mapped[float] = mapped_column(Float)
     # The staff member logged in at the counter when the stage finished (None before 0002).
     staff_number: Mapped[str | None] = mapped_column(String(32))
+
+
+class AuditRow(Base):
+    """One action a manager (or the CLI) took: who, what, on what, written with the change."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    # A staff number, `device:<id>` for a manager device, or `cli`.
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[dict[str, Any]]
+
+
+class ServiceNoticeRow(Base):
+    """A manager's notice for one service (or the whole centre: `service_code` null)."""
+
+    __tablename__ = "service_notices"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    service_code: Mapped[str | None] = mapped_column(String(32))
+    text_en: Mapped[str] = mapped_column(String(400))
+    text_sw: Mapped[str | None] = mapped_column(String(400))
+    posted_at: Mapped[datetime]
+    posted_by: Mapped[str] = mapped_column(String(64))
+    ends_at: Mapped[datetime | None]
+    cleared_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class ServiceDayRow(Base):
+    """What a manager decided about a service for one business day: closed, today's cap."""
+
+    __tablename__ = "service_days"
+
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    closed_reason: Mapped[str | None] = mapped_column(String(200))
+    daily_cap: Mapped[int | None] = mapped_column(Integer)
+
+
+class CounterServicesRow(Base):
+    """The queues a counter serves for one business day, set by a manager ({selector: weight})."""
+
+    __tablename__ = "counter_services"
+
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    counter_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    services: Mapped[dict[str, Any]]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centre_core import policy
+from centre_core.clock import business_day
 from centre_core.errors import ErrorCode, QueueError
 from centre_core.hall import CALL_TYPES, RECENT_CALLS, HallFigures
 from centre_core.wire import (
@@ -26,19 +27,24 @@ from centre_core.wire import (
 from centre_server.context import ServerContext
 from centre_server.db.tables import DeviceRow, TicketRow
 from centre_server.repositories import counters as counter_repo
-from centre_server.repositories import events
+from centre_server.repositories import day_state, events
+from centre_server.repositories import notices as notice_repo
 from centre_server.repositories import tickets as ticket_repo
 from centre_server.services import estimates_service, presenters, sync_service
 
 
 def _figures(session: Session, context: ServerContext, now: datetime) -> HallFigures:
     """Read the queue's figures at one instant, from one read transaction."""
+    day = business_day(now, timezone=context.centre.timezone)
     return HallFigures(
         centre=context.centre,
         tickets=[ticket_repo.to_ticket(row) for row in ticket_repo.active(session)],
         counters=counter_repo.load_all(session, codes=context.counter_queues),
         means=estimates_service.mean_seconds(session, context, context.centre.queue_keys),
         now=now,
+        days=day_state.service_days(session, business_day=day),
+        issued_today=day_state.issued_today(session, business_day=day),
+        notices=notice_repo.current(session, now),
     )
 
 

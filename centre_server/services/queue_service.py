@@ -24,14 +24,15 @@ from centre_core import tickets as ticket_rules
 from centre_core.clock import business_day
 from centre_core.counters import CounterState
 from centre_core.tickets import CallOutcome, Ticket, TicketSource, TransferTarget
-from centre_core.wire import CounterCommandOut, TicketPublic
+from centre_core.wire import CounterCommandOut, TicketPublic, TicketStaffView
 from centre_server.context import ServerContext
 from centre_server.db.tables import ServiceTimeRow
 from centre_server.db.transactions import WriteTransaction
 from centre_server.phones import normalise_phone
 from centre_server.repositories import counters as counter_repo
+from centre_server.repositories import day_state
 from centre_server.repositories import tickets as ticket_repo
-from centre_server.services import attendance_service, estimates_service, presenters
+from centre_server.services import attendance_service, audit_service, estimates_service, presenters
 from centre_server.services.idempotency import run_once
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,10 @@ def issue_in(
     sequence = ticket_repo.next_number(
         transaction.session, business_day=day, service_code=service.code
     )
+    today = day_state.service_day(transaction.session, business_day=day, service_code=service.code)
     outcome = ticket_rules.issue_ticket(
         centre=centre,
+        today=today,
         service_code=service.code,
         sequence=sequence,
         ticket_id=uuid.uuid4().hex,
@@ -112,24 +115,81 @@ def issue_in(
 
 
 def cancel_ticket(
-    context: ServerContext, *, ticket_id: str, reason: str, request_id: str | None = None
+    context: ServerContext,
+    *,
+    ticket_id: str,
+    reason: str,
+    request_id: str | None = None,
+    actor: str | None = None,
 ) -> TicketPublic:
-    """Withdraw a waiting ticket (a called one ends at its counter instead)."""
+    """Withdraw a waiting ticket (a called one ends at its counter instead).
+
+    With `actor` (a manager's staff number) the cancellation is on the audit trail.
+    """
 
     def run(transaction: WriteTransaction) -> TicketPublic:
+        now = context.now()
         outcome = ticket_rules.cancel_ticket(
-            ticket_repo.load(transaction.session, ticket_id), now=context.now(), reason=reason
+            ticket_repo.load(transaction.session, ticket_id), now=now, reason=reason
         )
         ticket_repo.save(transaction.session, outcome.ticket)
         transaction.append(outcome.events)
+        if actor is not None:
+            audit_service.record(
+                transaction,
+                at=now,
+                actor=actor,
+                action="ticket.cancelled",
+                target=outcome.ticket.number,
+                detail={"ticket_id": ticket_id, "reason": reason},
+            )
         return public_view(context, transaction, outcome.ticket, phone=None)
 
     return run_once(
         context,
         command="ticket.cancel",
         request_id=request_id,
-        args={"ticket_id": ticket_id, "reason": reason},
+        args={"ticket_id": ticket_id, "reason": reason, "actor": actor},
         model=TicketPublic,
+        run=run,
+    )
+
+
+def move_ticket(
+    context: ServerContext,
+    *,
+    actor: str,
+    ticket_id: str,
+    request_id: str | None = None,
+    **target: Unpack[TransferTarget],
+) -> TicketStaffView:
+    """Move a waiting ticket to another service, stage or counter (a manager, from the hall)."""
+
+    def run(transaction: WriteTransaction) -> TicketStaffView:
+        session = transaction.session
+        now = context.now()
+        ticket = ticket_repo.load(session, ticket_id)
+        outcome = ticket_rules.move_waiting_ticket(ticket, centre=context.centre, now=now, **target)
+        ticket_repo.save(session, outcome.ticket)
+        transaction.append(outcome.events)
+        audit_service.record(
+            transaction,
+            at=now,
+            actor=actor,
+            action="ticket.moved",
+            target=outcome.ticket.number,
+            detail={"ticket_id": ticket_id, "from_queue": ticket.queue_key, **target},
+        )
+        return presenters.ticket_staff_view(
+            outcome.ticket, phone=ticket_repo.stored(session, ticket_id).phone
+        )
+
+    return run_once(
+        context,
+        command="ticket.move",
+        request_id=request_id,
+        args={"actor": actor, "ticket_id": ticket_id, **target},
+        model=TicketStaffView,
         run=run,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import zlib
 from dataclasses import dataclass
@@ -11,16 +12,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from centre_core import counters as counter_rules
+from centre_core.clock import local_time
 from centre_core.counters import CounterStatus
 from centre_core.errors import QueueError, ServerErrorCode
+from centre_core.wire import PinResetOut, StaffListOut, StaffOut
 from centre_server.auth import Principal, Role, staff_roles
 from centre_server.context import ServerContext
 from centre_server.db.tables import StaffRow, StaffSessionRow
 from centre_server.db.transactions import Database, WriteTransaction
 from centre_server.repositories import counters as counter_repo
 from centre_server.security import hash_pin, hash_token, lockout_after, new_token, verify_pin
+from centre_server.services import audit_service
 
 PIN_PATTERN = re.compile(r"^[0-9]{4,12}$")
+GENERATED_PIN_DIGITS = 6
+SESSIONS = StaffSessionRow.__table__
 STAFF_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 # Attempts on one account are serialised (so parallel guesses cannot all beat the lockout)
 # without holding the centre's writer lock during the slow argon2 check.
@@ -40,8 +46,17 @@ class StaffLogin:
 
 
 def _invalid_credentials() -> QueueError:
-    # One answer for unknown staff, wrong PIN and locked account: nothing to learn from it.
+    # One answer for unknown staff and a wrong PIN: nothing to learn from it.
     return QueueError(ServerErrorCode.invalid_credentials, "staff number or PIN is wrong")
+
+
+def _account_locked(context: ServerContext, until: datetime) -> QueueError:
+    # Told plainly, whatever PIN was typed: the answer never says whether it was right.
+    clock = local_time(until, timezone=context.centre.timezone).strftime("%H:%M")
+    return QueueError(
+        ServerErrorCode.account_locked,
+        f"this account is locked until {clock} after too many wrong PINs; a manager can unlock it",
+    )
 
 
 def add_staff(
@@ -84,13 +99,17 @@ def login(
         with context.db.read() as session:
             staff = session.get(StaffRow, staff_number)
             pin_hash = staff.pin_hash if staff is not None and staff.active else None
-            locked = (
-                staff is not None and staff.locked_until is not None and staff.locked_until > now
+            locked_until = (
+                staff.locked_until
+                if staff is not None and staff.locked_until is not None and staff.locked_until > now
+                else None
             )
         # Verify even for unknown or locked accounts, so every refusal takes the same time.
-        correct = verify_pin(pin_hash, pin) and not locked
-        if pin_hash is None or locked:
+        correct = verify_pin(pin_hash, pin) and locked_until is None
+        if pin_hash is None:
             raise _invalid_credentials()
+        if locked_until is not None:
+            raise _account_locked(context, locked_until)
         with context.db.write() as transaction:
             result = _record_attempt(
                 context, transaction, staff_number=staff_number, correct=correct, counter=counter
@@ -180,3 +199,99 @@ def logout(context: ServerContext, *, principal: Principal) -> None:
             counter_repo.save(session, outcome.counter)
             transaction.append(outcome.events)
     context.principals.clear()
+
+
+# The manager's actions on accounts ----------------------------------------------------------
+
+
+def _staff_out(row: StaffRow) -> StaffOut:
+    return StaffOut(
+        staff_number=row.staff_number,
+        name=row.name,
+        role=row.role,
+        active=row.active,
+        locked_until=row.locked_until,
+        failed_attempts=row.failed_attempts,
+    )
+
+
+def _staff_row(transaction: WriteTransaction, staff_number: str) -> StaffRow:
+    row = transaction.session.get(StaffRow, staff_number)
+    if row is None:
+        raise QueueError(ServerErrorCode.staff_not_found, f"no staff {staff_number!r}")
+    return row
+
+
+def list_staff(context: ServerContext) -> StaffListOut:
+    """Return every staff account (number, name, role, active, lockout), by staff number."""
+    with context.db.read() as session:
+        rows = session.scalars(select(StaffRow).order_by(StaffRow.staff_number))
+        return StaffListOut(staff=[_staff_out(row) for row in rows])
+
+
+def unlock_staff(context: ServerContext, *, actor: str, staff_number: str) -> StaffOut:
+    """Clear an account's failed attempts and lockout (harmless on an account not locked)."""
+    with context.db.write() as transaction:
+        now = context.now()
+        row = _staff_row(transaction, staff_number)
+        detail = {"failed_attempts": row.failed_attempts, "locked_until": _iso(row.locked_until)}
+        row.failed_attempts = 0
+        row.locked_until = None
+        audit_service.record(
+            transaction,
+            at=now,
+            actor=actor,
+            action="staff.unlocked",
+            target=staff_number,
+            detail=detail,
+        )
+        return _staff_out(row)
+
+
+def reset_pin(
+    context: ServerContext, *, actor: str, staff_number: str, pin: str | None = None
+) -> PinResetOut:
+    """Set a new PIN (generated, shown once, when `pin` is None); unlock; end its sessions."""
+    chosen = pin if pin is not None else generate_pin()
+    if not PIN_PATTERN.match(chosen):
+        raise QueueError(ServerErrorCode.invalid_request, "a PIN is 4 to 12 digits")
+    pin_hash = hash_pin(chosen)
+    with context.db.write() as transaction:
+        now = context.now()
+        row = _staff_row(transaction, staff_number)
+        row.pin_hash = pin_hash
+        row.failed_attempts = 0
+        row.locked_until = None
+        revoked = transaction.connection.execute(
+            update(SESSIONS)
+            .where(
+                SESSIONS.c.staff_number == staff_number,
+                SESSIONS.c.revoked_at.is_(None),
+                SESSIONS.c.expires_at > now,
+            )
+            .values(revoked_at=now)
+        ).rowcount
+        audit_service.record(
+            transaction,
+            at=now,
+            actor=actor,
+            action="staff.pin_reset",
+            target=staff_number,
+            detail={"generated": pin is None, "sessions_revoked": revoked},
+        )
+        result = PinResetOut(
+            staff=_staff_out(row),
+            pin=chosen if pin is None else None,
+            sessions_revoked=revoked,
+        )
+    context.principals.clear()  # a revoked token must not stay valid from the cache
+    return result
+
+
+def generate_pin() -> str:
+    """Return a random PIN of `GENERATED_PIN_DIGITS` digits."""
+    return "".join(secrets.choice("0123456789") for _ in range(GENERATED_PIN_DIGITS))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

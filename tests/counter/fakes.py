@@ -136,6 +136,13 @@ class FakeLink:
 
     async def log_in(self, *, staff_number: str, pin: str, counter: str) -> Session:
         await self._enter("log_in")
+        if staff_number == "LOCKED":
+            raise CentreApiError(
+                "account_locked",
+                "this account is locked until 10:45 after too many wrong PINs; "
+                "a manager can unlock it",
+                403,
+            )
         if pin != "2468":
             raise CentreApiError("invalid_credentials", "wrong", 401)
         return Session(staff_number=staff_number, counter=counter)

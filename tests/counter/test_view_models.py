@@ -395,6 +395,15 @@ async def test_login_with_a_wrong_pin_says_so_and_clears_the_pin(link):
     assert login.pin == "" and not login.can_log_in
 
 
+async def test_a_locked_account_is_told_until_when_and_who_can_unlock_it(link):
+    for language, words in (("en", "locked until 10:45"), ("sw", "imefungwa hadi saa 10:45")):
+        login = LoginViewModel(link=link, counter="C1", language=language)
+        login.staff_number, login.pin = "LOCKED", "2468"
+        assert await login.log_in() is None
+        assert login.error_code == "account_locked"
+        assert words in login.error and ("manager" in login.error or "Meneja" in login.error)
+
+
 async def test_login_hands_over_the_session(link):
     login = LoginViewModel(link=link)
     sessions = []

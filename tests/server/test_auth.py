@@ -26,7 +26,14 @@ PUBLIC_ROUTES = {
 }
 # The API's documentation and the vendored files it and the pages load.
 DOCS = {"/openapi.json", "/docs", "/static"}
-SAMPLE_PATH_PARAMS = {"counter": "C07", "token": "abcdefghijklmnop", "ticket_id": "0" * 32}
+SAMPLE_PATH_PARAMS = {
+    "counter": "C07",
+    "token": "abcdefghijklmnop",
+    "ticket_id": "0" * 32,
+    "notice_id": "0" * 32,
+    "service_code": "BC",
+    "staff_number": "NOBODY",
+}
 
 
 def login(harness, staff_number="SC07", pin=PIN, counter="C07"):
@@ -61,17 +68,22 @@ def test_wrong_pin_or_unknown_staff_answer_the_same(harness, staff_number, pin):
     assert response.json()["error"]["code"] == "invalid_credentials"
 
 
-def test_lockout_escalates_and_a_locked_account_answers_like_a_wrong_pin(harness, clock):
+def test_lockout_escalates_and_a_locked_account_is_told_so_whatever_the_pin(harness, clock):
     harness.add_staff("SC07")
     for _ in range(LOCKOUT_AFTER_FAILURES):
         assert login(harness, pin="000000").status_code == 401
-    locked = login(harness)  # the right PIN, but locked
-    assert locked.status_code == 401
-    assert locked.json()["error"]["code"] == "invalid_credentials"
+    right, wrong = login(harness), login(harness, pin="000000")  # locked: the same answer
+    for locked in (right, wrong):
+        assert locked.status_code == 403
+        assert locked.json()["error"]["code"] == "account_locked"
+        # Until 10:01 centre-local (the fifth failure at 10:00 locks for a minute).
+        assert "until 10:01" in locked.json()["error"]["message"]
+        assert "manager can unlock" in locked.json()["error"]["message"]
+    assert right.json() == wrong.json()
     clock.advance(minutes=1, seconds=1)
     assert login(harness, pin="000000").status_code == 401  # sixth failure: two minutes now
     clock.advance(minutes=1, seconds=1)
-    assert login(harness).status_code == 401
+    assert login(harness).json()["error"]["code"] == "account_locked"
     clock.advance(minutes=1)
     assert login(harness).status_code == 200
 

@@ -207,3 +207,36 @@ def test_the_demo_starts_the_installed_apps_in_windows_with_their_settings(monke
     assert kiosk_args == ["kiosk"] and kiosk_env["FOLENI_KIOSK_TOKEN"] == "k-token"
     assert kiosk_env["FOLENI_KIOSK_SERVER"] == "http://127.0.0.1:9"
     assert counter_args == ["counter"] and counter_env["FOLENI_COUNTER_COUNTER"] == "C01"
+
+
+def test_staff_list_unlock_and_reset_pin(run, tmp_path):
+    env = {"FOLENI_DATA_DIR": str(tmp_path)}
+    assert run(["db", "upgrade"], env)[0] == 0
+    assert (
+        run(["staff", "add", "--staff-number", "S1", "--name", "Amina", "--pin", "1234"], env)[0]
+        == 0
+    )
+    context = cli._context()
+    from centre_server.db.tables import AuditRow, StaffRow
+
+    with context.db.write() as transaction:
+        row = transaction.session.get(StaffRow, "S1")
+        row.failed_attempts, row.locked_until = 5, datetime(2099, 1, 1, tzinfo=ZoneInfo("UTC"))
+    code, out, _err = run(["staff", "list"], env)
+    assert code == 0 and "Amina" in out and "2099-01-01" in out and out.rstrip().endswith("5")
+    assert run(["staff", "unlock", "S1"], env)[:2] == (0, "staff S1 unlocked\n")
+    code, out, _err = run(["staff", "list"], env)
+    assert out.splitlines()[1].split()[-2:] == ["-", "0"]
+    code, out, _err = run(["staff", "reset-pin", "S1"], env)
+    pin = out.strip().splitlines()[-1]
+    assert code == 0 and re.fullmatch(r"[0-9]{6}", pin)
+    code, out, _err = run(["staff", "reset-pin", "S1", "--pin", "9876"], env)
+    assert code == 0 and "shown only now" not in out
+    assert run(["staff", "unlock", "NOBODY"], env)[0] == 2
+    with context.db.read() as session:
+        actions = [(r.actor, r.action) for r in session.query(AuditRow).order_by(AuditRow.id)]
+    assert actions == [
+        ("cli", "staff.unlocked"),
+        ("cli", "staff.pin_reset"),
+        ("cli", "staff.pin_reset"),
+    ]

@@ -24,8 +24,9 @@ from centre_server.api.deps import (
     VOIDERS,
 )
 from centre_server.api.offload import answer
+from centre_server.auth import Principal, Role
 from centre_server.schemas import AppointmentImportIn, CancelIn, CheckInIn, TicketIssueIn
-from centre_server.services import appointment_service, hall_service, queue_service
+from centre_server.services import appointment_service, audit_service, hall_service, queue_service
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
@@ -64,20 +65,25 @@ async def issue_ticket(body: TicketIssueIn, request: Request) -> Response:
 @router.post(
     "/tickets/{ticket_id}/cancel",
     response_model=TicketPublic,
-    dependencies=[Depends(VOIDERS)],
     tags=["kiosk"],
 )
 def cancel_ticket(
     ticket_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")],
     body: CancelIn,
     request: Request,
+    principal: Annotated[Principal, Depends(VOIDERS)],
 ) -> TicketPublic:
-    """Withdraw a waiting ticket: a slip that could not be printed, a citizen who left."""
+    """Withdraw a waiting ticket: a slip that could not be printed, a citizen who left.
+
+    A manager's cancellation is on the audit trail.
+    """
+    managing = Role.manager in principal.roles
     return queue_service.cancel_ticket(
         server_context(request),
         ticket_id=ticket_id,
         reason=body.reason,
         request_id=body.request_id,
+        actor=audit_service.actor_of(principal) if managing else None,
     )
 
 
