@@ -48,6 +48,8 @@ MESSAGES: dict[str, Message] = {
     ),
     "unauthenticated": N_("Your session has ended. Log in again."),
     "forbidden": N_("You are not allowed to do that at this counter."),
+    # The manager page's forms only; a counter never sends one.
+    "csrf_rejected": N_("That form was out of date. Reload the page and try again."),
     # Requests the centre could not take.
     "invalid_request": N_("The centre could not read that request. Check what you entered."),
     "invalid_phone": N_("That phone number is not valid."),

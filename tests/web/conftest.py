@@ -68,7 +68,9 @@ def centre(tmp_path) -> Iterator[LiveCentre]:
             context.db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+# One per module, not per session: while Playwright's sync API runs, its event loop is the
+# thread's running loop, and tests elsewhere that start their own loop would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is missing: scripts/install-system-deps installs it"
