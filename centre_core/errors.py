@@ -40,6 +40,7 @@ class ServerErrorCode(StrEnum):
     unauthenticated = "unauthenticated"
     forbidden = "forbidden"
     csrf_rejected = "csrf_rejected"
+    alert_not_found = "alert_not_found"
     invalid_credentials = "invalid_credentials"
     account_locked = "account_locked"
     staff_not_found = "staff_not_found"
@@ -60,6 +61,7 @@ STATUS_BY_CODE: dict[str, int] = {
     ServerErrorCode.invalid_credentials: 401,
     ServerErrorCode.forbidden: 403,
     ServerErrorCode.csrf_rejected: 403,
+    ServerErrorCode.alert_not_found: 404,
     ServerErrorCode.account_locked: 403,
     ServerErrorCode.not_found: 404,
     ErrorCode.counter_not_found: 404,

@@ -39,6 +39,10 @@ class EventType(StrEnum):
     appointment_cancelled = "appointment.cancelled"
     appointment_cancelled_after_check_in = "appointment.cancelled_after_check_in"
     device_status = "device.status"
+    # Something needs a manager (`centre_core.alerts`): raised, seen by a manager, gone.
+    alert_raised = "alert.raised"
+    alert_acknowledged = "alert.acknowledged"
+    alert_cleared = "alert.cleared"
     # The national link went up or down (with pending rows, lag and the last error).
     sync_link = "sync.link"
 

@@ -450,6 +450,25 @@ class SoundStatus(BaseModel):
     error: str | None = Field(default=None, max_length=80)
 
 
+class AlertOut(WireModel):
+    """An alert as managers see it (and the data of every `alert.*` event)."""
+
+    alert_id: str
+    kind: str
+    subject: str
+    detail: dict[str, Any]
+    raised_at: datetime
+    cleared_at: datetime | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+
+
+class AlertListOut(WireModel):
+    """The alerts open now, oldest first (`GET /api/v1/alerts`)."""
+
+    alerts: list[AlertOut]
+
+
 class DeviceStatusOut(WireModel):
     """The seq of the `device.status` event recorded."""
 

@@ -33,14 +33,13 @@ from centre_core.booking_wire import (
 )
 from centre_core.clock import business_day
 from centre_core.sync_wire import CENTRES_SYNC_PATH
-from centre_server.api.app import UVICORN_OPTIONS, create_app
+from centre_server.api.app import UVICORN_OPTIONS, create_app, standard_workers
 from centre_server.auth import DEVICE_ROLES, Role
 from centre_server.context import ServerContext, build_context
 from centre_server.db.migrate import upgrade
 from centre_server.db.tables import AppointmentRow
 from centre_server.services import device_service, queue_service, staff_service
 from centre_server.settings import EXAMPLE_CENTRE_FILE, Settings
-from centre_server.sync.worker import SyncWorker
 
 CREDENTIALS_FILE = "demo-credentials.json"
 DEMO_COUNTERS = ("C01", "C02", "C03", "C07", "C09", "C11", "C13", "C15")
@@ -390,7 +389,7 @@ def run_demo(
         )
         context = build_context(settings)
         upgrade(context.db.engine)
-        app = create_app(context, workers=[SyncWorker(context)])
+        app = create_app(context, workers=standard_workers(context))
         credentials = seed(context, server_url=server_url)
         credentials["appointments"] = national.book(
             timezone=context.centre.timezone, now=context.now()

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # How often the up-link looks for new outbox rows, and sends a heartbeat when idle.
     sync_poll_seconds: float = Field(default=0.5, gt=0)
     sync_heartbeat_seconds: float = Field(default=20.0, gt=0)
+    # The alert worker (centre_core/alerts.py): how often it looks at a quiet hall; 0 turns it
+    # off (tests that count every event of a scripted day).
+    alert_check_seconds: float = Field(default=10.0, ge=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

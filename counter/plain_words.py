@@ -50,6 +50,7 @@ MESSAGES: dict[str, Message] = {
     "forbidden": N_("You are not allowed to do that at this counter."),
     # The manager page's forms only; a counter never sends one.
     "csrf_rejected": N_("That form was out of date. Reload the page and try again."),
+    "alert_not_found": N_("That alert is not known here."),
     # Requests the centre could not take.
     "invalid_request": N_("The centre could not read that request. Check what you entered."),
     "invalid_phone": N_("That phone number is not valid."),

@@ -78,7 +78,7 @@ CATALOGUE: Final[dict[str, Message]] = {
         "The printer is not working. Remember your number or take a photo of this screen."
     ),
     "print_failed_hint": N_(
-        "Your place in the queue is kept. Staff have been told about the printer."
+        "Your place in the queue is kept. The printer fault shows on the manager's screen."
     ),
     "wait_for_call": N_("Please sit and wait for your number to be called"),
     "reprint": N_("Print again"),

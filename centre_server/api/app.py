@@ -11,8 +11,10 @@ from fastapi import FastAPI
 
 from centre_core.clock import Clock
 from centre_core.errors import status_for
+from centre_server.alert_worker import AlertWorker
 from centre_server.api.offload import install_command_threads
 from centre_server.api.routes import (
+    alerts,
     auth,
     counters,
     hall,
@@ -108,6 +110,7 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
         auth,
         staff,
         manager,
+        alerts,
         status_page,
         sync,
     ):
@@ -123,5 +126,15 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
     context = build_context(settings, clock=clock)
     if migrate:
         upgrade(context.db.engine)
-    workers = [SyncWorker(context)] if settings.national_url is not None else []
-    return create_app(context, workers=workers)
+    return create_app(context, workers=standard_workers(context))
+
+
+def standard_workers(context: ServerContext) -> list[BackgroundWorker]:
+    """Return the workers a centre runs: alerts (unless turned off), the national sync if set."""
+    settings = context.settings
+    workers: list[BackgroundWorker] = []
+    if settings.alert_check_seconds > 0:
+        workers.append(AlertWorker(context, quiet_seconds=settings.alert_check_seconds))
+    if settings.national_url is not None:
+        workers.append(SyncWorker(context))
+    return workers

@@ -320,3 +320,30 @@ class CounterServicesRow(Base):
     business_day: Mapped[date] = mapped_column(Date, primary_key=True)
     counter_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     services: Mapped[dict[str, Any]]
+
+
+class AlertRow(Base):
+    """An alert: raised when its condition first held, cleared when it no longer did."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("ix_alerts_raised_at", "raised_at"),
+        Index(
+            "uq_alerts_open",
+            "kind",
+            "subject",
+            unique=True,
+            sqlite_where=text("cleared_at IS NULL"),
+            postgresql_where=text("cleared_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # A service or counter code, a device id, or "national".
+    subject: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[dict[str, Any]]
+    raised_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))

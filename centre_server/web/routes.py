@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from centre_server.api.context import server_context
 from centre_server.context import ServerContext
 from centre_server.db.tables import CounterRow, StaffRow
 from centre_server.hub import Subscription
-from centre_server.services import hall_service, staff_service
+from centre_server.services import alert_service, audit_service, hall_service, staff_service
 from centre_server.web.pages import LoginSession, Manager, language_of, page_response, render
 from centre_server.web.session import (
     CSRF_FIELD,
@@ -79,9 +79,16 @@ def _tiles_html(context: ServerContext, language: str) -> tuple[str, int]:
         language=language,
         staff=staff,
         linked=context.settings.national_url is not None,
+        alerts=alert_service.open_alerts(context).alerts,
     )
-    updated = local_time(tiles.at, timezone=context.centre.timezone).strftime("%H:%M:%S")
-    return render("tiles.html", language=language, tiles=tiles, updated=updated), tiles.seq
+    zone = context.centre.timezone
+
+    def clock(moment: datetime) -> str:
+        return local_time(moment, timezone=zone).strftime("%H:%M")
+
+    updated = local_time(tiles.at, timezone=zone).strftime("%H:%M:%S")
+    html = render("tiles.html", language=language, tiles=tiles, updated=updated, clock=clock)
+    return html, tiles.seq
 
 
 @router.get(MANAGE_PATH, response_class=HTMLResponse)
@@ -150,6 +157,22 @@ async def manage_logout(request: Request, session: Manager) -> Response:
     response = RedirectResponse(MANAGE_PATH, status_code=303)
     clear_cookie(response, SESSION_COOKIE)
     return response
+
+
+@router.post(f"{MANAGE_PATH}/alerts/{{alert_id}}/acknowledge", status_code=204)
+async def manage_acknowledge(
+    request: Request,
+    session: Manager,
+    alert_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")],
+) -> Response:
+    """Mark an alert as seen by this manager (the tiles change over the stream)."""
+    await run_in_threadpool(
+        alert_service.acknowledge,
+        server_context(request),
+        actor=audit_service.actor_of(session.principal),
+        alert_id=alert_id,
+    )
+    return Response(status_code=204)
 
 
 @router.get(f"{MANAGE_PATH}/tiles", response_class=HTMLResponse)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from centre_core.alerts import AlertKind, printer_state
 from centre_core.centre import CentreConfig
-from centre_core.wire import DeviceOut, HallSnapshot, LinkStatus
+from centre_core.wire import AlertOut, DeviceOut, HallSnapshot, LinkStatus
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,18 @@ class DeviceTile:
 
 
 @dataclass(frozen=True)
+class AlertTile:
+    """One open alert: what, about whom, since when, and which manager has seen it."""
+
+    alert_id: str
+    kind: str
+    subject: str
+    detail: Mapping[str, Any]
+    raised_at: datetime
+    acknowledged_by: str | None
+
+
+@dataclass(frozen=True)
 class HallTiles:
     """Everything the live part of the page shows, at one event seq."""
 
@@ -74,22 +88,11 @@ class HallTiles:
     counters: tuple[CounterTile, ...]
     devices: tuple[DeviceTile, ...]
     link: LinkStatus | None
+    alerts: tuple[AlertTile, ...] = ()
 
 
 def _minutes(since: datetime | None, now: datetime) -> int | None:
     return None if since is None else max(0, int((now - since).total_seconds() // 60))
-
-
-def _printer(status: dict[str, object]) -> str | None:
-    printer = status.get("printer")
-    if not isinstance(printer, dict):
-        return None
-    if printer.get("error"):
-        return str(printer["error"])
-    if printer.get("online") is False:
-        return "printer_offline"
-    paper = printer.get("paper")
-    return {"out": "paper_out", "low": "paper_low"}.get(str(paper), "ok")
 
 
 def _device(device: DeviceOut, now: datetime) -> DeviceTile:
@@ -98,7 +101,7 @@ def _device(device: DeviceOut, now: datetime) -> DeviceTile:
     return DeviceTile(
         name=device.name,
         role=device.role,
-        printer=_printer(status),
+        printer=printer_state(status),
         message=message if isinstance(message, str) and message else None,
         minutes_since_report=_minutes(device.status_at, now),
     )
@@ -111,6 +114,7 @@ def hall_tiles(
     language: str,
     staff: Mapping[str, str],
     linked: bool,
+    alerts: Sequence[AlertOut] = (),
 ) -> HallTiles:
     """Return the tiles of a hall snapshot, service names in `language`.
 
@@ -155,4 +159,24 @@ def hall_tiles(
         counters=counters,
         devices=tuple(_device(device, now) for device in snapshot.devices or ()),
         link=snapshot.national_link if linked else None,
+        alerts=tuple(_alert(alert, centre, language) for alert in alerts),
+    )
+
+
+def _alert(alert: AlertOut, centre: CentreConfig, language: str) -> AlertTile:
+    subject = alert.subject
+    if alert.kind == AlertKind.wait_over_target:
+        service = centre.service(subject)
+        subject = service.name_sw if language == "sw" else service.name_en
+    elif alert.kind in (AlertKind.counter_idle, AlertKind.counter_paused_long):
+        subject = centre.counter(subject).name
+    elif isinstance(alert.detail.get("name"), str):
+        subject = str(alert.detail["name"])
+    return AlertTile(
+        alert_id=alert.alert_id,
+        kind=alert.kind,
+        subject=subject,
+        detail=alert.detail,
+        raised_at=alert.raised_at,
+        acknowledged_by=alert.acknowledged_by,
     )

@@ -50,7 +50,9 @@ class LiveCentre:
 def centre(tmp_path) -> Iterator[LiveCentre]:
     with fresh_database("sqlite", tmp_path, migrated=True) as url:
         # Real time, at any hour: the hall opens whenever the test runs.
-        app = build_app(make_settings(url, tmp_path, ignore_opening_hours=True))
+        # The alert worker on, looking at a quiet hall every second.
+        settings = make_settings(url, tmp_path, ignore_opening_hours=True, alert_check_seconds=1.0)
+        app = build_app(settings)
         context = app.state.context
         add_cheap_staff(context, "M01", Role.manager)
         add_cheap_staff(context, "SC07", Role.counter)

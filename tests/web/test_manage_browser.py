@@ -51,7 +51,10 @@ def test_a_call_reaches_the_page_within_a_second(page, centre):
     screenshot(page, "manage-hall")
 
 
-def test_a_printer_fault_shows_on_the_devices_tile_live(page, centre):
+def test_a_printer_fault_raises_an_alert_a_manager_sees_and_it_clears_itself(page, centre):
+    with centre.api(centre.tokens["display"]) as board:
+        report = {"sound": {"state": "ok"}, "message": "board up; sound ok"}
+        assert board.post("/api/v1/devices/status", json=report).status_code == 200
     _log_in(page, centre)
     expect(page.locator("#total-waiting")).to_have_text("0")
     with centre.api(centre.tokens["kiosk"]) as kiosk:
@@ -59,17 +62,24 @@ def test_a_printer_fault_shows_on_the_devices_tile_live(page, centre):
         assert kiosk.post("/api/v1/devices/status", json=report).status_code == 200
     fault = page.locator("#devices td.bad")
     expect(fault).to_contain_text("Printer: out of paper")
+    alert = page.locator("#alerts li[data-alert=printer_fault]")
+    expect(alert).to_contain_text("out of paper")
+    screenshot(page, "manage-alert")
+    alert.locator("button.ack").click()
+    expect(alert).to_contain_text("seen by M01")
     with centre.api(centre.tokens["kiosk"]) as kiosk:
         report = {"printer": {"online": True, "paper": "ok"}}
         assert kiosk.post("/api/v1/devices/status", json=report).status_code == 200
     expect(fault).to_have_count(0)
     expect(page.locator("#devices")).to_contain_text("Printer ready")
+    expect(alert).to_have_count(0)
+    expect(page.locator("#alerts")).to_contain_text("Nothing needs you now.")
 
 
 def test_the_page_switches_to_swahili_and_logs_out(page, centre):
     _log_in(page, centre)
     page.click("a[lang=sw]")
-    expect(page.locator("#tiles h2").first).to_have_text("Ukumbi sasa")
+    expect(page.locator("#alerts h2")).to_have_text("Tahadhari")
     page.click("#logout")
     expect(page.locator("#staff_number")).to_be_visible()
     page.goto(f"{centre.url}/manage/tiles")
