@@ -30,7 +30,7 @@ from centre_server.context import ServerContext, build_context, prepare_state
 from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
 from centre_server.sync.worker import SyncWorker
-from centre_server.web import report_routes
+from centre_server.web import action_routes, report_routes
 from centre_server.web import routes as manage_routes
 from centre_server.workers import BackgroundWorker, WorkerHost
 from service_kit.error_handlers import install_error_handlers
@@ -117,6 +117,7 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
         app.include_router(module.router)
     app.include_router(manage_routes.router)
     app.include_router(report_routes.router)
+    app.include_router(action_routes.router)
     serve_assets(app)
     return app
 
