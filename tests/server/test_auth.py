@@ -33,6 +33,9 @@ SAMPLE_PATH_PARAMS = {
     "notice_id": "0" * 32,
     "service_code": "BC",
     "staff_number": "NOBODY",
+    "alert_id": "ab" * 16,
+    "code": "BC",
+    "number": "NOBODY",
 }
 
 
