@@ -1,6 +1,7 @@
 """The manager page in a real Chromium: log in, watch the hall live, log out; /docs offline."""
 
 import time
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -90,3 +91,64 @@ def test_the_api_docs_render_without_the_internet(page, centre):
     page.goto(f"{centre.url}/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Foleni centre server")
     expect(page.locator(".opblock").first).to_be_visible()
+
+
+def test_a_notice_posted_in_the_browser_reaches_the_kiosk_and_a_locked_account_is_unlocked(
+    page, centre
+):
+    _log_in(page, centre)
+    page.click("#actions-link")
+    page.select_option("#post-notice select[name=service_code]", "BC")
+    page.fill("#post-notice input[name=text_en]", "Printer for forms is down")
+    page.fill("#post-notice input[name=text_sw]", "Printa ya fomu haifanyi kazi")
+    page.click("#post-notice button[type=submit]")
+    expect(page.locator("#done")).to_have_text("The notice is posted.")
+    with centre.api(centre.tokens["kiosk"]) as kiosk:
+        menu = kiosk.get("/api/v1/services").json()
+    (bc,) = [s for s in menu["services"] if s["code"] == "BC"]
+    assert [n["text_sw"] for n in bc["notices"]] == ["Printa ya fomu haifanyi kazi"]
+
+    with centre.api() as anonymous:
+        for _ in range(5):
+            anonymous.post(
+                "/api/v1/auth/staff",
+                json={"staff_number": "SC07", "pin": "000000", "counter": "C07"},
+            )
+    page.reload()
+    row = page.locator("#staff-accounts tr[data-staff=SC07]")
+    expect(row).to_contain_text("locked until")
+    row.locator("button", has_text="Unlock").click()
+    expect(page.locator("#done")).to_have_text("The account is unlocked.")
+    with centre.api() as anonymous:
+        login = anonymous.post(
+            "/api/v1/auth/staff", json={"staff_number": "SC07", "pin": PIN, "counter": "C07"}
+        )
+    assert login.status_code == 200, login.text
+    screenshot(page, "manage-actions")
+
+
+def test_each_report_downloads_from_the_reports_page(page, centre):
+    _log_in(page, centre)
+    page.click("#reports-link")
+    expect(page.locator("section[data-table=Summary]")).to_be_visible()
+    for format, magic in (("csv", b"\xef\xbb\xbf"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
+        with page.expect_download() as download:
+            page.click(f"#download-{format}")
+        path = download.value.path()
+        assert Path(path).read_bytes().startswith(magic), format
+        assert download.value.suggested_filename.endswith(f".{format}")
+
+
+def test_the_page_fits_a_tablet_without_scrolling_sideways(browser, centre):
+    tablet = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    page = tablet.new_page()
+    try:
+        _log_in(page, centre)
+        expect(page.locator("#total-waiting")).to_have_text("0")
+        for path in ("/manage", "/manage/actions", "/manage/reports"):
+            page.goto(f"{centre.url}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (path, overflow)
+        screenshot(page, "manage-tablet")
+    finally:
+        tablet.close()
