@@ -1,4 +1,4 @@
-"""`python -m bench [callnext|display|peakday|kiosk|national|reports ...] [--quick] [--runs N]`.
+"""`python -m bench [NAME ...] [--quick] [--runs N]`: callnext, display, peakday, kiosk, manage, ...
 
 Runs the selected benchmarks (all but `national` by default) against real server subprocesses
 on a fresh database each run, prints a table per benchmark (medians across runs) with the issue's
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import callnext, display, kiosk, national, peakday, report, reports
+from bench import callnext, display, kiosk, manage, national, peakday, report, reports
 from bench.stats import median_of_runs
 
 
@@ -54,6 +54,11 @@ def _reports(quick: bool, databases: tuple[str, ...] | None) -> Callable[[int], 
     return lambda _run: reports.run(options)
 
 
+def _manage(quick: bool, _databases: tuple[str, ...] | None) -> Callable[[int], dict[str, Any]]:
+    options = manage.ManageOptions.quick() if quick else manage.ManageOptions()
+    return lambda _run: manage.run(options)
+
+
 BENCHMARKS = {
     "callnext": _callnext,
     "display": _display,
@@ -61,11 +66,12 @@ BENCHMARKS = {
     "kiosk": _kiosk,
     "national": _national,
     "reports": _reports,
+    "manage": _manage,
 }
-TABLES = {**report.TABLES, "reports": reports.table}
+TABLES = {**report.TABLES, "reports": reports.table, "manage": manage.table}
 # The national benchmark runs ~14 minutes against PostgreSQL, and reports fills 90 days: they
 # run only when named.
-DEFAULT = ("callnext", "display", "peakday", "kiosk")
+DEFAULT = ("callnext", "display", "peakday", "kiosk", "manage")
 
 
 def main(argv: list[str] | None = None) -> int:

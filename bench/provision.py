@@ -51,8 +51,13 @@ def provision(settings: Settings, *, staff: int) -> dict[str, object]:
             now=now,
         )
         logins.append({"staff_number": staff_number, "pin": PIN, "counter": counter})
+    # A manager for the manager page's benchmark (a browser session, not a device token).
+    manager = {"staff_number": "M001", "pin": PIN}
+    staff_service.add_staff(
+        context.db, staff_number="M001", name="Bench manager", pin=PIN, role=Role.manager, now=now
+    )
     context.db.engine.dispose()
-    return {"tokens": tokens, "staff": logins}
+    return {"tokens": tokens, "staff": logins, "manager": manager}
 
 
 def main() -> None:
