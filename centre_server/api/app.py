@@ -32,6 +32,7 @@ from centre_server.settings import Settings
 from centre_server.sync.worker import SyncWorker
 from centre_server.web import action_routes, report_routes
 from centre_server.web import routes as manage_routes
+from centre_server.web.today import TodayFigures
 from centre_server.workers import BackgroundWorker, WorkerHost
 from service_kit.error_handlers import install_error_handlers
 from service_kit.web_assets import serve_assets
@@ -98,6 +99,7 @@ def create_app(context: ServerContext, *, workers: Sequence[BackgroundWorker] = 
     )
     app.state.context = context
     app.state.workers = host
+    app.state.today_figures = TodayFigures()
     command_threads = install_command_threads(app)
     install_error_handlers(app, status_for=status_for)
     # Routes match in order: the health check (the cheapest answer), then the busiest.

@@ -34,6 +34,7 @@ from centre_server.web.session import (
     set_cookie,
 )
 from centre_server.web.tiles import hall_tiles
+from centre_server.web.today import TodayFigures
 from translations.messages import N_
 
 router = APIRouter(include_in_schema=False)
@@ -62,7 +63,12 @@ def _login_form(request: Request, *, error: str | None = None, status_code: int 
     return response
 
 
-def _tiles_html(context: ServerContext, language: str) -> tuple[str, int]:
+def _today(request: Request) -> TodayFigures:
+    today: TodayFigures = request.app.state.today_figures
+    return today
+
+
+def _tiles_html(context: ServerContext, language: str, today: TodayFigures) -> tuple[str, int]:
     snapshot = hall_service.hall_snapshot(context, include_devices=True)
     with context.db.read() as session:
         staff = {
@@ -87,7 +93,14 @@ def _tiles_html(context: ServerContext, language: str) -> tuple[str, int]:
         return local_time(moment, timezone=zone).strftime("%H:%M")
 
     updated = local_time(tiles.at, timezone=zone).strftime("%H:%M:%S")
-    html = render("tiles.html", language=language, tiles=tiles, updated=updated, clock=clock)
+    html = render(
+        "tiles.html",
+        language=language,
+        tiles=tiles,
+        updated=updated,
+        clock=clock,
+        today=today.report(context),
+    )
     return html, tiles.seq
 
 
@@ -101,7 +114,7 @@ async def manage_page(request: Request, session: LoginSession) -> Response:
         body = render("refused.html", language=language, csrf=session.csrf)
         return page_response(request, body, status_code=403)
     context = server_context(request)
-    tiles, seq = await run_in_threadpool(_tiles_html, context, language)
+    tiles, seq = await run_in_threadpool(_tiles_html, context, language, _today(request))
     body = render(
         "page.html",
         language=language,
@@ -179,7 +192,7 @@ async def manage_acknowledge(
 async def manage_tiles(request: Request, _session: Manager) -> Response:
     """Return the live tiles alone (the page's fallback when its stream is down)."""
     tiles, _seq = await run_in_threadpool(
-        _tiles_html, server_context(request), language_of(request)
+        _tiles_html, server_context(request), language_of(request), _today(request)
     )
     return HTMLResponse(tiles, headers={"Cache-Control": "no-store"})
 
@@ -199,7 +212,9 @@ async def manage_events(request: Request, session: Manager) -> AsyncIterator[Ser
     try:
         while True:
             if context.hub.last_seq > sent or sent < 0:
-                tiles, seq = await run_in_threadpool(_tiles_html, context, language)
+                tiles, seq = await run_in_threadpool(
+                    _tiles_html, context, language, _today(request)
+                )
                 if seq > sent or sent < 0:
                     sent = seq
                     yield ServerSentEvent(raw_data=tiles, event="hall", id=str(seq))

@@ -173,6 +173,15 @@ def test_the_manager_page_shows_the_same_figures_as_the_files(day):
         assert file.status_code == 200 and file.content.startswith(magic)
 
 
+def test_the_live_page_shows_today_so_far_from_the_same_layer(day):
+    day.manage_session()
+    page = day.client.get("/manage").text
+    assert 'id="today-served">4<' in page
+    assert 'id="today-level">80%<' in page
+    assert 'id="today-no-shows">1<' in page
+    assert "Appointments: 3 expected, 2 checked in, 1 late" in page
+
+
 def test_the_report_page_refuses_bad_ranges_with_a_code(day):
     day.manage_session()
     for params in ({"first": "2026-13-01"}, {"first": "2026-11-23", "last": "2026-11-01"}):
