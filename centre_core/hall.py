@@ -17,7 +17,7 @@ from centre_core.clock import business_day
 from centre_core.counters import CounterState, CounterStatus
 from centre_core.events import EventType
 from centre_core.notices import ServiceNotice, notices_for
-from centre_core.service_days import ServiceDay, cap_of, cap_reached_message, closed_today_message
+from centre_core.service_days import ServiceDay, cap_of
 from centre_core.tickets import Ticket, TicketStatus
 from centre_core.wire import (
     CallRecord,
@@ -38,11 +38,15 @@ from centre_core.wire import (
 
 class _DayFields(TypedDict):
     closed_today: bool
+    closed_note: str | None
     daily_cap: int | None
     tickets_left: int | None
     notices: list[NoticeOut]
 
 
+# Why a service is shut for the rest of today, besides its hours.
+CLOSED_TODAY = "closed_today"
+CAP_REACHED = "daily_cap_reached"
 # The events that call a ticket to a counter, and how many of the newest the snapshot carries.
 CALL_TYPES = frozenset({EventType.ticket_called, EventType.ticket_recalled})
 RECENT_CALLS = 20
@@ -128,15 +132,19 @@ class HallFigures:
         return None if cap is None else max(0, cap - self.issued_today.get(service_code, 0))
 
     def closed_reason(self, service_code: str) -> str | None:
-        """Why a walk-in cannot take a ticket now: hours, closed today, or the cap; else None."""
+        """Why a walk-in cannot take a ticket now, as a code; else None.
+
+        `not_yet_open` or `closed_for_the_day` (hours), `closed_today` (a manager: the reason
+        is the service's `closed_note`) or `daily_cap_reached`.
+        """
         reason = self.centre.closed_reason(service_code, self.now)
         if reason is not None:
             return reason
         day = self.days.get(service_code)
         if day is not None and day.closed_reason is not None:
-            return closed_today_message(day.closed_reason)
+            return CLOSED_TODAY
         if self.tickets_left(service_code) == 0:
-            return cap_reached_message(self.centre.service(service_code))
+            return CAP_REACHED
         return None
 
     def services_menu(self) -> ServicesOut:
@@ -177,6 +185,7 @@ class HallFigures:
         day = self.days.get(service_code)
         return {
             "closed_today": day is not None and day.closed,
+            "closed_note": None if day is None else day.closed_reason,
             "daily_cap": cap_of(self.centre.service(service_code), day),
             "tickets_left": self.tickets_left(service_code),
             "notices": self.notices_of(service_code),

@@ -97,7 +97,9 @@ class ServiceOut(WireModel):
     """A service on the kiosk menu with its queue now.
 
     `is_open` is false outside its hours, when a manager closed it for today, and when today's
-    tickets are all given out; `closed_reason` says which in words a kiosk may show.
+    tickets are all given out; `closed_reason` says which as a code (`not_yet_open`,
+    `closed_for_the_day`, `closed_today`, `daily_cap_reached`) and `closed_note` holds the
+    manager's reason for `closed_today`, in the manager's words.
     """
 
     code: str
@@ -112,6 +114,7 @@ class ServiceOut(WireModel):
     collection: bool
     counters_open: int
     closed_today: bool = False
+    closed_note: str | None = None
     daily_cap: int | None = None
     tickets_left: int | None = Field(
         default=None, description="Walk-in tickets left under today's cap (null: no cap)."
@@ -557,6 +560,7 @@ class HallServiceOut(WireModel):
     is_open: bool = True
     closed_reason: str | None = None
     closed_today: bool = False
+    closed_note: str | None = None
     daily_cap: int | None = None
     tickets_left: int | None = None
     notices: list[NoticeOut] = []

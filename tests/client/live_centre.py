@@ -33,6 +33,8 @@ class LiveCentre:
             centre_file=EXAMPLE_CENTRE_FILE,
             public_base_url="http://centre.test",
             stream_heartbeat_seconds=0.2,
+            # Scripted, and compared event for event with the fake: no alert worker.
+            alert_check_seconds=0,
             **settings,
         )
         self.port = 0

@@ -131,7 +131,7 @@ def test_a_service_closed_for_today_refuses_walk_ins_honestly_and_opens_next_day
     assert refused.json()["error"]["message"] == "closed today by the centre: system down"
     tile, _ = service(harness, "BC")
     assert not tile["is_open"] and tile["closed_today"]
-    assert tile["closed_reason"] == "closed today by the centre: system down"
+    assert (tile["closed_reason"], tile["closed_note"]) == ("closed_today", "system down")
     board, _ = hall_service(harness, "BC")
     assert not board["is_open"] and board["closed_today"]
 
