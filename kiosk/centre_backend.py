@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from centre_client.api import CentreClient
 from centre_client.records import from_wire
-from centre_core.wire import PrinterStatus, ServicesOut, TicketPublic
+from centre_core.wire import PrinterStatus, ServiceOut, ServicesOut, TicketPublic
 from kiosk.models import IssuedTicket, KioskMenu, PriorityOption, ServiceOption
 from kiosk.ports import PRINTER_OK, PRINTER_PAPER_LOW
 
@@ -88,9 +88,19 @@ class CentreBackend:
         )
 
 
+def _service(service: ServiceOut) -> ServiceOption:
+    newest = max(service.notices, key=lambda notice: notice.posted_at, default=None)
+    return from_wire(
+        ServiceOption,
+        service,
+        notice_en=None if newest is None else newest.text_en,
+        notice_sw=None if newest is None else newest.text_sw,
+    )
+
+
 def _menu(menu: ServicesOut) -> KioskMenu:
     return KioskMenu(
         centre_name=menu.centre_name,
-        services=tuple(from_wire(ServiceOption, service) for service in menu.services),
+        services=tuple(_service(service) for service in menu.services),
         priorities=tuple(from_wire(PriorityOption, p) for p in menu.priorities),
     )

@@ -20,10 +20,21 @@ class ServiceOption:
     is_open: bool = True
     closed_reason: str | None = None
     priority_allowed: bool = True
+    # A manager's reason for closing it today, in the manager's words.
+    closed_note: str | None = None
+    # The newest notice a manager posted for it (a Swahili text is optional).
+    notice_en: str | None = None
+    notice_sw: str | None = None
 
     def name(self, language: Language) -> str:
         """Return the service's name in one language."""
         return self.name_en if language is Language.EN else self.name_sw
+
+    def notice(self, language: Language) -> str | None:
+        """Return the service's notice in one language (English when it has no Swahili)."""
+        if language is Language.SW and self.notice_sw:
+            return self.notice_sw
+        return self.notice_en
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,6 +215,7 @@ class KioskViewModel(EventDispatcher):
         self._ticket_shown_at = 0.0
         self._screen_since = float("-inf")
         self._message_key = ""
+        self._message_note: str | None = None
         self._printer_reported: str | None = None
         self._printer_reported_at: float | None = None
         self._printer_checked_at: float | None = None
@@ -311,7 +312,7 @@ class KioskViewModel(EventDispatcher):
         if service is None:
             return
         if not service.is_open:
-            self._show_message(closed_reason_key(service.closed_reason))
+            self._show_message(closed_reason_key(service.closed_reason), note=service.closed_note)
             return
         self._service = service
         self._priority = None
@@ -693,13 +694,19 @@ class KioskViewModel(EventDispatcher):
         self.slip_progress = progress.value
         self._refresh_texts()
 
-    def _show_message(self, key: str) -> None:
-        self._message_key = key
-        self.message = self.tr.texts[key]
+    def _show_message(self, key: str, *, note: str | None = None) -> None:
+        self._message_key, self._message_note = key, note
+        self.message = self._said(key, note, self.language)
         self.note_activity()
 
+    @staticmethod
+    def _said(key: str, note: str | None, language: Language) -> str:
+        # A manager's note ("no forms left") follows the message in the manager's words.
+        text = translate(key, language)
+        return f"{text}: {note}" if note else text
+
     def _clear_message(self) -> None:
-        self._message_key = ""
+        self._message_key, self._message_note = "", None
         self.message = ""
 
     def _start_timer(self, name: str, delay: float, callback: Callable[[], None]) -> None:
@@ -744,7 +751,7 @@ class KioskViewModel(EventDispatcher):
         if self._service is not None:
             self.chosen_service = self._service.name(language)
         if self._message_key:
-            self.message = translate(self._message_key, language)
+            self.message = self._said(self._message_key, self._message_note, language)
         self._show_check_in()
         self._refresh_ticket_texts(language)
 
@@ -764,14 +771,16 @@ class KioskViewModel(EventDispatcher):
         self.can_finish = not self.busy
 
     def _tile(self, service: ServiceOption, language: Language) -> dict[str, Any]:
+        notice = service.notice(language)
         if service.is_open:
-            detail = waiting_text(service.waiting, language)
+            # A manager's notice ("system down: expect delays") matters more than the count.
+            detail = notice or waiting_text(service.waiting, language)
             wait = translate(
                 "tile_wait", language, wait=duration_text(service.estimated_wait_minutes, language)
             )
         else:
             detail = translate(closed_reason_key(service.closed_reason), language)
-            wait = ""
+            wait = service.closed_note or ""
         return {
             "code": service.code,
             "title": service.name(language),

@@ -26,6 +26,24 @@ MENU = {
             "priority_allowed": True,
             "collection": False,
             "counters_open": 2,
+            "notices": [
+                {
+                    "notice_id": "n1",
+                    "service_code": "NID",
+                    "text_en": "Old notice",
+                    "text_sw": None,
+                    "posted_at": "2026-12-04T06:00:00Z",
+                    "ends_at": None,
+                },
+                {
+                    "notice_id": "n2",
+                    "service_code": "NID",
+                    "text_en": "System slow",
+                    "text_sw": "Mfumo ni wa polepole",
+                    "posted_at": "2026-12-04T07:00:00Z",
+                    "ends_at": None,
+                },
+            ],
         }
     ],
     "priorities": [{"code": "elderly", "name_en": "Elderly", "name_sw": "Wazee"}],
@@ -85,6 +103,8 @@ def test_the_menu_and_a_ticket_become_kiosk_types():
         "closed_for_the_day",
         "Wazee",
     )
+    # The newest notice is the one a tile shows.
+    assert (nid.notice_en, nid.notice_sw) == ("System slow", "Mfumo ni wa polepole")
     assert (ticket.number, ticket.priority_label, ticket.qr_payload) == (
         "N-007",
         "Elderly / Wazee",

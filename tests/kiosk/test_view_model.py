@@ -340,6 +340,25 @@ async def test_a_closed_service_is_greyed_with_its_reason_and_cannot_be_chosen()
 
 
 @async_test
+async def test_a_service_a_manager_closed_says_so_with_the_reason_and_a_notice_shows_on_its_tile():
+    closed = service("GC", is_open=False, closed_reason="closed_today", closed_note="no forms")
+    noticed = service(
+        "NID", notice_en="System slow: expect delays", notice_sw="Mfumo ni wa polepole"
+    )
+    kiosk = Kiosk(backend=FakeBackend(menu=menu(closed, noticed)))
+    kiosk.vm.choose_language("en")
+    tiles = {tile["code"]: tile for tile in kiosk.vm.service_tiles}
+    assert (tiles["GC"]["detail"], tiles["GC"]["wait"]) == ("Closed today", "no forms")
+    assert tiles["NID"]["detail"] == "System slow: expect delays"
+    kiosk.vm.choose_service("GC")
+    assert kiosk.vm.message == "Closed today: no forms"
+    kiosk.vm.choose_language("sw")
+    tiles = {tile["code"]: tile for tile in kiosk.vm.service_tiles}
+    assert tiles["NID"]["detail"] == "Mfumo ni wa polepole"
+    assert kiosk.vm.message == f"{translate('closed_today', Language.SW)}: no forms"
+
+
+@async_test
 async def test_many_services_are_shown_page_by_page():
     services = [service(f"S{i}", waiting=i) for i in range(10)]
     kiosk = Kiosk(backend=FakeBackend(menu=menu(*services)), per_page=8)
