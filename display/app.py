@@ -15,9 +15,10 @@ from app_shell.clock import SystemClock
 from app_shell.fonts import register_fonts
 from app_shell.tasks import TaskSet
 from centre_client.errors import CentreApiError
-from centre_client.mirror import Change, CounterChanged, Reset, TicketChanged
+from centre_client.mirror import Change, CounterChanged, OtherEvent, Reset, TicketChanged
 from centre_core.alerts import DEVICE_REPORT_SECONDS
 from centre_core.clock import Clock
+from centre_core.events import EventType
 from centre_core.wire import SoundStatus
 from display.announcements import Announcement
 from display.announcer import Announcer, Synthesizer
@@ -39,6 +40,14 @@ WARM_UP = Announcement(seq=0, ticket_number="A-000", counter="1")
 TICK_SECONDS = 0.5
 ESTIMATES_DELAY_SECONDS = 2.0
 QUEUE_CHANGES = (TicketChanged, CounterChanged, Reset)
+NOTICE_EVENTS = frozenset({EventType.service_notice_posted, EventType.service_notice_cleared})
+
+
+def _changes_the_directory(change: Change) -> bool:
+    # Queue changes move the server's estimates; a manager's notice changes the notice line.
+    if isinstance(change, OtherEvent):
+        return change.type in NOTICE_EVENTS
+    return isinstance(change, QUEUE_CHANGES)
 
 
 class DisplayApp(FoleniApp):
@@ -156,7 +165,7 @@ class HallDisplay:
 
     def _show(self, changes: list[Change]) -> None:
         self.view_model.show_changes(changes, self.link.mirror)
-        if not self._estimates_due and any(isinstance(c, QUEUE_CHANGES) for c in changes):
+        if not self._estimates_due and any(_changes_the_directory(c) for c in changes):
             # Counts move at once from the mirror; the server's wait estimates follow a moment
             # later, fetched once for a burst of events rather than once per event.
             self._estimates_due = True

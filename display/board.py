@@ -105,6 +105,7 @@ class BoardViewModel(EventDispatcher):
         self._page_time = timedelta(seconds=settings.waiting_page_seconds)
         self._page_shown_at = clock.now()
         self.centre_name = settings.centre_name or ""
+        self._settings_notice = settings.notice
         self.notice = settings.notice
         self.bind(
             online=self._show_connection,
@@ -124,6 +125,10 @@ class BoardViewModel(EventDispatcher):
         self._directory = directory
         if self._fixed_centre_name is None:
             self.centre_name = directory.name
+        # The board's own notice (its settings) first, then what the managers posted.
+        self.notice = NOTICE_SEPARATOR.join(
+            text for text in (self._settings_notice, *directory.notices) if text
+        )
         self._refresh(mirror)
 
     def set_online(self, online: bool) -> None:
@@ -264,6 +269,9 @@ class BoardViewModel(EventDispatcher):
                 }
             )
         return rows
+
+
+NOTICE_SEPARATOR = "     •     "
 
 
 def _both_names(english: str, swahili: str) -> str:

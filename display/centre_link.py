@@ -7,7 +7,7 @@ from centre_client.api import CentreClient
 from centre_client.mirror import Change, QueueMirror
 from centre_client.records import from_wire
 from centre_client.stream import EventStream
-from centre_core.wire import HallSnapshot, SoundStatus
+from centre_core.wire import HallSnapshot, NoticeOut, SoundStatus
 from display.directory import CentreDirectory, CounterInfo, ServiceInfo
 
 # Reads and reports are retried once: a board must not wait long on a blip.
@@ -74,12 +74,23 @@ class CentreHallLink:
             self._on_online(online)
 
 
+def _notice_text(notice: NoticeOut) -> str:
+    # The board speaks both languages: a Swahili text, where the manager wrote one, follows.
+    if notice.text_sw and notice.text_sw != notice.text_en:
+        return f"{notice.text_en} · {notice.text_sw}"
+    return notice.text_en
+
+
 def directory_from_hall(hall: HallSnapshot) -> CentreDirectory:
     """Build the directory from the server's hall snapshot (`GET /api/v1/hall`)."""
+    notices = [_notice_text(notice) for notice in hall.notices]
+    for service in hall.services:
+        notices += [f"{service.name_en}: {_notice_text(notice)}" for notice in service.notices]
     return CentreDirectory(
         name=hall.centre_name,
         services=tuple(from_wire(ServiceInfo, service) for service in hall.services),
         counters=tuple(
             from_wire(CounterInfo, c, services=frozenset(c.services)) for c in hall.counters
         ),
+        notices=tuple(notices),
     )

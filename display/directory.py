@@ -37,6 +37,8 @@ class CentreDirectory:
     name: str = ""
     services: tuple[ServiceInfo, ...] = ()
     counters: tuple[CounterInfo, ...] = ()
+    # The managers' notices now, each in its words for the hall ("Birth certificate: ...").
+    notices: tuple[str, ...] = ()
 
     def service(self, code: str) -> ServiceInfo:
         """Return the service with this code (a placeholder named by the code if unknown)."""

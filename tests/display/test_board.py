@@ -355,3 +355,14 @@ def test_the_stage_lights_up_for_a_fresh_call_and_says_a_recall_is_one() -> None
         "Calling again · Tunaita tena",
         "highlighted",
     )
+
+
+def test_the_notice_line_carries_the_managers_notices_after_the_boards_own() -> None:
+    board = Board(FixedClock(START))
+    assert board.vm.notice == ""
+    board.vm.use_directory(
+        replace(DIRECTORY, notices=("Power cut", "Birth: no forms")), board.mirror
+    )
+    assert board.vm.notice == "Power cut     •     Birth: no forms"
+    board.vm.use_directory(DIRECTORY, board.mirror)
+    assert board.vm.notice == ""

@@ -61,3 +61,26 @@ def test_the_directory_reads_the_hall() -> None:
     assert directory.counter("C99").name == "C99"  # unknown: shown by its code
     assert directory.service("XX").name_en == "XX"
     assert service_of_selector("NID.biometrics") == "NID"
+
+
+def test_the_managers_notices_reach_the_boards_notice_line() -> None:
+    raw = hall(
+        "Huduma Centre GPO",
+        [("NID", "National ID", "Kitambulisho", 18, 2), ("BC", "Birth", "Kuzaliwa", None, 0)],
+        [("C01", "Counter 1", ["NID", "BC"])],
+    )
+    notice = {
+        "notice_id": "n1",
+        "service_code": None,
+        "text_en": "Power cut: please bear with us",
+        "text_sw": "Umeme umekatika",
+        "posted_at": "2026-12-04T07:00:00Z",
+        "ends_at": None,
+    }
+    raw["notices"] = [notice]
+    raw["services"][1]["notices"] = [{**notice, "service_code": "BC", "text_sw": None}]
+    directory = directory_from_hall(HallSnapshot.model_validate(raw))
+    assert directory.notices == (
+        "Power cut: please bear with us · Umeme umekatika",
+        "Birth: Power cut: please bear with us",
+    )
