@@ -111,7 +111,9 @@ def period_report(engine: Engine, *, first: date, last: date) -> PeriodReport:
     """Compute the period's figures of every registered centre, and their total."""
     figures: dict[str, PeriodFigures] = {}
     with transaction(engine) as session:
-        names = dict(session.execute(select(CentreRow.code, CentreRow.name)).tuples())
+        names: dict[str, str] = {
+            code: name for code, name in session.execute(select(CentreRow.code, CentreRow.name))
+        }
         for code in names:
             figures[code] = PeriodFigures()
         counts = session.execute(
