@@ -20,7 +20,7 @@ class Unit(StrEnum):
     """How a column's values are written."""
 
     text = "text"
-    count = "count"
+    whole = "whole"
     percent = "percent"
     minutes = "minutes"
 
@@ -46,11 +46,11 @@ CENTRE = N_("Centre")
 CODE = N_("Code")
 TOTAL = N_("All centres")
 FIGURE_COLUMNS = (
-    Column(N_("Issued"), Unit.count, lambda f: f.issued),
-    Column(N_("Served"), Unit.count, lambda f: f.served),
-    Column(N_("No-shows"), Unit.count, lambda f: f.no_shows),
-    Column(N_("Cancelled"), Unit.count, lambda f: f.cancelled),
-    Column(N_("Checked in"), Unit.count, lambda f: f.checked_in),
+    Column(N_("Issued"), Unit.whole, lambda f: f.issued),
+    Column(N_("Served"), Unit.whole, lambda f: f.served),
+    Column(N_("No-shows"), Unit.whole, lambda f: f.no_shows),
+    Column(N_("Cancelled"), Unit.whole, lambda f: f.cancelled),
+    Column(N_("Checked in"), Unit.whole, lambda f: f.checked_in),
     Column(N_("Service level (%)"), Unit.percent, lambda f: _percent(f.service_level)),
     Column(N_("Mean wait (min)"), Unit.minutes, lambda f: _minutes(f.mean_wait_seconds)),
     Column(N_("Longest wait (min)"), Unit.minutes, lambda f: _minutes(f.wait_max_seconds)),

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from centre_core.national_topics import TicketFacts, TicketIssued
+from centre_core.tickets import TicketSource, TicketStatus
 from national import cli
 from tests.national.overview_fixtures import make_overview, summary
 
@@ -34,8 +35,8 @@ def _issued(day: date, number: int) -> TicketFacts:
         service_code="BC",
         queue_key="BC",
         stage_index=0,
-        status="waiting",
-        source="walk_in",
+        status=TicketStatus.waiting,
+        source=TicketSource.walk_in,
         priority=None,
         counter=None,
         recalls=0,
