@@ -45,6 +45,8 @@ class EventType(StrEnum):
     alert_cleared = "alert.cleared"
     # The national link went up or down (with pending rows, lag and the last error).
     sync_link = "sync.link"
+    # For the nation's overview: the hall now and its day so far (centre_server/summary_worker.py).
+    hall_summary = "hall.summary"
 
 
 @dataclass(frozen=True)

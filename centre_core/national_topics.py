@@ -8,7 +8,7 @@ fields its model declares from the event (an allow-list): ticket facts, never pe
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import ClassVar, Literal, Self
 
@@ -107,6 +107,45 @@ class AppointmentCheckedIn(NationalPayload):
     ready_at: datetime
 
 
+class SummaryAlert(BaseModel):
+    """An alert open in the centre: its kind and what it is about (no detail leaves the hall)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    subject: str
+
+
+class HallSummary(NationalPayload):
+    """The hall now and its business day so far, for the national overview.
+
+    Sums rather than averages (`wait_sum_seconds` over `wait_count`), so that the nation can
+    add days and centres up; percentiles cannot be added up and stay in the centre's reports.
+    """
+
+    topic = EventType.hall_summary
+    business_day: date
+    waiting: int
+    longest_wait_minutes: int
+    counters_open: int
+    arrived: int
+    served: int
+    no_show: int
+    never_called: int
+    wait_count: int
+    wait_sum_seconds: float
+    wait_max_seconds: float | None
+    with_target: int
+    within_target: int
+    alerts: tuple[SummaryAlert, ...]
+
+    def event(self) -> DomainEvent:
+        """Return the `hall.summary` event carrying this summary."""
+        return DomainEvent(
+            type=self.topic, at=self.at, data=self.model_dump(mode="json", exclude={"at"})
+        )
+
+
 def _by_topic(models: Iterable[type[NationalPayload]]) -> Mapping[str, type[NationalPayload]]:
     registry: dict[str, type[NationalPayload]] = {}
     for model in models:
@@ -126,6 +165,7 @@ PAYLOADS = _by_topic(
         TicketTransferred,
         TicketStageAdvanced,
         AppointmentCheckedIn,
+        HallSummary,
     )
 )
 NATIONAL_TOPICS = frozenset(EventType(topic) for topic in PAYLOADS)

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # The alert worker (centre_core/alerts.py): how often it looks at a quiet hall; 0 turns it
     # off (tests that count every event of a scripted day).
     alert_check_seconds: float = Field(default=10.0, ge=0)
+    # The hall summary for the nation's overview (centre_server/summary_worker.py): how often it
+    # is looked at (sent only when changed, at least every 10 minutes); 0 turns it off.
+    summary_seconds: float = Field(default=60.0, ge=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

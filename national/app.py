@@ -16,6 +16,8 @@ from national.db.engine import create_national_engine
 from national.errors import status_for
 from national.routes import booking, operators, sync
 from national.settings import NationalSettings
+from national.web import report_routes
+from national.web import routes as overview_routes
 from service_kit.error_handlers import install_error_handlers
 from service_kit.web_assets import serve_assets
 
@@ -65,7 +67,7 @@ def create_app(settings: NationalSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = create_national_engine(settings.resolved_database_url())
     install_error_handlers(app, status_for=status_for)
-    for module in (operators, sync, booking):
+    for module in (operators, sync, booking, overview_routes, report_routes):
         app.include_router(module.router)
     serve_assets(app)
     return app

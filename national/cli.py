@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from centre_core.centre_file import load_centre_config
 from centre_core.errors import QueueError
-from national import catalogue, centres, demo, feed, keys, processing
+from national import catalogue, centres, demo, feed, keys, processing, staff
 from national.centres import CODE_PATTERN
 from national.db.engine import NationalDatabaseError, create_national_engine
 from national.db.migrate import is_current, upgrade
@@ -196,6 +196,15 @@ def cmd_key_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """Add a member of national staff (the overview's login) and print the PIN once."""
+    pin = staff.add_staff(
+        _engine(args, migrate=True), staff_number=args.number, name=args.name, pin=args.pin
+    )
+    print(f"staff {args.number} ({args.name}) added; PIN (shown once): {pin}")
+    return 0
+
+
 def cmd_sync_status(args: argparse.Namespace) -> int:
     """Show every centre's link as the nation sees it."""
     states = centres.sync_states(_engine(args))
@@ -308,6 +317,13 @@ def _parser() -> argparse.ArgumentParser:
     key_add.add_argument("name")
     key_add.add_argument("--role", choices=keys.ROLES, required=True)
     key_add.add_argument("--json", action="store_true")
+    staff_parser = commands.add_parser("staff", help="national staff (the overview's login)")
+    staff_commands = staff_parser.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_commands.add_parser("add", help=cmd_staff_add.__doc__)
+    staff_add.set_defaults(handler=cmd_staff_add)
+    staff_add.add_argument("number")
+    staff_add.add_argument("--name", required=True)
+    staff_add.add_argument("--pin", help="4 to 12 digits (default: six random digits)")
     sync = commands.add_parser("sync", help="the centres' links")
     sync_commands = sync.add_subparsers(dest="sync_command", required=True)
     status = sync_commands.add_parser("status", help=cmd_sync_status.__doc__)

@@ -20,11 +20,23 @@ from sqlalchemy import Engine, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from centre_core import appointment_sync
-from centre_core.national_topics import PAYLOADS, AppointmentCheckedIn, NationalPayload, TicketFacts
+from centre_core.national_topics import (
+    PAYLOADS,
+    AppointmentCheckedIn,
+    HallSummary,
+    NationalPayload,
+    TicketFacts,
+)
 from centre_core.sync_wire import Attendance
 from national import feed
 from national.db.session import transaction
-from national.db.tables import BookingRow, CentreDayFiguresRow, CentreRow, InboxRow
+from national.db.tables import (
+    BookingRow,
+    CentreDayFiguresRow,
+    CentreRow,
+    CentreSummaryRow,
+    InboxRow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,12 +112,29 @@ def _checked_in(work: _Pass, payload: NationalPayload) -> None:
     _attend(work, payload.ref, Attendance.checked_in)
 
 
+def _summary(work: _Pass, payload: NationalPayload) -> None:
+    """Keep the newest summary of each day: they arrive late, repeated and out of order."""
+    assert isinstance(payload, HallSummary)
+    key = (work.centre, payload.business_day)
+    row = work.session.get(CentreSummaryRow, key)
+    if row is None:
+        row = CentreSummaryRow(centre=work.centre, business_day=payload.business_day)
+        work.session.add(row)
+    elif row.at >= payload.at:
+        return
+    values = payload.model_dump(mode="json", exclude={"business_day", "at"})
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.at = payload.at
+
+
 HANDLERS: dict[str, Handler] = {
     "ticket.issued": _count("issued"),
     "ticket.done": _count("served"),
     "ticket.no_show": _count("no_shows"),
     "ticket.cancelled": _count("cancelled"),
     "appointment.checked_in": _checked_in,
+    "hall.summary": _summary,
 }
 
 

@@ -44,7 +44,7 @@ OWNED_BY = {
     "sqlalchemy": {"centre_server", "national", "service_kit"},
     "alembic": {"centre_server", "national", "service_kit"},
     "uvicorn": {"centre_server", "national"},
-    "argon2": {"centre_server"},
+    "argon2": {"centre_server", "national"},
     "escpos": {"printers"},
     "kivy": {"kiosk", "counter", "display", "app_shell"},
     "babel": {"translations"},

@@ -29,6 +29,7 @@ from centre_server.api.routes import (
 from centre_server.context import ServerContext, build_context, prepare_state
 from centre_server.db.migrate import upgrade
 from centre_server.settings import Settings
+from centre_server.summary_worker import SummaryWorker
 from centre_server.sync.worker import SyncWorker
 from centre_server.web import action_routes, report_routes
 from centre_server.web import routes as manage_routes
@@ -133,11 +134,13 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
 
 
 def standard_workers(context: ServerContext) -> list[BackgroundWorker]:
-    """Return the workers a centre runs: alerts (unless turned off), the national sync if set."""
+    """Return the workers a centre runs: alerts (unless off); sync and summary if linked."""
     settings = context.settings
     workers: list[BackgroundWorker] = []
     if settings.alert_check_seconds > 0:
         workers.append(AlertWorker(context, quiet_seconds=settings.alert_check_seconds))
     if settings.national_url is not None:
         workers.append(SyncWorker(context))
+        if settings.summary_seconds > 0:
+            workers.append(SummaryWorker(context, every_seconds=settings.summary_seconds))
     return workers

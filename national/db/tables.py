@@ -14,6 +14,8 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -247,3 +249,54 @@ class CentreDayFiguresRow(Base):
     no_shows: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[int] = mapped_column(Integer, default=0)
     checked_in: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CentreSummaryRow(Base):
+    """A centre's latest `hall.summary` of one business day (a newer `at` replaces it)."""
+
+    __tablename__ = "centre_summaries"
+
+    centre: Mapped[str] = mapped_column(String(32), primary_key=True)
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    at: Mapped[datetime]
+    waiting: Mapped[int] = mapped_column(Integer)
+    longest_wait_minutes: Mapped[int] = mapped_column(Integer)
+    counters_open: Mapped[int] = mapped_column(Integer)
+    arrived: Mapped[int] = mapped_column(Integer)
+    served: Mapped[int] = mapped_column(Integer)
+    no_show: Mapped[int] = mapped_column(Integer)
+    never_called: Mapped[int] = mapped_column(Integer)
+    wait_count: Mapped[int] = mapped_column(Integer)
+    wait_sum_seconds: Mapped[float] = mapped_column(Float)
+    wait_max_seconds: Mapped[float | None] = mapped_column(Float)
+    with_target: Mapped[int] = mapped_column(Integer)
+    within_target: Mapped[int] = mapped_column(Integer)
+    # [{"kind": ..., "subject": ...}] open when the summary was taken.
+    alerts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class NationalStaffRow(Base):
+    """A member of national staff who logs in to the overview: staff number and PIN (argon2)."""
+
+    __tablename__ = "national_staff"
+
+    staff_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class NationalSessionRow(Base):
+    """A browser session of national staff (SHA-256 of its token), ending at `expires_at`."""
+
+    __tablename__ = "national_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_number: Mapped[str] = mapped_column(
+        String(32), ForeignKey("national_staff.staff_number", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

@@ -11,7 +11,9 @@ from centre_core.events import DomainEvent, EventType
 from centre_core.national_topics import (
     NATIONAL_TOPICS,
     PAYLOADS,
+    HallSummary,
     NationalPayload,
+    SummaryAlert,
     TicketIssued,
     TicketTransferred,
     payload_for,
@@ -65,7 +67,28 @@ def _scenario() -> list[DomainEvent]:
     booking = Appointment("APT-1", "BC", slot_start=now + minutes(10), phone=PHONE)
     events += appointments.check_in(booking, centre=centre, now=now).events
     events += issue_outcome(centre, "BC", now, priority="elderly").events
+    events.append(_summary(now).event())
     return events
+
+
+def _summary(now) -> HallSummary:
+    return HallSummary(
+        at=now,
+        business_day=now.date(),
+        waiting=3,
+        longest_wait_minutes=12,
+        counters_open=2,
+        arrived=9,
+        served=4,
+        no_show=1,
+        never_called=1,
+        wait_count=6,
+        wait_sum_seconds=1800.0,
+        wait_max_seconds=720.0,
+        with_target=6,
+        within_target=5,
+        alerts=(SummaryAlert(kind="printer_fault", subject="kiosk-1"),),
+    )
 
 
 EVENTS = _scenario()
@@ -131,3 +154,8 @@ def test_a_payload_holds_the_ticket_facts_of_its_event() -> None:
     moved = payload_for(transfer)
     assert isinstance(moved, TicketTransferred)
     assert (moved.from_queue, moved.to_queue, moved.to_counter) == ("BC", "PCC", None)
+
+
+def test_a_hall_summary_goes_up_whole_through_its_event() -> None:
+    summary = _summary(MONDAY_9AM)
+    assert payload_for(summary.event()) == summary

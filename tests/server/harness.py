@@ -28,6 +28,8 @@ def make_settings(database_url: str, data_dir: Path, **overrides) -> Settings:
         "public_base_url": "http://centre.test",
         # Scripted days count every event: the alert worker's own are tested on their own.
         "alert_check_seconds": 0,
+        # Nor the summaries for the nation (a sync test that wants them sets this).
+        "summary_seconds": 0,
         **overrides,
     }
     return Settings(**values)

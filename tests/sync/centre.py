@@ -60,7 +60,9 @@ class LinkedCentre:
         self.server.stop()
 
 
-def start_centre(database_url: str, data_dir: Path, *, national_url: str, credential: str):
+def start_centre(
+    database_url: str, data_dir: Path, *, national_url: str, credential: str, **overrides
+):
     """Start a centre server on a migrated database, syncing with `national_url`."""
     settings = make_settings(
         database_url,
@@ -68,7 +70,7 @@ def start_centre(database_url: str, data_dir: Path, *, national_url: str, creden
         national_url=national_url,
         national_credential=credential,
         ignore_opening_hours=True,
-        **FAST_SYNC,
+        **{**FAST_SYNC, **overrides},
     )
     app = build_app(settings)
     context = app.state.context

@@ -1,0 +1,1 @@
+"""The national overview in the browser: login, every centre on one page, reports."""

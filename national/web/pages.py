@@ -1,0 +1,58 @@
+"""What every overview page shares: its templates, its language, its response, its guards."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from national.web.session import (
+    LANGUAGE_COOKIE,
+    LOGIN_PAGE,
+    STAFF_PAGE,
+    OverviewSession,
+    set_cookie,
+)
+from service_kit.web_assets import VENDOR
+from translations.catalogs import HALL_LANGUAGES
+from translations.formats import number
+from translations.messages import Message
+
+_templates = Environment(
+    loader=PackageLoader("national", "templates"), autoescape=select_autoescape()
+)
+LANGUAGE_SECONDS = 365 * 24 * 3600
+LoginSession = Annotated[OverviewSession | None, Depends(LOGIN_PAGE)]
+Staff = Annotated[OverviewSession, Depends(STAFF_PAGE)]
+
+
+def language_of(request: Request) -> str:
+    """Return the page's language: `?lang=` when given, else the browser's cookie, else English."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in HALL_LANGUAGES else HALL_LANGUAGES[0]
+
+
+def render(name: str, *, language: str, **values: Any) -> str:
+    """Render a template of `templates/overview/` with its texts in `language`."""
+
+    def said(msgid: str, /, **fields: object) -> str:
+        return Message(msgid).say(language, **fields)
+
+    def share(part: int, whole: int) -> str:
+        return "–" if whole == 0 else f"{number(round(100 * part / whole), language)} %"
+
+    return _templates.get_template(f"overview/{name}").render(
+        _=said, language=language, languages=HALL_LANGUAGES, vendor=VENDOR, share=share, **values
+    )
+
+
+def page_response(request: Request, body: str, *, status_code: int = 200) -> HTMLResponse:
+    """Answer a rendered page, never cached; a `?lang=` choice is kept in a cookie."""
+    response = HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
+    if "lang" in request.query_params:
+        set_cookie(
+            response, request, LANGUAGE_COOKIE, language_of(request), max_age=LANGUAGE_SECONDS
+        )
+    return response
