@@ -124,6 +124,9 @@ def _banner(credentials: dict[str, Any], path: Path) -> str:
         ),
         f"  national service: {credentials['national_url']} (its own process; log in "
         f"{credentials['national']['log']})",
+        f"  national overview: {credentials['national_url']}/overview  (staff number / PIN: "
+        f"{credentials['national']['overview']['staff_number']} / "
+        f"{credentials['national']['overview']['pin']})",
         f"  national sync state: curl -H 'Authorization: Bearer "
         f"{credentials['national']['operator_key']}' {credentials['national']['sync_url']}",
         f"  the centre's link: curl -H 'Authorization: Bearer {credentials['tokens']['manager']}' "
@@ -397,6 +400,7 @@ def run_demo(
         credentials["national_url"] = national.url
         credentials["national"] = {
             "operator_key": national.keys["operator_key"],
+            "overview": national.keys["overview"],
             "channel_key": national.keys["channel_key"],
             "sync_url": f"{national.url}{CENTRES_SYNC_PATH}",
             "log": str(national.log.resolve()),

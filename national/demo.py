@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from centre_core.centre import CentreConfig
-from national import catalogue, centres, keys
+from national import catalogue, centres, keys, staff
 from national.catalogue import CatalogueService
 
 
@@ -27,4 +27,9 @@ def set_up(
         "credential": credential,
         "channel_key": keys.add_key(engine, name="demo-web", role="channel"),
         "operator_key": keys.add_key(engine, name="demo-operator", role="operator"),
+        # A national manager for the overview page (`/overview`).
+        "overview": {
+            "staff_number": "N001",
+            "pin": staff.add_staff(engine, staff_number="N001", name="Demo national manager"),
+        },
     }

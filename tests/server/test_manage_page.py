@@ -5,6 +5,7 @@ import re
 import pytest
 
 from centre_server.auth import Role
+from centre_server.security import LOCKOUT_AFTER_FAILURES
 from tests.server.harness import PIN
 
 
@@ -98,3 +99,12 @@ def test_the_page_speaks_swahili_once_chosen(page):
     assert 'lang="sw"' in swahili.text and "Huduma" in swahili.text
     # The choice stays for the next page.
     assert 'lang="sw"' in page.client.get("/manage").text
+
+
+def test_a_locked_out_manager_is_told_so_plainly_on_the_page(page):
+    for _ in range(LOCKOUT_AFTER_FAILURES):
+        _login(page.client, pin="000000")
+    locked = _login(page.client)  # the right PIN: still locked, and told until when
+    assert locked.status_code == 401
+    assert "locked until" in locked.text and "manager can unlock it" in locked.text
+    assert "foleni_manage=" not in locked.headers.get("set-cookie", "")

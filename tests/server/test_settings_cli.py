@@ -158,6 +158,17 @@ def test_demo_serves_and_writes_its_credentials(tmp_path):
         operator = {"Authorization": f"Bearer {credentials['national']['operator_key']}"}
         (link,) = httpx.get(credentials["national"]["sync_url"], headers=operator).json()
         assert link["centre"] == "HC-NBI-GPO" and link["feed_cursor"] >= 3
+        # The banner's manager logins open the centre's page and the national overview.
+        for base, path, login in (
+            (url, "/manage", credentials["manager"]),
+            (credentials["national_url"], "/overview", credentials["national"]["overview"]),
+        ):
+            with httpx.Client(base_url=base, trust_env=False, follow_redirects=True) as browser:
+                form = browser.get(path).text
+                csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', form)
+                assert csrf, path
+                answer = browser.post(f"{path}/login", data={**login, "csrf": csrf.group(1)})
+                assert answer.status_code == 200 and f"{path}/logout" in answer.text, path
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=20)
