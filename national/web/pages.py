@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from centre_core.alerts import AlertKind
 from national.web.session import (
     LANGUAGE_COOKIE,
     LOGIN_PAGE,
@@ -18,7 +19,7 @@ from national.web.session import (
 from service_kit.web_assets import VENDOR
 from translations.catalogs import HALL_LANGUAGES
 from translations.formats import number
-from translations.messages import Message
+from translations.messages import N_, Message
 
 _templates = Environment(
     loader=PackageLoader("national", "templates"), autoescape=select_autoescape()
@@ -34,6 +35,19 @@ def language_of(request: Request) -> str:
     return chosen if chosen in HALL_LANGUAGES else HALL_LANGUAGES[0]
 
 
+# What each kind of centre alert is called on the overview (`centre_core.alerts.AlertKind`).
+ALERT_WORDS: dict[str, Message] = {
+    AlertKind.wait_over_target: N_("wait over target"),
+    AlertKind.printer_fault: N_("printer fault"),
+    AlertKind.board_sound: N_("board without sound"),
+    AlertKind.device_silent: N_("device not reporting"),
+    AlertKind.counter_paused_long: N_("counter paused too long"),
+    AlertKind.counter_idle: N_("counter idle while people wait"),
+    AlertKind.link_down: N_("national link down"),
+    AlertKind.link_lagging: N_("national link behind"),
+}
+
+
 def render(name: str, *, language: str, **values: Any) -> str:
     """Render a template of `templates/overview/` with its texts in `language`."""
 
@@ -43,8 +57,18 @@ def render(name: str, *, language: str, **values: Any) -> str:
     def share(part: int, whole: int) -> str:
         return "–" if whole == 0 else f"{number(round(100 * part / whole), language)} %"
 
+    def alert_words(kind: str) -> str:
+        words = ALERT_WORDS.get(kind)
+        return kind if words is None else words.say(language)
+
     return _templates.get_template(f"overview/{name}").render(
-        _=said, language=language, languages=HALL_LANGUAGES, vendor=VENDOR, share=share, **values
+        _=said,
+        language=language,
+        languages=HALL_LANGUAGES,
+        vendor=VENDOR,
+        share=share,
+        alert_words=alert_words,
+        **values,
     )
 
 

@@ -101,7 +101,7 @@ def test_the_overview_shows_each_centres_summary_and_links_to_its_page(overview)
     table = overview.client.get("/overview/table").text
     row = table.split('id="centre-NRB-GPO"')[1].split("</tr>")[0]
     assert ">17<" in row and ">42<" in row and "75 %" in row
-    assert "2: printer_fault, wait_over_target" in row
+    assert "2: printer fault, wait over target" in row
     assert 'href="/overview/centres/NRB-GPO"' in row
     other = table.split('id="centre-MSA-CTY"')[1].split("</tr>")[0]
     assert "No summary from this centre today." in other

@@ -3,6 +3,7 @@
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,12 +85,9 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser, centre: LiveCentre) -> Iterator[Page]:
-    """A fresh browser context whose requests may only reach loopback (others are aborted).
-
-    Closed before the centre stops (it asks for `centre`): a server waits for open streams.
-    """
+@contextmanager
+def loopback_page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context whose requests may only reach loopback (others are aborted)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     outside: list[str] = []
 
@@ -101,10 +99,16 @@ def page(browser: Browser, centre: LiveCentre) -> Iterator[Page]:
             route.abort()
 
     context.route("**/*", only_loopback)
-    opened = context.new_page()
-    yield opened
+    yield context.new_page()
     context.close()
     assert outside == [], f"the page tried to leave loopback: {outside}"
+
+
+@pytest.fixture
+def page(browser: Browser, centre: LiveCentre) -> Iterator[Page]:
+    """A loopback-only page, closed before the centre stops (a server waits for open streams)."""
+    with loopback_page(browser) as opened:
+        yield opened
 
 
 def screenshot(page: Page, name: str) -> Path:
