@@ -21,8 +21,9 @@ from centre_server.web.session import MANAGE_PATH
 from translations.messages import N_
 
 router = APIRouter(include_in_schema=False)
-# A longer range is a job for `foleni report` (90 days take seconds: bench/RESULTS.md).
-MAX_DAYS = 366
+# A quarter at most: 90 busy days take 7-20 s to report (bench/RESULTS.md), and a manager
+# waits on the page; a longer range is a job for `foleni report`.
+MAX_DAYS = 92
 DayText = Annotated[str | None, Query(max_length=10)]
 CHART_LABELS = {
     "waits": N_("Waits through the day (min, by hour of arrival)"),
