@@ -22,10 +22,11 @@ from centre_server.auth import DEVICE_ROLES, STAFF_ROLES, Role
 from centre_server.context import ServerContext, build_context, load_centre_file
 from centre_server.db.engine import DatabaseUrlError, create_db_engine
 from centre_server.db.migrate import current_revision, head_revision, upgrade
-from centre_server.reports import kpis, pdf_export
+from centre_server.reports import kpis
 from centre_server.reports.files import REPORT_FORMATS
 from centre_server.services import audit_service, device_service, staff_service, sync_service
 from centre_server.settings import Settings, UnsafeSettingsError
+from service_kit.fonts import FontMissingError
 
 APPS = ("kiosk", "counter", "display")
 
@@ -211,7 +212,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     try:
         content = export.write(report)
-    except pdf_export.ReportFontMissingError as exc:
+    except FontMissingError as exc:
         raise CliError(str(exc)) from exc
     Path(args.out).write_bytes(content)
     print(f"report {args.format} of {first_day} to {last_day} written to {args.out}")

@@ -10,50 +10,18 @@ from fpdf.fonts import FontFace
 
 from centre_server.reports.kpis import Report
 from centre_server.reports.tables import Table, Unit, period, report_tables
+from service_kit.fonts import FONT_CANDIDATES, unicode_font
 
 FONT = "FoleniSans"
-# (regular, bold), best first: fpdf2's core fonts are Latin-1 only, and a report carries
-# Swahili and the centre's names. Debian's fonts-noto-core and fonts-dejavu-core
-# (scripts/install-system-deps) install them.
-FONT_CANDIDATES = (
-    (
-        Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
-        Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
-    ),
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
-)
 _INK = (40, 40, 40)
 _GRID = (210, 210, 210)
 _BLUE = (31, 119, 180)
 _ORANGE = (230, 120, 20)
 
 
-class ReportFontMissingError(RuntimeError):
-    """No Unicode font to write the PDF with (code `report_font_missing`)."""
-
-    code = "report_font_missing"
-
-    def __init__(self) -> None:
-        looked = ", ".join(str(regular) for regular, _ in FONT_CANDIDATES)
-        super().__init__(
-            f"{self.code}: no font for the PDF report (looked for {looked}); "
-            "install fonts-noto-core or fonts-dejavu-core"
-        )
-
-
-def _font_files(candidates: Sequence[tuple[Path, Path]]) -> tuple[Path, Path]:
-    for regular, bold in candidates:
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    raise ReportFontMissingError
-
-
 def report_pdf(report: Report, *, fonts: Sequence[tuple[Path, Path]] = FONT_CANDIDATES) -> bytes:
-    """Return the report as an A4 landscape PDF; raise `ReportFontMissingError` without a font."""
-    regular, bold = _font_files(fonts)
+    """Return the report as an A4 landscape PDF; raise `FontMissingError` without a font."""
+    regular, bold = unicode_font(fonts)
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font(FONT, "", regular)

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from centre_server.reports import csv_export, kpis, pdf_export, tables, xlsx_export
+from service_kit.fonts import FontMissingError
 from tests.server import report_day
 from tests.server.report_day import DAY, T0
 
@@ -289,5 +290,5 @@ def test_a_pdf_without_a_unicode_font_says_which_to_install(tmp_path):
         hours=(),
         days=(),
     )
-    with pytest.raises(pdf_export.ReportFontMissingError, match="fonts-noto-core"):
+    with pytest.raises(FontMissingError, match="fonts-noto-core"):
         pdf_export.report_pdf(empty, fonts=missing)
