@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from centre_server.web.session import (
+    COOKIES,
     LANGUAGE_COOKIE,
     LOGIN_PAGE,
     MANAGER_PAGE,
     ManagerSession,
-    set_cookie,
 )
 from service_kit.web_assets import VENDOR
 from translations.catalogs import HALL_LANGUAGES
@@ -48,7 +48,7 @@ def page_response(request: Request, body: str, *, status_code: int = 200) -> HTM
     """Answer a rendered page, never cached; a `?lang=` choice is kept in a cookie."""
     response = HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
     if "lang" in request.query_params:
-        set_cookie(
+        COOKIES.set(
             response, request, LANGUAGE_COOKIE, language_of(request), max_age=LANGUAGE_SECONDS
         )
     return response

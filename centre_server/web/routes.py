@@ -22,19 +22,15 @@ from centre_server.hub import Subscription
 from centre_server.services import alert_service, audit_service, hall_service, staff_service
 from centre_server.web.pages import LoginSession, Manager, language_of, page_response, render
 from centre_server.web.session import (
-    CSRF_FIELD,
+    COOKIES,
     LOGIN_COOKIE,
     MANAGE_PATH,
     SESSION_COOKIE,
     ManagerSession,
-    clear_cookie,
-    csrf_for,
-    csrf_matches,
-    new_login_secret,
-    set_cookie,
 )
 from centre_server.web.tiles import hall_tiles
 from centre_server.web.today import TodayFigures
+from service_kit.browser_session import CSRF_FIELD, new_login_secret
 from translations.messages import N_
 
 router = APIRouter(include_in_schema=False)
@@ -55,11 +51,11 @@ def _login_form(request: Request, *, error: str | None = None, status_code: int 
         "login.html",
         language=language_of(request),
         centre=context.centre.name,
-        csrf=csrf_for(secret),
+        csrf=COOKIES.csrf_for(secret),
         error=error,
     )
     response = page_response(request, body, status_code=status_code)
-    set_cookie(response, request, LOGIN_COOKIE, secret, max_age=LOGIN_SECONDS)
+    COOKIES.set(response, request, LOGIN_COOKIE, secret, max_age=LOGIN_SECONDS)
     return response
 
 
@@ -137,7 +133,7 @@ async def manage_login(
 ) -> Response:
     """Log a manager in: staff number and PIN, as at a counter, but at no counter."""
     language = language_of(request)
-    if not csrf_matches(request.cookies.get(LOGIN_COOKIE), csrf):
+    if not COOKIES.csrf_matches(request.cookies.get(LOGIN_COOKIE), csrf):
         return _login_form(request, error=STALE_FORM.say(language))
     context = server_context(request)
     try:
@@ -148,8 +144,8 @@ async def manage_login(
         return _login_form(request, error=_login_refusal(error, language), status_code=401)
     response = RedirectResponse(MANAGE_PATH, status_code=303)
     seconds = int((login.expires_at - context.now()).total_seconds())
-    set_cookie(response, request, SESSION_COOKIE, login.token, max_age=max(seconds, 1))
-    clear_cookie(response, LOGIN_COOKIE)
+    COOKIES.set(response, request, SESSION_COOKIE, login.token, max_age=max(seconds, 1))
+    COOKIES.clear(response, LOGIN_COOKIE)
     return response
 
 
@@ -168,7 +164,7 @@ async def manage_logout(request: Request, session: Manager) -> Response:
         staff_service.logout, server_context(request), principal=session.principal
     )
     response = RedirectResponse(MANAGE_PATH, status_code=303)
-    clear_cookie(response, SESSION_COOKIE)
+    COOKIES.clear(response, SESSION_COOKIE)
     return response
 
 

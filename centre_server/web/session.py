@@ -10,24 +10,21 @@ account from a hostile page).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 
-from fastapi import Request, Response
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from centre_core.errors import QueueError, ServerErrorCode
 from centre_server.api.context import server_context
 from centre_server.auth import Principal, Role
+from service_kit.browser_session import PageCookies
 
 SESSION_COOKIE = "foleni_manage"
 LOGIN_COOKIE = "foleni_login"
 LANGUAGE_COOKIE = "foleni_lang"
-CSRF_FIELD = "csrf"
-CSRF_HEADER = "x-csrf-token"
 MANAGE_PATH = "/manage"
+COOKIES = PageCookies(MANAGE_PATH, purpose=b"foleni manage csrf")
 
 
 @dataclass(frozen=True)
@@ -40,24 +37,12 @@ class ManagerSession:
     @property
     def csrf(self) -> str:
         """Return the CSRF token every form and htmx request of this session must send."""
-        return csrf_for(self.token)
+        return COOKIES.csrf_for(self.token)
 
     @property
     def is_manager(self) -> bool:
         """Tell whether the member of staff may use the manager page."""
         return self.principal.has_any(frozenset({Role.manager}))
-
-
-def csrf_for(secret: str) -> str:
-    """Return the CSRF token bound to a session (or login) secret."""
-    return hmac.new(secret.encode(), b"foleni manage csrf", hashlib.sha256).hexdigest()
-
-
-def csrf_matches(secret: str | None, sent: str | None) -> bool:
-    """Tell whether a request's CSRF token is the one bound to its cookie."""
-    if not secret or not sent:
-        return False
-    return hmac.compare_digest(csrf_for(secret), sent)
 
 
 async def current_session(request: Request) -> ManagerSession | None:
@@ -74,31 +59,6 @@ async def current_session(request: Request) -> ManagerSession | None:
     if principal is None or principal.kind != "staff":
         return None
     return ManagerSession(principal=principal, token=token)
-
-
-def new_login_secret() -> str:
-    """Return a fresh secret for the login form's cookie."""
-    return secrets.token_urlsafe(24)
-
-
-def set_cookie(
-    response: Response, request: Request, name: str, value: str, *, max_age: int
-) -> None:
-    """Set one of the page's cookies: HttpOnly, SameSite=Strict, Secure behind HTTPS."""
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        path=MANAGE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
-
-
-def clear_cookie(response: Response, name: str) -> None:
-    """Remove one of the page's cookies."""
-    response.delete_cookie(name, path=MANAGE_PATH)
 
 
 class PageGuard:
@@ -121,16 +81,10 @@ class PageGuard:
             raise QueueError(ServerErrorCode.unauthenticated, "log in at /manage first")
         if not session.is_manager:
             raise QueueError(ServerErrorCode.forbidden, "the manager page is for managers")
-        if request.method not in ("GET", "HEAD"):
-            sent = request.headers.get(CSRF_HEADER)
-            if sent is None:
-                form = await request.form()
-                field = form.get(CSRF_FIELD)
-                sent = field if isinstance(field, str) else None
-            if not csrf_matches(session.token, sent):
-                raise QueueError(
-                    ServerErrorCode.csrf_rejected, "the form is stale: reload the page and retry"
-                )
+        if not await COOKIES.write_allowed(request, session.token):
+            raise QueueError(
+                ServerErrorCode.csrf_rejected, "the form is stale: reload the page and retry"
+            )
         return session
 
 

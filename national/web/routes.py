@@ -16,16 +16,12 @@ from national.auth import engine_of
 from national.centres import CODE_PATTERN
 from national.web.pages import LoginSession, Staff, language_of, page_response, render
 from national.web.session import (
-    CSRF_FIELD,
+    COOKIES,
     LOGIN_COOKIE,
     OVERVIEW_PATH,
     SESSION_COOKIE,
-    clear_cookie,
-    csrf_for,
-    csrf_matches,
-    new_login_secret,
-    set_cookie,
 )
+from service_kit.browser_session import CSRF_FIELD, new_login_secret
 from translations.messages import N_
 
 router = APIRouter(include_in_schema=False)
@@ -44,9 +40,11 @@ def clock(moment: datetime | None) -> str:
 
 def _login_form(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
     secret = new_login_secret()
-    body = render("login.html", language=language_of(request), csrf=csrf_for(secret), error=error)
+    body = render(
+        "login.html", language=language_of(request), csrf=COOKIES.csrf_for(secret), error=error
+    )
     response = page_response(request, body, status_code=status_code)
-    set_cookie(response, request, LOGIN_COOKIE, secret, max_age=LOGIN_SECONDS)
+    COOKIES.set(response, request, LOGIN_COOKIE, secret, max_age=LOGIN_SECONDS)
     return response
 
 
@@ -89,7 +87,7 @@ async def overview_login(
 ) -> Response:
     """Log national staff in with staff number and PIN."""
     language = language_of(request)
-    if not csrf_matches(request.cookies.get(LOGIN_COOKIE), csrf):
+    if not COOKIES.csrf_matches(request.cookies.get(LOGIN_COOKIE), csrf):
         return _login_form(request, error=STALE_FORM.say(language), status_code=403)
     try:
         token, expires_at = await run_in_threadpool(
@@ -106,8 +104,8 @@ async def overview_login(
         return _login_form(request, error=WRONG_PIN.say(language), status_code=401)
     response = RedirectResponse(OVERVIEW_PATH, status_code=303)
     seconds = int((expires_at - datetime.now(UTC)).total_seconds())
-    set_cookie(response, request, SESSION_COOKIE, token, max_age=max(seconds, 1))
-    clear_cookie(response, LOGIN_COOKIE)
+    COOKIES.set(response, request, SESSION_COOKIE, token, max_age=max(seconds, 1))
+    COOKIES.clear(response, LOGIN_COOKIE)
     return response
 
 
@@ -116,7 +114,7 @@ async def overview_logout(request: Request, session: Staff) -> Response:
     """End the session and go back to the login form."""
     await run_in_threadpool(staff.log_out, engine_of(request), session.token)
     response = RedirectResponse(OVERVIEW_PATH, status_code=303)
-    clear_cookie(response, SESSION_COOKIE)
+    COOKIES.clear(response, SESSION_COOKIE)
     return response
 
 

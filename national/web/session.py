@@ -8,25 +8,22 @@ another account from a hostile page). The shape is the centre's manager page's.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import Request, Response
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from centre_core.errors import QueueError, ServerErrorCode
 from national import staff
 from national.auth import engine_of
+from service_kit.browser_session import PageCookies
 
 SESSION_COOKIE = "foleni_overview"
 LOGIN_COOKIE = "foleni_overview_login"
 LANGUAGE_COOKIE = "foleni_lang"
-CSRF_FIELD = "csrf"
-CSRF_HEADER = "x-csrf-token"
 OVERVIEW_PATH = "/overview"
+COOKIES = PageCookies(OVERVIEW_PATH, purpose=b"foleni overview csrf")
 
 
 @dataclass(frozen=True)
@@ -39,24 +36,7 @@ class OverviewSession:
     @property
     def csrf(self) -> str:
         """Return the CSRF token every form of this session must send."""
-        return csrf_for(self.token)
-
-
-def csrf_for(secret: str) -> str:
-    """Return the CSRF token bound to a session (or login) secret."""
-    return hmac.new(secret.encode(), b"foleni overview csrf", hashlib.sha256).hexdigest()
-
-
-def csrf_matches(secret: str | None, sent: str | None) -> bool:
-    """Tell whether a request's CSRF token is the one bound to its cookie."""
-    if not secret or not sent:
-        return False
-    return hmac.compare_digest(csrf_for(secret), sent)
-
-
-def new_login_secret() -> str:
-    """Return a fresh secret for the login form's cookie."""
-    return secrets.token_urlsafe(24)
+        return COOKIES.csrf_for(self.token)
 
 
 async def current_session(request: Request) -> OverviewSession | None:
@@ -68,26 +48,6 @@ async def current_session(request: Request) -> OverviewSession | None:
         staff.session_of, engine_of(request), token, now=datetime.now(UTC)
     )
     return None if found is None else OverviewSession(staff=found, token=token)
-
-
-def set_cookie(
-    response: Response, request: Request, name: str, value: str, *, max_age: int
-) -> None:
-    """Set one of the overview's cookies: HttpOnly, SameSite=Strict, Secure behind HTTPS."""
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        path=OVERVIEW_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
-
-
-def clear_cookie(response: Response, name: str) -> None:
-    """Remove one of the overview's cookies."""
-    response.delete_cookie(name, path=OVERVIEW_PATH)
 
 
 class PageGuard:
@@ -109,16 +69,10 @@ class PageGuard:
             raise QueueError(ServerErrorCode.unauthenticated, "log in at /overview first")
         if session.staff.role != staff.ROLE:
             raise QueueError(ServerErrorCode.forbidden, "the overview is for national staff")
-        if request.method not in ("GET", "HEAD"):
-            sent = request.headers.get(CSRF_HEADER)
-            if sent is None:
-                form = await request.form()
-                field = form.get(CSRF_FIELD)
-                sent = field if isinstance(field, str) else None
-            if not csrf_matches(session.token, sent):
-                raise QueueError(
-                    ServerErrorCode.csrf_rejected, "the form is stale: reload the page and retry"
-                )
+        if not await COOKIES.write_allowed(request, session.token):
+            raise QueueError(
+                ServerErrorCode.csrf_rejected, "the form is stale: reload the page and retry"
+            )
         return session
 
 
