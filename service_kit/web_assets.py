@@ -13,6 +13,8 @@ from starlette.requests import Request
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_PATH = "/static"
 VENDOR = f"{STATIC_PATH}/vendor"
+# The stylesheet of both services' pages.
+PAGES_CSS = f"{STATIC_PATH}/pages.css"
 DOCS_PATH = "/docs"
 
 

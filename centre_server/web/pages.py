@@ -15,7 +15,7 @@ from centre_server.web.session import (
     MANAGER_PAGE,
     ManagerSession,
 )
-from service_kit.web_assets import VENDOR
+from service_kit.web_assets import PAGES_CSS, VENDOR
 from translations.catalogs import HALL_LANGUAGES
 from translations.messages import Message
 
@@ -40,7 +40,12 @@ def render(name: str, *, language: str, **values: Any) -> str:
         return Message(msgid).say(language, **fields)
 
     return _templates.get_template(f"manage/{name}").render(
-        _=said, language=language, languages=HALL_LANGUAGES, vendor=VENDOR, **values
+        _=said,
+        language=language,
+        languages=HALL_LANGUAGES,
+        vendor=VENDOR,
+        styles=PAGES_CSS,
+        **values,
     )
 
 

@@ -16,7 +16,7 @@ from national.web.session import (
     STAFF_PAGE,
     OverviewSession,
 )
-from service_kit.web_assets import VENDOR
+from service_kit.web_assets import PAGES_CSS, VENDOR
 from translations.catalogs import HALL_LANGUAGES
 from translations.formats import number
 from translations.messages import N_, Message
@@ -66,6 +66,7 @@ def render(name: str, *, language: str, **values: Any) -> str:
         language=language,
         languages=HALL_LANGUAGES,
         vendor=VENDOR,
+        styles=PAGES_CSS,
         share=share,
         alert_words=alert_words,
         **values,
